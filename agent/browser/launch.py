@@ -1,0 +1,92 @@
+"""Finding and launching a Chromium for Playwright.
+
+Where the browser comes from, in order:
+1. ``browser_path=`` on the Agent, or the ``AGENT_BROWSER_PATH`` environment variable;
+2. the Chromium that ``playwright install chromium`` downloaded, when it is there;
+3. a system Chromium (Debian's ``chromium`` package, or ``chromium-browser``/``google-chrome``).
+
+When none is found, :class:`~agent.errors.BrowserNotInstalledError` says what to install.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from agent.errors import BrowserNotInstalledError
+
+if TYPE_CHECKING:
+    from playwright.async_api import Browser, Playwright
+
+SYSTEM_BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+
+# Flags that keep Chromium quiet on a machine with no network and few cores: no background
+# traffic to Google's hosts, no GPU, few renderer processes.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--disable-extensions",
+    "--renderer-process-limit=2",
+]
+
+
+def _playwright_download(playwright: Playwright | None) -> Path | None:
+    if playwright is None:
+        return None
+    try:
+        candidate = Path(playwright.chromium.executable_path)
+    except Exception:  # Playwright raises when its own browser was never downloaded
+        return None
+    return candidate if candidate.is_file() else None
+
+
+def find_chromium(browser_path: str | None = None, playwright: Playwright | None = None) -> str:
+    """Return the path of a Chromium executable, or raise with the fix."""
+    explicit = browser_path or os.environ.get("AGENT_BROWSER_PATH")
+    if explicit:
+        if Path(explicit).is_file() or shutil.which(explicit):
+            return shutil.which(explicit) or explicit
+        raise BrowserNotInstalledError(
+            f"The browser at {explicit!r} (from browser_path= or AGENT_BROWSER_PATH) does not "
+            "exist. Point it at a Chromium executable, or unset it to let the agent search."
+        )
+    downloaded = _playwright_download(playwright)
+    if downloaded is not None:
+        return str(downloaded)
+    for name in SYSTEM_BROWSERS:
+        found = shutil.which(name)
+        if found:
+            return found
+    raise BrowserNotInstalledError(
+        "No Chromium found. Install one with `python -m playwright install chromium`, or on "
+        "Debian/Ubuntu `sudo apt-get install -y chromium`, or set AGENT_BROWSER_PATH to a "
+        "Chromium executable."
+    )
+
+
+
+
+async def launch_chromium(
+    playwright: Playwright,
+    *,
+    headless: bool = True,
+    browser_path: str | None = None,
+    proxy: dict[str, str] | None = None,
+) -> Browser:
+    """Launch Chromium with arguments suited to this kind of machine."""
+    executable = find_chromium(browser_path, playwright)
+    kwargs: dict[str, object] = {"headless": headless, "args": CHROMIUM_ARGS}
+    if executable != str(_playwright_download(playwright)):
+        kwargs["executable_path"] = executable
+    if proxy:
+        kwargs["proxy"] = proxy
+    return await playwright.chromium.launch(**kwargs)  # type: ignore[arg-type]
