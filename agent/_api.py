@@ -1,0 +1,63 @@
+"""Module-level functions over one default :class:`~agent.client.Agent`.
+
+The default Agent is configured from the environment (``AGENT_LLM``, ``AGENT_STORE``,
+``AGENT_DATA_DIR``, ... see :mod:`agent.config`), created on first use and closed at
+interpreter exit. Each function is a thin call of the method of the same name.
+"""
+
+from __future__ import annotations
+
+import atexit
+import threading
+from typing import Any
+
+from agent.client import Agent
+from agent.models import Step, TaskRun
+
+_default: Agent | None = None
+_lock = threading.Lock()
+
+
+def default_agent() -> Agent:
+    """The Agent the module-level functions use."""
+    global _default
+    with _lock:
+        if _default is None:
+            _default = Agent()
+            atexit.register(_default.close)
+        return _default
+
+
+def run_task(prompt: str, url: str | None = None, data_extraction_schema: Any = None,
+             **kwargs: Any) -> TaskRun:
+    """Run a task with the default Agent; see :meth:`Agent.run_task`.
+
+    >>> run = run_task("Apply for a job ...", "http://127.0.0.1:8000/jobs/apply")  # doctest: +SKIP
+    """
+    return default_agent().run_task(prompt, url, data_extraction_schema, **kwargs)
+
+
+async def run_task_async(prompt: str, url: str | None = None, data_extraction_schema: Any = None,
+                         **kwargs: Any) -> TaskRun:
+    """Awaitable :func:`run_task`; see :meth:`Agent.run_task_async`."""
+    return await default_agent().run_task_async(prompt, url, data_extraction_schema, **kwargs)
+
+
+def get_run(run_id: str) -> TaskRun:
+    """See :meth:`Agent.get_run`."""
+    return default_agent().get_run(run_id)
+
+
+def list_runs(page: int = 1, page_size: int = 10) -> list[TaskRun]:
+    """See :meth:`Agent.list_runs`."""
+    return default_agent().list_runs(page=page, page_size=page_size)
+
+
+def list_steps(run_id: str) -> list[Step]:
+    """See :meth:`Agent.list_steps`."""
+    return default_agent().list_steps(run_id)
+
+
+def cancel_run(run_id: str) -> TaskRun:
+    """See :meth:`Agent.cancel_run`."""
+    return default_agent().cancel_run(run_id)

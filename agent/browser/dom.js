@@ -1,0 +1,323 @@
+// The in-page walker behind agent.browser.observe.
+//
+// Evaluated in one frame as a function expression: (args) => result. It walks the
+// composed tree (open shadow roots, slots) of the frame's document in document order and
+// returns a flat list of nodes: elements the model may act on (kind "e"), text lines the
+// model should read (kind "t") and visible iframes (kind "f", so Python can map a child
+// Frame to its place). Every emitted element and iframe gets a stable id, kept in a
+// per-document WeakMap and mirrored in the attribute data-agent-id so Playwright can
+// locate it. An id is never handed to a second node in the same document: clones that
+// copied the attribute, and attributes written by the page itself, get fresh ids.
+//
+// args: {prefix: "" | "3-", start: first free counter value, tracker: name of the
+// listener-tracking global or ""}.  Coordinates are CSS px in this frame's viewport.
+(args) => {
+  const STATE = "__agentDomState";
+  let state = window[STATE];
+  if (!state) {
+    state = { ids: new WeakMap(), next: 1 };
+    Object.defineProperty(window, STATE, { value: state, enumerable: false });
+  }
+  state.next = Math.max(state.next, args.start || 1);
+  const prefix = args.prefix || "";
+  const vw = window.innerWidth, vh = window.innerHeight;
+  const tracker = args.tracker ? window[args.tracker] : null;
+  const seen = new Set();
+  const out = [];
+
+  const SKIP = new Set(["script", "style", "noscript", "template", "head", "meta", "link",
+    "title", "datalist", "option", "optgroup", "base", "param", "source", "track"]);
+  const NATIVE = new Set(["a", "button", "input", "select", "textarea", "summary"]);
+  const WIDGET_ROLES = new Set(["button", "link", "checkbox", "radio", "switch", "tab",
+    "menuitem", "menuitemcheckbox", "menuitemradio", "option", "combobox", "listbox",
+    "textbox", "searchbox", "slider", "spinbutton", "treeitem", "gridcell", "columnheader"]);
+  const INLINE = new Set(["inline", "inline-block", "inline-flex", "inline-grid", "contents",
+    "ruby", "inline-table"]);
+  const HANDLER_ATTRS = ["onclick", "onmousedown", "onpointerdown", "ng-click", "jsaction"];
+  const CLASS_HINT = /(^|[\s_-])(btn|button|dropdown-item|menu-item|select-option|clickable)($|[\s_-])/i;
+  const KEEP = ["type", "name", "placeholder", "href", "aria-label", "title", "alt", "for",
+    "aria-haspopup", "aria-autocomplete", "aria-controls", "min", "max", "step", "maxlength",
+    "pattern", "accept", "multiple", "autocomplete", "inputmode", "aria-valuenow",
+    "aria-valuetext", "aria-current", "aria-invalid"];
+  const VALUE_TYPES = new Set(["checkbox", "radio", "file", "submit", "button", "reset",
+    "image", "hidden"]);
+  const NATIVE_SELECTOR = "a[href],button,input:not([type=hidden]),select,textarea," +
+    "[role=button],[role=link],[role=checkbox],[role=option],[role=menuitem],[role=tab]";
+
+  const squash = (s) => (s || "").replace(/\s+/g, " ").trim();
+  const cap = (s, n) => (s.length > n ? s.slice(0, n - 1) + "…" : s);
+
+  function idFor(el) {
+    let id = state.ids.get(el);
+    if (id === undefined || seen.has(id)) {
+      id = prefix + state.next++;
+      state.ids.set(el, id);
+    }
+    seen.add(id);
+    if (el.getAttribute("data-agent-id") !== id) el.setAttribute("data-agent-id", id);
+    return id;
+  }
+
+  function textOfIds(el, ids) {
+    const root = el.getRootNode();
+    return ids.split(/\s+/).map((ref) => {
+      const t = (root.getElementById ? root.getElementById(ref) : null) || document.getElementById(ref);
+      return t ? (t.innerText || t.textContent || "") : "";
+    }).join(" ");
+  }
+
+  function isPassword(el) {
+    return el.localName === "input" && (el.type === "password" ||
+      /password/i.test(el.getAttribute("autocomplete") || ""));
+  }
+
+  function nameOf(el, tag, role) {
+    let s = "";
+    const lb = el.getAttribute("aria-labelledby");
+    if (lb) s = textOfIds(el, lb);
+    if (!squash(s)) s = el.getAttribute("aria-label") || "";
+    const control = tag === "input" || tag === "select" || tag === "textarea";
+    if (!squash(s) && control && el.labels && el.labels.length) {
+      s = Array.from(el.labels).map((l) => {
+        // A wrapping label's innerText also holds the control's own text: drop it.
+        let t = l.innerText || "";
+        if (tag === "select") for (const o of el.options) t = t.replace(o.text, "");
+        return t;
+      }).join(" ");
+    }
+    if (!squash(s) && tag === "input" && ["submit", "button", "reset"].includes(el.type)) s = el.value;
+    if (!squash(s) && !control) s = el.innerText || "";
+    if (!squash(s)) s = el.getAttribute("title") || el.getAttribute("alt") || "";
+    if (!squash(s) && !control) {
+      const img = el.querySelector("img[alt],[aria-label],svg title");
+      if (img) s = img.getAttribute("alt") || img.getAttribute("aria-label") || img.textContent || "";
+    }
+    return cap(squash(s), 150);
+  }
+
+  function iconClass(el) {
+    let cls = el.getAttribute("class") || "";
+    const icon = el.querySelector("i[class],svg[class],span[class],use");
+    if (icon) cls += " " + (icon.getAttribute("class") || icon.getAttribute("href") ||
+      icon.getAttribute("xlink:href") || "");
+    return cap(squash(cls), 60);
+  }
+
+  function attributesOf(el, tag, role, text) {
+    const a = {};
+    for (const k of KEEP) {
+      const v = el.getAttribute(k);
+      if (v === null || v === "") continue;
+      if ((k === "aria-label" || k === "title" || k === "alt") && squash(v) === text) continue;
+      if (k === "href") {
+        const h = el.href;
+        if (typeof h === "string" && !h.startsWith("data:") && h.length < 2048) a.href = h;
+        continue;
+      }
+      a[k] = cap(squash(v), 200);
+    }
+    if (tag === "input" || tag === "textarea") {
+      if (!VALUE_TYPES.has(el.type)) {
+        a.value = isPassword(el) ? (el.value ? "•••" : "") : cap(el.value || "", 200);
+      } else if (el.type === "file" && el.files && el.files.length) {
+        a.value = Array.from(el.files).map((f) => f.name).join(", ");
+      }
+      if (el.type === "checkbox" || el.type === "radio") a.checked = el.checked ? "true" : "false";
+      if (el.readOnly) a.readonly = "true";
+    } else if (tag === "select") {
+      const sel = Array.from(el.selectedOptions || []).map((o) => squash(o.label || o.text));
+      a.value = cap(sel.join(", "), 200);
+    }
+    if (isPassword(el) && a.value === undefined) a.value = "";
+    const ac = el.getAttribute("aria-checked");
+    if (ac && a.checked === undefined) a.checked = ac;
+    if (el.getAttribute("aria-selected") === "true") a.selected = "true";
+    if (el.getAttribute("aria-pressed")) a.pressed = el.getAttribute("aria-pressed");
+    const ex = el.getAttribute("aria-expanded");
+    if (ex) a.expanded = ex;
+    if (el.disabled || el.getAttribute("aria-disabled") === "true") a.disabled = "true";
+    if (el.required || el.getAttribute("aria-required") === "true") a.required = "true";
+    if (el.getAttribute("aria-readonly") === "true") a.readonly = "true";
+    if (el.isContentEditable && tag !== "input" && tag !== "textarea") a.contenteditable = "true";
+    const ti = el.getAttribute("tabindex");
+    if (ti !== null && !NATIVE.has(tag) && !role) a.tabindex = ti;
+    if (!text && !a["aria-label"] && !a.title && !a.alt && !a.placeholder && !a.value) {
+      const cls = iconClass(el);
+      if (cls) a.class = cls;
+    }
+    return a;
+  }
+
+  function optionsOf(el, tag, role) {
+    if (tag === "select") {
+      return Array.from(el.options).slice(0, 500).map((o, i) => ({
+        label: squash(o.label || o.text), value: o.value, selected: o.selected, index: i,
+      }));
+    }
+    if (role === "listbox") {
+      return Array.from(el.querySelectorAll("[role=option]")).slice(0, 200).map((o, i) => ({
+        label: cap(squash(o.innerText || o.getAttribute("aria-label") || ""), 100),
+        value: o.getAttribute("data-value") || o.getAttribute("value") || "",
+        selected: o.getAttribute("aria-selected") === "true", index: i, id: idFor(o),
+      }));
+    }
+    return null;
+  }
+
+  // Why an element is worth an id, or "" when it is not.
+  function interactable(el, tag, role, style, ctx, rect) {
+    if (tag === "input") return el.type === "hidden" ? "" : "tag";
+    if (tag === "a") return el.hasAttribute("href") || el.hasAttribute("onclick") ? "tag" : "";
+    if (NATIVE.has(tag)) return "tag";
+    if (role && WIDGET_ROLES.has(role)) return "role";
+    if (el.isContentEditable && !(el.parentElement && el.parentElement.isContentEditable)) return "editable";
+    if (tag === "label") {
+      const c = el.control;
+      return c && !c.disabled && !shown(c) ? "label" : "";
+    }
+    if (ctx.interactive) return "";
+    const ti = el.getAttribute("tabindex");
+    if (ti !== null && parseInt(ti, 10) >= 0 && tag !== "body" && tag !== "html") return "tabindex";
+    const big = rect.width * rect.height > 0.5 * vw * vh || tag === "body" || tag === "html";
+    if (big) return "";
+    let handler = typeof el.onclick === "function";
+    for (const k of HANDLER_ATTRS) if (!handler && el.hasAttribute(k)) handler = true;
+    if (!handler && tracker && tracker.has(el)) handler = true;
+    const pointer = style.cursor === "pointer" && !ctx.pointer;
+    const hint = CLASS_HINT.test(el.getAttribute("class") || "");
+    if ((handler || pointer || hint) && !el.querySelector(NATIVE_SELECTOR)) {
+      return handler ? "handler" : pointer ? "pointer" : "class";
+    }
+    return "";
+  }
+
+  function shown(el) {
+    const st = getComputedStyle(el);
+    if (st.display === "none" || st.visibility === "hidden" || st.opacity === "0") return false;
+    const r = el.getBoundingClientRect();
+    return r.width > 1 && r.height > 1;
+  }
+
+  function intersects(r, c) {
+    return r.right > c.left && r.left < c.right && r.bottom > c.top && r.top < c.bottom;
+  }
+
+  // Text lines: inline text accumulates in buf and is flushed at block boundaries.
+  let buf = [], bufTag = "", bufRect = null, bufOut = false;
+  function flush() {
+    if (!buf.length) return;
+    const text = squash(buf.join(""));
+    if (text && text !== "|") {
+      out.push({ k: "t", tag: bufTag, text: cap(text.replace(/^\| | \|$/g, ""), 400),
+        x: bufRect.x, y: bufRect.y, w: bufRect.width, h: bufRect.height, oc: bufOut });
+    }
+    buf = [];
+  }
+
+  function childrenOf(el) {
+    if (el.shadowRoot) return el.shadowRoot.childNodes;
+    if (el.localName === "slot") {
+      const assigned = el.assignedNodes();
+      return assigned.length ? assigned : el.childNodes;
+    }
+    return el.childNodes;
+  }
+
+  function visit(el, ctx) {
+    const tag = el.localName;
+    if (SKIP.has(tag)) return;
+    const style = getComputedStyle(el);
+    const display = style.display;
+    if (display === "none" || style.opacity === "0") return;
+    const rect = el.getBoundingClientRect();
+    let { clip, soft } = ctx;
+    if (style.position === "fixed") { clip = null; soft = null; }
+    const sized = rect.width > 1 && rect.height > 1;
+    let isShown = style.visibility !== "hidden" && (sized || display === "contents");
+    if (isShown && sized && clip && !intersects(rect, clip)) isShown = false;
+    const out_ = sized && soft ? !intersects(rect, soft) : ctx.out;
+    const role = (el.getAttribute("role") || "").split(" ")[0].toLowerCase() || null;
+    const block = !INLINE.has(display) && display !== "table-cell";
+
+    if (tag === "iframe" || tag === "frame") {
+      if (isShown) {
+        flush();
+        const cs = style;
+        out.push({ k: "f", id: idFor(el), tag, text: cap(squash(el.title || el.name || ""), 80),
+          x: rect.x + el.clientLeft + parseFloat(cs.paddingLeft || "0"),
+          y: rect.y + el.clientTop + parseFloat(cs.paddingTop || "0"),
+          w: el.clientWidth, h: el.clientHeight, oc: out_ });
+      }
+      return;
+    }
+    const why = isShown ? interactable(el, tag, role, style, ctx, rect) : "";
+    const media = tag === "svg" || tag === "img";
+    const disabledControl = !why && isShown && NATIVE.has(tag) && el.disabled;
+    const next = { clip, soft, out: out_, interactive: ctx.interactive, pointer: style.cursor === "pointer",
+      quiet: ctx.quiet };
+    if (style.overflowX !== "visible" || style.overflowY !== "visible") {
+      if (sized && display !== "contents") {
+        const r = { left: rect.left, top: rect.top, right: rect.right, bottom: rect.bottom };
+        if (style.overflowX === "hidden" || style.overflowX === "clip" ||
+            style.overflowY === "hidden" || style.overflowY === "clip") next.clip = r;
+        else next.soft = r;
+      }
+    }
+
+    if (why || disabledControl) {
+      flush();
+      const text = nameOf(el, tag, role);
+      const node = { k: "e", id: idFor(el), tag, role, text, attrs: attributesOf(el, tag, role, text),
+        i: !!why && !el.disabled, x: rect.x, y: rect.y, w: rect.width, h: rect.height, oc: out_ };
+      const opts = optionsOf(el, tag, role);
+      if (opts) node.opts = opts;
+      if (tag === "label" && el.control) {
+        const c = el.control;
+        if (c.type === "checkbox" || c.type === "radio") node.attrs.checked = c.checked ? "true" : "false";
+      }
+      out.push(node);
+      next.interactive = true;
+      if (tag === "select" || tag === "textarea" || tag === "input" || media) return;
+    } else if (media) {
+      // Icons are named through their interactable ancestor; an image with alt text is read.
+      if (tag === "img" && isShown && el.alt && !ctx.interactive && !ctx.quiet) {
+        if (!buf.length) { bufRect = rect; bufTag = ctx.tag; bufOut = out_; }
+        buf.push(" (image: " + cap(squash(el.alt), 80) + ") ");
+      }
+      return;
+    } else if (tag === "label" && isShown) {
+      // A label whose control is shown names that control; its text would repeat.
+      if (el.control) next.quiet = true;
+    }
+
+    if (block || why) flush();
+    const cell = display === "table-cell";
+    if (cell && buf.length) buf.push(" | ");
+    next.tag = block ? (role === "alert" || role === "status" ? role : tag) : ctx.tag;
+    next.rect = sized ? rect : ctx.rect;
+    next.shown = isShown;
+    for (const child of childrenOf(el)) {
+      if (child.nodeType === 1) visit(child, next);
+      else if (child.nodeType === 3 && next.shown && !next.interactive && !next.quiet) {
+        const data = child.data;
+        if (!data.trim() && !buf.length) continue;
+        if (!buf.length) { bufRect = next.rect || rect; bufTag = next.tag; bufOut = out_; }
+        buf.push(data);
+      }
+    }
+    if (block || why || tag === "br") flush();
+    else if (display === "inline-block" && buf.length) buf.push(" ");
+  }
+
+  const root = document.body || document.documentElement;
+  const start = { clip: null, soft: null, out: false, interactive: false, pointer: false,
+    quiet: false, tag: "body", rect: null, shown: true };
+  if (root) visit(root, start);
+  flush();
+  const se = document.scrollingElement || document.documentElement;
+  return {
+    url: location.href, title: document.title, next: state.next, nodes: out,
+    vw, vh, sx: window.scrollX, sy: window.scrollY,
+    sw: se ? se.scrollWidth : vw, sh: se ? se.scrollHeight : vh,
+  };
+}

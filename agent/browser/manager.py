@@ -1,0 +1,164 @@
+"""One Chromium per Agent, a fresh context per run, and live browser sessions.
+
+The browser process is launched on first use and shared by concurrent runs; each run
+gets its own context (cookies, storage, video) that is closed when the run ends. A
+browser session (``pbs_...``) is a context kept open between runs until it is closed
+or its timeout passes; one run at a time may use it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from agent.errors import RunNotFoundError, SessionBusyError
+from agent.models import new_id
+
+if TYPE_CHECKING:
+    from playwright.async_api import Browser, BrowserContext, Playwright
+
+    from agent.browser.tabs import Tabs
+
+logger = logging.getLogger("agent.browser")
+
+VIEWPORT = {"width": 1280, "height": 800}
+
+
+@dataclass
+class BrowserSession:
+    """A context kept alive between runs."""
+
+    session_id: str
+    context: BrowserContext
+    tabs: Tabs
+    expires_at: float
+    timeout_minutes: float
+    busy_with: str | None = None
+    """The run using it now, if any."""
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "browser_session_id": self.session_id,
+            "status": "busy" if self.busy_with else "available",
+            "runnable_id": self.busy_with,
+            "timeout_minutes": self.timeout_minutes,
+            "url": self.tabs.page.url if self.tabs.pages else None,
+        }
+
+
+@dataclass
+class BrowserManager:
+    """Owns Playwright, the browser process and the sessions of one Agent."""
+
+    headless: bool = True
+    browser_path: str | None = None
+    _playwright: Playwright | None = None
+    _browser: Browser | None = None
+    _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    sessions: dict[str, BrowserSession] = field(default_factory=dict)
+
+    async def browser(self) -> Browser:
+        async with self._lock:
+            if self._browser is None or not self._browser.is_connected():
+                from playwright.async_api import async_playwright
+
+                from agent.browser.launch import launch_chromium
+
+                if self._playwright is None:
+                    self._playwright = await async_playwright().start()
+                self._browser = await launch_chromium(
+                    self._playwright, headless=self.headless, browser_path=self.browser_path
+                )
+            return self._browser
+
+    async def new_context(
+        self, *, proxy: dict[str, str] | None = None, video_dir: Path | None = None
+    ) -> BrowserContext:
+        browser = await self.browser()
+        options: dict[str, Any] = {"viewport": VIEWPORT, "accept_downloads": True}
+        if proxy:
+            options["proxy"] = proxy
+        if video_dir is not None:
+            options["record_video_dir"] = str(video_dir)
+            options["record_video_size"] = VIEWPORT
+        return await browser.new_context(**options)
+
+    # -- sessions ----------------------------------------------------------------------------
+    async def create_session(self, timeout_minutes: float, *, proxy: dict[str, str] | None,
+                             downloads_dir: Path) -> BrowserSession:
+        from agent.browser.tabs import Tabs
+
+        self.expire_sessions()
+        context = await self.new_context(proxy=proxy)
+        tabs = Tabs(context, downloads_dir=downloads_dir)
+        await tabs.start(None)
+        session = BrowserSession(
+            session_id=new_id("pbs"),
+            context=context,
+            tabs=tabs,
+            expires_at=time.monotonic() + timeout_minutes * 60,
+            timeout_minutes=timeout_minutes,
+        )
+        self.sessions[session.session_id] = session
+        return session
+
+    def get_session(self, session_id: str) -> BrowserSession:
+        self.expire_sessions()
+        try:
+            return self.sessions[session_id]
+        except KeyError:
+            raise RunNotFoundError(
+                f"No browser session {session_id!r}: it was closed, expired, or belongs to "
+                "another Agent. Create one with Agent.create_browser_session()."
+            ) from None
+
+    def claim_session(self, session_id: str, run_id: str) -> BrowserSession:
+        session = self.get_session(session_id)
+        if session.busy_with is not None and session.busy_with != run_id:
+            raise SessionBusyError(
+                f"Browser session {session_id} is in use by run {session.busy_with}; wait for "
+                "it to finish or cancel it first."
+            )
+        session.busy_with = run_id
+        return session
+
+    def release_session(self, session_id: str, run_id: str) -> None:
+        session = self.sessions.get(session_id)
+        if session is not None and session.busy_with == run_id:
+            session.busy_with = None
+            session.expires_at = time.monotonic() + session.timeout_minutes * 60
+
+    def expire_sessions(self) -> None:
+        now = time.monotonic()
+        for session_id, session in list(self.sessions.items()):
+            if session.busy_with is None and session.expires_at <= now:
+                logger.info("browser session %s expired", session_id)
+                self.sessions.pop(session_id)
+                asyncio.ensure_future(_close_quietly(session.context))
+
+    async def close_session(self, session_id: str) -> None:
+        session = self.sessions.pop(session_id, None)
+        if session is None:
+            raise RunNotFoundError(f"No browser session {session_id!r}")
+        await _close_quietly(session.context)
+
+    async def close(self) -> None:
+        for session_id in list(self.sessions):
+            await self.close_session(session_id)
+        if self._browser is not None:
+            await _close_quietly(self._browser)
+            self._browser = None
+        if self._playwright is not None:
+            await self._playwright.stop()
+            self._playwright = None
+
+
+async def _close_quietly(closable: Any) -> None:
+    try:
+        await closable.close()
+    except Exception as exc:  # already gone (browser crashed or was closed)
+        logger.debug("close failed: %s", exc)

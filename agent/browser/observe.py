@@ -1,0 +1,247 @@
+"""Observing a page: run the in-page walker in every frame and assemble an Observation.
+
+``dom.js`` walks one frame's document (open shadow roots included) and tags what it
+reports with ``data-agent-id``. This module runs it in the main frame, then in each
+visible child frame (same-origin or not: Playwright reaches both), maps every child
+frame to its ``<iframe>`` element, moves child coordinates into the main viewport and
+splices the child's nodes in after its iframe, so document order holds across frames.
+
+Ids are ``"<n>"`` in the main frame and ``"<k>-<n>"`` in frame ``k``. Frame keys and the
+id counters live per page in this module, so even after a navigation a new node never
+receives an id that an older observation handed out.
+
+Click handlers added with ``addEventListener`` are only visible to the walker when
+:func:`track_click_listeners` ran before the page's scripts (it is an init script);
+``observe`` installs it on the page the first time, so it holds from the next load on.
+Without it the walker still finds ``onclick``, pointer cursors, tabindex and ARIA roles.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from weakref import WeakKeyDictionary
+
+from agent.browser.observation import Box, Element, FrameInfo, Observation, TextLine, Viewport
+
+if TYPE_CHECKING:
+    from playwright.async_api import BrowserContext, Frame, Page
+
+logger = logging.getLogger(__name__)
+
+TRACKER = "__agentClickTargets"
+_TRACKER_JS = """
+(() => {
+  if (window.__agentClickTargets) return;
+  const targets = new WeakSet();
+  Object.defineProperty(window, "__agentClickTargets", { value: targets, enumerable: false });
+  const kinds = new Set(["click", "mousedown", "mouseup", "pointerdown", "pointerup", "touchstart"]);
+  const original = EventTarget.prototype.addEventListener;
+  EventTarget.prototype.addEventListener = function addEventListener(type, listener, options) {
+    if (kinds.has(type) && this instanceof Element) targets.add(this);
+    return Reflect.apply(original, this, arguments);
+  };
+})();
+"""
+_WALK_RETRIES = 3
+_script_cache: list[str] = []
+Rect = tuple[float, float, float, float]  # left, top, right, bottom
+
+
+@dataclass
+class _PageState:
+    """Per-page bookkeeping that must outlive one observation."""
+
+    frame_keys: dict[Frame, str] = field(default_factory=dict)
+    iframe_ids: dict[Frame, str] = field(default_factory=dict)
+    next_id: dict[str, int] = field(default_factory=dict)
+    next_key: int = 1
+    tracking: bool = False
+
+    def key_for(self, frame: Frame) -> str:
+        if frame not in self.frame_keys:
+            self.frame_keys[frame] = str(self.next_key)
+            self.next_key += 1
+        return self.frame_keys[frame]
+
+
+_STATES: WeakKeyDictionary[Page, _PageState] = WeakKeyDictionary()
+
+
+def _script() -> str:
+    if not _script_cache:
+        _script_cache.append((Path(__file__).with_name("dom.js")).read_text(encoding="utf-8"))
+    return _script_cache[0]
+
+
+async def track_click_listeners(target: Page | BrowserContext) -> None:
+    """Record elements that get click-like listeners, for pages loaded from now on.
+
+    Call it on a new context (or page) before navigating, so script-attached handlers on
+    plain ``<div>``s are found from the first observation on.
+    """
+    await target.add_init_script(_TRACKER_JS)
+
+
+async def observe(page: Page, *, screenshot: bool = False, token_budget: int = 1200) -> Observation:
+    """Observe ``page``: elements with stable ids, text lines, viewport, optional screenshot.
+
+        obs = await observe(page)
+        prompt_text = obs.render()
+        await obs.locate(page, "12").click()
+    """
+    state = _STATES.get(page)
+    if state is None:
+        state = _STATES[page] = _PageState()
+    if not state.tracking:
+        state.tracking = True
+        await track_click_listeners(page)
+    shot = asyncio.ensure_future(page.screenshot(type="png")) if screenshot else None
+    try:
+        main = await _walk_main(page, state)
+        infos: dict[str, FrameInfo] = {}
+        frames: dict[str, Frame] = {"": page.main_frame}
+        flat = await _walk_children(page.main_frame, "", main, (0.0, 0.0), None, state, infos, frames)
+        png = await shot if shot is not None else None
+    finally:
+        if shot is not None and not shot.done():
+            shot.cancel()
+    viewport = Viewport(
+        width=int(main["vw"]), height=int(main["vh"]), scroll_x=int(main["sx"]),
+        scroll_y=int(main["sy"]), page_width=int(main["sw"]), page_height=int(main["sh"]),
+    )
+    obs = _assemble(flat, viewport, infos)
+    observation = Observation(
+        url=page.url, title=str(main.get("title") or ""), elements=obs[0], texts=obs[1],
+        frames=infos, viewport=viewport, token_budget=token_budget, screenshot=png,
+    )
+    observation._frame_objects = frames
+    return observation
+
+
+async def _walk(frame: Frame, key: str, state: _PageState) -> dict[str, Any]:
+    args = {"prefix": f"{key}-" if key else "", "start": state.next_id.get(key, 1), "tracker": TRACKER}
+    raw: dict[str, Any] = await frame.evaluate(_script(), args)
+    state.next_id[key] = max(state.next_id.get(key, 1), int(raw["next"]))
+    return raw
+
+
+async def _walk_main(page: Page, state: _PageState) -> dict[str, Any]:
+    """Walk the main frame, waiting out a navigation that destroys the context mid-walk."""
+    from playwright.async_api import Error as PlaywrightError
+
+    for attempt in range(_WALK_RETRIES):
+        try:
+            return await _walk(page.main_frame, "", state)
+        except PlaywrightError as exc:
+            if attempt == _WALK_RETRIES - 1 or "closed" in str(exc).lower():
+                raise
+            logger.debug("observe: main frame walk failed (%s); retrying", exc)
+            try:
+                await page.wait_for_load_state("domcontentloaded", timeout=5000)
+            except PlaywrightError:
+                pass
+    raise AssertionError("unreachable")
+
+
+async def _iframe_id(frame: Frame, state: _PageState) -> str | None:
+    if frame in state.iframe_ids:
+        return state.iframe_ids[frame]
+    handle = await frame.frame_element()
+    try:
+        value = await handle.get_attribute("data-agent-id")
+    finally:
+        await handle.dispose()
+    if value:
+        state.iframe_ids[frame] = value
+    return value
+
+
+async def _walk_children(
+    frame: Frame,
+    key: str,
+    raw: dict[str, Any],
+    offset: tuple[float, float],
+    clip: Rect | None,
+    state: _PageState,
+    infos: dict[str, FrameInfo],
+    frames: dict[str, Frame],
+) -> list[dict[str, Any]]:
+    """Nodes of ``frame`` (already walked as ``raw``) with its child frames spliced in."""
+    from playwright.async_api import Error as PlaywrightError
+
+    iframes = {n["id"]: n for n in raw["nodes"] if n["k"] == "f"}
+    children = [c for c in frame.child_frames if not c.is_detached()] if iframes else []
+    ids = await asyncio.gather(*(_iframe_id(c, state) for c in children), return_exceptions=True)
+
+    async def walk_child(child: Frame, node: dict[str, Any]) -> list[dict[str, Any]]:
+        child_key = state.key_for(child)
+        left, top = offset[0] + node["x"], offset[1] + node["y"]
+        box: Rect = (left, top, left + node["w"], top + node["h"])
+        child_clip = box if clip is None else _intersection(clip, box)
+        child_raw = await _walk(child, child_key, state)
+        infos[child_key] = FrameInfo(key=child_key, url=child.url, parent=key, element_id=node["id"])
+        frames[child_key] = child
+        return await _walk_children(
+            child, child_key, child_raw, (left, top), child_clip, state, infos, frames
+        )
+
+    jobs: dict[str, asyncio.Future[list[dict[str, Any]]]] = {}
+    for child, iframe_id in zip(children, ids):
+        if isinstance(iframe_id, str) and iframe_id in iframes:
+            jobs[iframe_id] = asyncio.ensure_future(walk_child(child, iframes[iframe_id]))
+    results = dict(zip(jobs, await asyncio.gather(*jobs.values(), return_exceptions=True)))
+
+    flat: list[dict[str, Any]] = []
+    for node in raw["nodes"]:
+        node["frame"] = key
+        node["x"] += offset[0]
+        node["y"] += offset[1]
+        node["clip"] = clip
+        flat.append(node)
+        if node["k"] == "f":
+            sub = results.get(node["id"])
+            if isinstance(sub, list) and sub:
+                flat.extend(sub)
+            elif isinstance(sub, PlaywrightError):
+                logger.debug("observe: frame %s could not be walked: %s", node["id"], sub)
+            elif isinstance(sub, BaseException):
+                raise sub
+    return flat
+
+
+def _intersection(a: Rect, b: Rect) -> Rect:
+    return (max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), min(a[3], b[3]))
+
+
+def _visible_in(box: Rect, area: Rect) -> bool:
+    return box[2] > area[0] and box[0] < area[2] and box[3] > area[1] and box[1] < area[3]
+
+
+def _assemble(
+    flat: list[dict[str, Any]], viewport: Viewport, infos: dict[str, FrameInfo]
+) -> tuple[list[Element], list[TextLine]]:
+    elements: list[Element] = []
+    texts: list[TextLine] = []
+    screen: Rect = (0.0, 0.0, float(viewport.width), float(viewport.height))
+    walked = {info.element_id for info in infos.values()}
+    for order, node in enumerate(flat):
+        rect: Rect = (node["x"], node["y"], node["x"] + node["w"], node["y"] + node["h"])
+        area = screen if node["clip"] is None else _intersection(screen, node["clip"])
+        in_viewport = not node.get("oc") and _visible_in(rect, area)
+        box = Box(x=round(node["x"], 1), y=round(node["y"], 1), width=round(node["w"], 1),
+                  height=round(node["h"], 1))
+        if node["k"] == "e":
+            elements.append(Element(
+                id=node["id"], tag=node["tag"], role=node.get("role"), text=node["text"],
+                attributes=node["attrs"], frame=node["frame"], interactable=node["i"],
+                in_viewport=in_viewport, options=node.get("opts"), box=box, order=order,
+            ))
+        elif node["k"] == "t" or (node["k"] == "f" and node["id"] in walked):
+            tag = "iframe" if node["k"] == "f" else node["tag"]
+            texts.append(TextLine(text=node["text"], tag=tag, frame=node["frame"],
+                                  in_viewport=in_viewport, box=box, order=order))
+    return elements, texts

@@ -1,0 +1,273 @@
+"""The :class:`Agent`: configuration, a store, a browser, and the Tasks API as methods.
+
+Every behaviour lives in async methods run on the Agent's own event-loop thread
+(:mod:`agent._loop`); the sync methods submit to that loop and wait. That is why the
+same Agent works in a script, in async code and in a notebook cell whose loop is
+already running, and why browser sessions survive between calls.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from agent._loop import LoopThread
+from agent.browser.manager import BrowserManager
+from agent.config import Settings
+from agent.errors import LLMNotConfiguredError
+from agent.models import ID_PREFIXES, RunStatus, Step, TaskRun, build_request, new_id
+from agent.runner import RunnerConfig, execute_run
+from agent.stores.base import RunStore
+
+logger = logging.getLogger("agent")
+
+
+def _open_store(store: RunStore | str | None, data_dir: Path) -> RunStore:
+    from agent.stores import MemoryStore, SQLiteStore
+
+    if store is None or store == "memory":
+        return MemoryStore()
+    if isinstance(store, str):
+        path = data_dir / "agent.db" if store == "sqlite" else Path(store)
+        return SQLiteStore(path)
+    return store
+
+
+def _model_name(llm: Any) -> str | None:
+    if llm is None or isinstance(llm, str):
+        return llm
+    name = getattr(llm, "model_name", None)
+    if not isinstance(name, str):
+        raise TypeError(f"llm= takes a litellm model name or a double from agent.testing, "
+                        f"not {type(llm).__name__}")
+    return name
+
+
+class Agent:
+    """A local browser agent with the hosted Tasks API's methods.
+
+    >>> from agent.testing import ScriptedLLM
+    >>> with Agent(llm=ScriptedLLM([])) as agent:
+    ...     agent.list_runs()
+    []
+    """
+
+    def __init__(
+        self,
+        *,
+        llm: Any = None,
+        store: RunStore | str | None = None,
+        data_dir: str | Path | None = None,
+        headless: bool | None = None,
+        browser_path: str | None = None,
+        webhook_key: str | None = None,
+        proxies: Mapping[str, str] | None = None,
+        upload_files: Sequence[str | Path] = (),
+        progress: bool | None = None,
+        totp_timeout: float = 15 * 60,
+        totp_poll_interval: float = 10.0,
+        settings: Settings | None = None,
+    ) -> None:
+        settings = settings or Settings.from_env()
+        self.settings = settings
+        self.llm = llm if llm is not None else settings.llm
+        self.model = _model_name(self.llm)
+        self.data_dir = Path(data_dir if data_dir is not None else settings.data_dir).resolve()
+        self.store = _open_store(store if store is not None else settings.store, self.data_dir)
+        self._owns_store = not isinstance(store, RunStore) or store is None
+        uploads = [Path(p).resolve() for p in upload_files]
+        if settings.upload_dir is not None and settings.upload_dir.is_dir():
+            uploads += sorted(p.resolve() for p in settings.upload_dir.iterdir() if p.is_file())
+        self.upload_files = uploads
+        self.webhook_key = webhook_key if webhook_key is not None else settings.webhook_key
+        self.proxies = dict(proxies if proxies is not None else settings.proxies)
+        self.progress = progress
+        self._loop = LoopThread()
+        self._browsers = BrowserManager(
+            headless=settings.headless if headless is None else headless,
+            browser_path=browser_path or settings.browser_path,
+        )
+        self._tasks: dict[str, asyncio.Task[None]] = {}
+        from agent.totp import TOTPSecrets
+
+        self.totp_secrets = TOTPSecrets()
+        self.totp_timeout = totp_timeout
+        self.totp_poll_interval = totp_poll_interval
+
+    # -- runs ------------------------------------------------------------------------------------
+    def run_task(
+        self,
+        prompt: str,
+        url: str | None = None,
+        data_extraction_schema: Any = None,
+        *,
+        title: str | None = None,
+        engine: str = "skyvern-2.0",
+        proxy_location: str | dict[str, Any] | None = "RESIDENTIAL",
+        error_code_mapping: dict[str, str] | None = None,
+        max_steps: int | None = None,
+        webhook_url: str | None = None,
+        totp_identifier: str | None = None,
+        totp_url: str | None = None,
+        browser_session_id: str | None = None,
+        publish_workflow: bool = False,
+        wait: bool = True,
+    ) -> TaskRun:
+        """Run a task and return its run (``wait=False``: return at once; poll ``get_run``)."""
+        fields = {k: v for k, v in locals().items() if k not in ("self", "wait")}
+        return self._loop.run(self._start(fields, wait))
+
+    async def run_task_async(
+        self,
+        prompt: str,
+        url: str | None = None,
+        data_extraction_schema: Any = None,
+        *,
+        title: str | None = None,
+        engine: str = "skyvern-2.0",
+        proxy_location: str | dict[str, Any] | None = "RESIDENTIAL",
+        error_code_mapping: dict[str, str] | None = None,
+        max_steps: int | None = None,
+        webhook_url: str | None = None,
+        totp_identifier: str | None = None,
+        totp_url: str | None = None,
+        browser_session_id: str | None = None,
+        publish_workflow: bool = False,
+        wait: bool = True,
+    ) -> TaskRun:
+        """The awaitable form of :meth:`run_task`, usable from any event loop."""
+        fields = {k: v for k, v in locals().items() if k not in ("self", "wait")}
+        return await self._loop.run_async(self._start(fields, wait))
+
+    async def _start(self, fields: dict[str, Any], wait: bool) -> TaskRun:
+        request = build_request(**fields)
+        if self.model is None:
+            raise LLMNotConfiguredError(
+                "No model configured: set the AGENT_LLM environment variable to a litellm model "
+                "name (e.g. AGENT_LLM=gpt-4o-mini) or pass llm= to Agent(...)."
+            )
+        from agent.proxy import resolve_proxy
+
+        if not request.browser_session_id:
+            resolve_proxy(request.proxy_location, self.proxies)  # a bad location fails now
+        run_id = new_id(ID_PREFIXES[request.run_type])
+        if request.browser_session_id:
+            self._browsers.claim_session(request.browser_session_id, run_id)
+        run = TaskRun(run_id=run_id, status=RunStatus.created, run_type=request.run_type,
+                      run_request=request, title=request.title,
+                      browser_session_id=request.browser_session_id, owner_pid=os.getpid())
+        self.store.create_run(run)
+        run = self.store.update_run(run_id, RunStatus.queued)
+        task = asyncio.get_running_loop().create_task(execute_run(self._runner_config(), run_id))
+        self._tasks[run_id] = task
+        task.add_done_callback(lambda _: self._tasks.pop(run_id, None))
+        if not wait:
+            return run
+        await asyncio.shield(task)
+        return self.store.get_run(run_id)
+
+    def _runner_config(self) -> RunnerConfig:
+        assert self.model is not None
+        return RunnerConfig(
+            store=self.store, browsers=self._browsers, model=self.model, data_dir=self.data_dir,
+            upload_files=self.upload_files, webhook_key=self.webhook_key, proxies=self.proxies,
+            totp=self.totp_secrets, totp_timeout=self.totp_timeout,
+            totp_poll_interval=self.totp_poll_interval, on_step=self._progress_callback(),
+        )
+
+    def _progress_callback(self) -> Any:
+        from agent.progress import progress_printer
+
+        return progress_printer(self.progress)
+
+    def get_run(self, run_id: str) -> TaskRun:
+        """The run as stored now; raises :class:`~agent.errors.RunNotFoundError`."""
+        return self.store.get_run(run_id)
+
+    def list_runs(self, page: int = 1, page_size: int = 10) -> list[TaskRun]:
+        """Runs, newest first."""
+        return self.store.list_runs(page=page, page_size=page_size)
+
+    def list_steps(self, run_id: str) -> list[Step]:
+        """A run's steps in order."""
+        return self.store.list_steps(run_id)
+
+    def cancel_run(self, run_id: str) -> TaskRun:
+        """Cancel a created, queued or running run; it stops at the next step boundary."""
+        run = self.store.get_run(run_id)
+        if run.status.is_final:
+            return run
+        return self.store.update_run(run_id, RunStatus.canceled)
+
+    def wait(self, run_id: str, timeout: float | None = None) -> TaskRun:
+        """Block until a run started with ``wait=False`` reaches a final status."""
+        task = self._tasks.get(run_id)
+        if task is not None:
+            async def _join() -> None:
+                await asyncio.shield(task)
+
+            self._loop.submit(_join()).result(timeout)
+        return self.store.get_run(run_id)
+
+    # -- 2FA -------------------------------------------------------------------------------------
+    def add_totp_secret(self, totp_identifier: str, secret: str) -> None:
+        """Register a TOTP secret: runs with this ``totp_identifier`` generate their codes."""
+        self.totp_secrets.add(totp_identifier, secret)
+
+    def push_totp_code(self, totp_identifier: str, code: str) -> None:
+        """Hand a code (from mail or SMS) to a run waiting for one; each code is used once."""
+        from agent.totp import push_totp_code
+
+        push_totp_code(self.store, totp_identifier, code)
+
+    # -- browser sessions ------------------------------------------------------------------------
+    def create_browser_session(self, timeout_minutes: float = 60,
+                               proxy_location: str | dict[str, Any] | None = None) -> str:
+        """Open a browser that stays alive between runs; returns its ``pbs_...`` id."""
+        from agent.proxy import resolve_proxy
+
+        proxy = resolve_proxy(proxy_location, self.proxies)
+
+        async def _create() -> str:
+            session = await self._browsers.create_session(
+                timeout_minutes, proxy=proxy, downloads_dir=self.data_dir / "sessions"
+            )
+            return session.session_id
+
+        return self._loop.run(_create())
+
+    def close_browser_session(self, browser_session_id: str) -> None:
+        """Close a browser session."""
+        self._loop.run(self._browsers.close_session(browser_session_id))
+
+    # -- lifecycle -------------------------------------------------------------------------------
+    def close(self) -> None:
+        """Cancel running runs, close the browser and the store, stop the loop."""
+        for run_id in list(self._tasks):
+            try:
+                self.cancel_run(run_id)
+            except Exception as exc:  # closing must go on
+                logger.warning("could not cancel %s on close: %s", run_id, exc)
+
+        async def _shutdown() -> None:
+            pending = list(self._tasks.values())
+            if pending:
+                await asyncio.wait(pending, timeout=30)
+            await self._browsers.close()
+
+        try:
+            self._loop.run(_shutdown())
+        finally:
+            self._loop.stop()
+            if self._owns_store:
+                self.store.close()
+
+    def __enter__(self) -> Agent:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

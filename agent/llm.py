@@ -1,0 +1,269 @@
+"""The LLM boundary: every model call goes through :func:`complete_json`.
+
+Each call has a ``purpose`` (``plan``, ``verify``, ``extract``, ``error_codes``,
+``plan_v2``, ``validate_v2``, ``summarize_v2``, ``generate_url``) and must answer JSON.
+The answer is parsed leniently (code fences, prose around it, trailing commas,
+Python literals, a truncated tail), and when nothing usable comes back the model is
+asked once more with the parse error. Token counts and cost come from litellm.
+Rate limits, timeouts and dropped connections are retried with backoff.
+
+Test doubles (``agent.testing``) are registered with litellm as a custom provider, so
+they go through this same path. :func:`block_real_calls` makes any other model raise
+instead of reaching the network; ``tests/conftest.py`` switches it on.
+
+litellm is imported on the first call, never at ``import agent``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ast
+import contextvars
+import json
+import logging
+import re
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from agent.config import quiet_litellm_env
+from agent.errors import LLMError, RealLLMBlockedError
+
+if TYPE_CHECKING:
+    from agent.browser.observation import Observation
+
+logger = logging.getLogger("agent.llm")
+
+TEST_PROVIDER = "agent-test"
+"""litellm provider name under which the doubles in ``agent.testing`` are registered."""
+
+_block_real_calls = False
+
+
+def block_real_calls(block: bool = True) -> None:
+    """Switch real model calls off (tests) or back on. Doubles always work."""
+    global _block_real_calls
+    _block_real_calls = block
+
+
+def real_calls_blocked() -> bool:
+    return _block_real_calls
+
+
+@dataclass
+class LLMRequest:
+    """What a model call carries; test doubles receive exactly this."""
+
+    purpose: str
+    """Why the call is made: ``plan``, ``verify``, ``extract``, ... (see the module docstring)."""
+    messages: list[dict[str, Any]]
+    """The chat messages as sent to litellm."""
+    prompt: str
+    """The user's goal for the run (or the block's mini-goal in skyvern-2.0)."""
+    observation: Observation | None = None
+    """The structured page the prompt was rendered from, for page purposes."""
+    context: dict[str, Any] = field(default_factory=dict)
+    """Extra facts a double may use: schema, history, step number, block, ..."""
+
+
+@dataclass
+class LLMResult:
+    """A parsed answer and what it cost."""
+
+    data: Any
+    text: str
+    model: str
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost: float = 0.0
+    seconds: float = 0.0
+    calls: int = 1
+
+
+_current_request: contextvars.ContextVar[LLMRequest | None] = contextvars.ContextVar(
+    "agent_llm_request", default=None
+)
+
+
+def current_request() -> LLMRequest | None:
+    """The request being served (used by the test provider inside litellm)."""
+    return _current_request.get()
+
+
+_RETRYABLE = ("RateLimitError", "Timeout", "APIConnectionError", "ServiceUnavailableError",
+              "InternalServerError")
+
+
+async def _litellm_call(model: str, messages: list[dict[str, Any]], *, timeout: float,
+                        attempts: int = 4) -> Any:
+    quiet_litellm_env()
+    import litellm
+
+    from agent import testing
+
+    testing.register_provider(litellm)
+    if model.startswith(TEST_PROVIDER + "/"):
+        attempts = 1  # a double's error is the test's point, not a network hiccup
+    delay = 1.0
+    for attempt in range(1, attempts + 1):
+        try:
+            return await litellm.acompletion(model=model, messages=messages, timeout=timeout)
+        except Exception as exc:  # litellm maps provider errors to its own classes
+            name = type(exc).__name__
+            if name not in _RETRYABLE or attempt == attempts:
+                raise LLMError(f"model {model} failed ({name}): {exc}") from exc
+            logger.warning("model %s: %s, retrying in %.0fs", model, name, delay)
+            await asyncio.sleep(delay)
+            delay *= 2
+    raise AssertionError("unreachable")
+
+
+def _usage(model: str, response: Any) -> tuple[int, int, float]:
+    usage = getattr(response, "usage", None)
+    tokens_in = int(getattr(usage, "prompt_tokens", 0) or 0)
+    tokens_out = int(getattr(usage, "completion_tokens", 0) or 0)
+    if model.startswith(TEST_PROVIDER + "/"):
+        return tokens_in, tokens_out, 0.0
+    import litellm
+
+    try:
+        cost = float(litellm.completion_cost(completion_response=response) or 0.0)
+    except Exception:  # a model missing from litellm's price table costs "unknown", not a crash
+        cost = 0.0
+    return tokens_in, tokens_out, cost
+
+
+async def complete_json(
+    model: str,
+    request: LLMRequest,
+    *,
+    timeout: float = 120.0,
+) -> LLMResult:
+    """Send ``request.messages`` to ``model`` and return the parsed JSON answer.
+
+    Raises :class:`~agent.errors.LLMError` when the model cannot be reached or still
+    answers unusably after one re-ask.
+    """
+    if _block_real_calls and not model.startswith(TEST_PROVIDER + "/"):
+        raise RealLLMBlockedError(
+            f"real model call to {model!r} blocked (agent.llm.block_real_calls is on); "
+            "use a double from agent.testing"
+        )
+    messages = list(request.messages)
+    result = LLMResult(data=None, text="", model=model, calls=0)
+    started = time.monotonic()
+    for attempt in range(2):
+        call_request = LLMRequest(request.purpose, messages, request.prompt,
+                                  request.observation, request.context)
+        token = _current_request.set(call_request)
+        try:
+            response = await _litellm_call(model, messages, timeout=timeout)
+        finally:
+            _current_request.reset(token)
+        tokens_in, tokens_out, cost = _usage(model, response)
+        result.input_tokens += tokens_in
+        result.output_tokens += tokens_out
+        result.cost += cost
+        result.calls += 1
+        text = response.choices[0].message.content or ""
+        result.text = text
+        try:
+            result.data = parse_json(text)
+        except ValueError as exc:
+            if attempt == 1:
+                raise LLMError(
+                    f"model {model} gave no usable JSON for {request.purpose!r} after a re-ask: "
+                    f"{exc}; answer began {text[:200]!r}"
+                ) from None
+            from agent.prompts import render
+
+            messages = [*messages, {"role": "assistant", "content": text},
+                        {"role": "user", "content": render("reask_json", error=str(exc))}]
+            continue
+        break
+    result.seconds = time.monotonic() - started
+    return result
+
+
+_FENCE = re.compile(r"```(?:json|JSON)?\s*(.*?)```", re.S)
+
+
+def parse_json(text: str) -> Any:
+    """Parse a model's JSON answer, tolerating what models commonly wrap around it.
+
+    >>> parse_json('Sure! ```json\\n{"a": 1,}\\n``` hope that helps')
+    {'a': 1}
+    """
+    if not text or not text.strip():
+        raise ValueError("the answer was empty")
+    candidates = [m.group(1) for m in _FENCE.finditer(text)] + [text]
+    last_error = "no JSON object found"
+    for candidate in candidates:
+        chunk = _outermost(candidate)
+        if chunk is None:
+            continue
+        for attempt in (chunk, _repair(chunk)):
+            try:
+                return json.loads(attempt)
+            except ValueError as exc:
+                last_error = f"{exc.__class__.__name__}: {exc}"
+        try:
+            return ast.literal_eval(_repair(chunk))  # Python-style True/None/'quotes'
+        except (ValueError, SyntaxError):
+            pass
+    raise ValueError(last_error)
+
+
+def _outermost(text: str) -> str | None:
+    """The first JSON object or array in ``text``, closed if the tail was cut off."""
+    start = min((i for i in (text.find("{"), text.find("[")) if i >= 0), default=-1)
+    if start < 0:
+        return None
+    stack: list[str] = []
+    in_string = escaped = False
+    for index in range(start, len(text)):
+        char = text[index]
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+            continue
+        if char == '"':
+            in_string = True
+        elif char in "{[":
+            stack.append("}" if char == "{" else "]")
+        elif char in "}]":
+            if not stack:
+                return text[start:index]
+            stack.pop()
+            if not stack:
+                return text[start : index + 1]
+    # truncated: close what is open
+    tail = text[start:]
+    if in_string:
+        tail += '"'
+    return tail + "".join(reversed(stack))
+
+
+def _repair(chunk: str) -> str:
+    chunk = re.sub(r",\s*([}\]])", r"\1", chunk)  # trailing commas
+    chunk = re.sub(r"//[^\n\"]*\n", "\n", chunk)  # line comments outside strings (best effort)
+    return chunk
+
+
+def supports_vision(model: str) -> bool:
+    """Whether to send screenshots to ``model`` (litellm's table; doubles say for themselves)."""
+    if model.startswith(TEST_PROVIDER + "/"):
+        from agent import testing
+
+        return testing.double_supports_vision(model)
+    quiet_litellm_env()
+    import litellm
+
+    try:
+        return bool(litellm.supports_vision(model=model))
+    except Exception:  # unknown model: text only
+        return False

@@ -1,0 +1,396 @@
+"""The run object, its request and its steps, in the hosted Tasks API's shape.
+
+Field names follow ``seed/tasks-api.txt`` one for one; extra fields (token totals,
+errors, screenshots, the v2 plan history) come after them. Everything that is stored
+goes through these models, in memory and in SQLite alike.
+"""
+
+from __future__ import annotations
+
+import enum
+import itertools
+import random
+import threading
+import time
+from datetime import datetime, timezone
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from agent.errors import InvalidTransitionError
+
+ORGANIZATION_ID = "o_local"
+"""Every local run belongs to this one organization (the seed's Step has the field)."""
+
+ENGINES = ("skyvern-1.0", "skyvern-2.0")
+RUN_TYPES = {"skyvern-1.0": "task_v1", "skyvern-2.0": "task_v2"}
+ID_PREFIXES = {"task_v1": "tsk", "task_v2": "tsk_v2"}
+
+
+# -- ids and time ------------------------------------------------------------------------------
+
+_EPOCH = 1655683200  # 2022-06-20, the hosted ids' epoch: ids sort by creation time
+_sequence = itertools.count(random.randrange(1 << 12))
+_id_lock = threading.Lock()
+
+
+def new_id(prefix: str) -> str:
+    """A time-ordered id such as ``tsk_512345678901234567``: newer ids sort after older ones."""
+    with _id_lock:
+        millis = int((time.time() - _EPOCH) * 1000)
+        seq = next(_sequence) & 0xFFF
+    return f"{prefix}_{(millis << 22) | (seq << 10) | random.randrange(1 << 10)}"
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+# -- statuses ----------------------------------------------------------------------------------
+
+
+class RunStatus(str, enum.Enum):
+    """Status of a run, as in the Tasks API."""
+
+    created = "created"
+    queued = "queued"
+    running = "running"
+    timed_out = "timed_out"
+    failed = "failed"
+    terminated = "terminated"
+    completed = "completed"
+    canceled = "canceled"
+
+    @property
+    def is_final(self) -> bool:
+        return self in FINAL_STATUSES
+
+    def can_become(self, new: RunStatus) -> bool:
+        return new in _RUN_TRANSITIONS[self]
+
+
+FINAL_STATUSES = frozenset(
+    {RunStatus.completed, RunStatus.failed, RunStatus.terminated, RunStatus.canceled,
+     RunStatus.timed_out}
+)
+_RUN_TRANSITIONS: dict[RunStatus, frozenset[RunStatus]] = {
+    RunStatus.created: frozenset({RunStatus.queued, RunStatus.running, RunStatus.timed_out,
+                                  RunStatus.failed, RunStatus.canceled}),
+    RunStatus.queued: frozenset({RunStatus.running, RunStatus.timed_out, RunStatus.failed,
+                                 RunStatus.canceled}),
+    RunStatus.running: frozenset({RunStatus.completed, RunStatus.failed, RunStatus.terminated,
+                                  RunStatus.timed_out, RunStatus.canceled}),
+    # Unlike the hosted service, a canceled run stays canceled: cancel always wins.
+    **{status: frozenset() for status in FINAL_STATUSES},
+}
+
+
+class StepStatus(str, enum.Enum):
+    """Status of one step."""
+
+    created = "created"
+    running = "running"
+    completed = "completed"
+    failed = "failed"
+    canceled = "canceled"
+
+    def can_become(self, new: StepStatus) -> bool:
+        return new in _STEP_TRANSITIONS[self]
+
+
+_STEP_TRANSITIONS: dict[StepStatus, frozenset[StepStatus]] = {
+    StepStatus.created: frozenset({StepStatus.running, StepStatus.failed, StepStatus.canceled,
+                                   StepStatus.completed}),
+    StepStatus.running: frozenset({StepStatus.completed, StepStatus.failed, StepStatus.canceled}),
+    StepStatus.completed: frozenset(),
+    StepStatus.failed: frozenset(),
+    StepStatus.canceled: frozenset(),
+}
+
+
+# -- the request -------------------------------------------------------------------------------
+
+
+def normalize_url(value: str, field: str = "url") -> str:
+    """Validate a URL; a bare host such as ``example.com`` gets ``https://``."""
+    text = value.strip()
+    if not text:
+        raise ValueError(f"{field} is empty; give a full URL such as https://example.com")
+    if "://" not in text and not text.startswith(("about:", "data:")):
+        text = "https://" + text
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https", "file", "about", "data"):
+        raise ValueError(
+            f"{value!r} is not a web address: use http://, https:// or file:// "
+            f"(scheme {parts.scheme!r} is not supported)"
+        )
+    if parts.scheme in ("http", "https"):
+        host = parts.hostname or ""
+        if not host or " " in text or (
+            "." not in host and host != "localhost" and ":" not in (parts.netloc or "")
+        ):
+            raise ValueError(f"{value!r} is not a valid URL: it has no proper host name")
+        try:
+            parts.port  # noqa: B018 - raises on a malformed port
+        except ValueError as exc:
+            raise ValueError(f"{value!r} is not a valid URL: {exc}") from None
+    return text
+
+
+class RunRequest(BaseModel):
+    """Every field of the Tasks API's request body, with its default.
+
+    Validated on creation: a bad field raises before any browser starts.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    prompt: str = Field(description="The goal, in plain language, with the user's details.")
+    url: str | None = Field(None, description="Where to start; chosen by the model when None.")
+    title: str | None = Field(None, description="A title for the run.")
+    engine: Literal["skyvern-1.0", "skyvern-2.0"] = Field(
+        "skyvern-2.0", description="`skyvern-1.0` (step loop) or `skyvern-2.0` (planner)."
+    )
+    proxy_location: str | dict[str, Any] | None = Field(
+        "RESIDENTIAL",
+        description="A named proxy location, NONE, or {'url': 'http://user:pw@host:port'}.",
+    )
+    data_extraction_schema: dict[str, Any] | list[Any] | str | None = Field(
+        None, description="JSON Schema the output must follow (a pydantic model is converted)."
+    )
+    error_code_mapping: dict[str, str] | None = Field(
+        None, description="Your error codes and when they apply; matched codes land in output."
+    )
+    max_steps: int | None = Field(None, description="Step budget; retries do not count.")
+    webhook_url: str | None = Field(None, description="Where the run is POSTed when it ends.")
+    totp_identifier: str | None = Field(None, description="Whose 2FA codes to use.")
+    totp_url: str | None = Field(None, description="An endpoint polled for 2FA codes.")
+    browser_session_id: str | None = Field(None, description="A live session (pbs_...) to reuse.")
+    publish_workflow: bool = Field(False, description="Save the finished run as a workflow.")
+
+    @field_validator("prompt")
+    @classmethod
+    def _prompt_not_empty(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("prompt is empty; say what the agent should do")
+        return value
+
+    @field_validator("url")
+    @classmethod
+    def _url_valid(cls, value: str | None) -> str | None:
+        return None if value is None else normalize_url(value)
+
+    @field_validator("webhook_url", "totp_url")
+    @classmethod
+    def _callback_url_valid(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        text = normalize_url(value)
+        if not text.startswith(("http://", "https://")):
+            raise ValueError(f"{value!r} must be an http:// or https:// URL")
+        return text
+
+    @field_validator("max_steps")
+    @classmethod
+    def _max_steps_positive(cls, value: int | None) -> int | None:
+        if value is not None and value < 1:
+            raise ValueError(f"max_steps must be at least 1 (got {value})")
+        return value
+
+    @field_validator("data_extraction_schema", mode="before")
+    @classmethod
+    def _schema_valid(cls, value: Any) -> Any:
+        return check_schema(value)
+
+    @field_validator("browser_session_id")
+    @classmethod
+    def _session_id_shape(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith("pbs_"):
+            raise ValueError(f"{value!r} is not a browser session id (they start with 'pbs_')")
+        return value
+
+    @model_validator(mode="after")
+    def _error_codes_named(self) -> RunRequest:
+        for code in self.error_code_mapping or {}:
+            if not code.strip():
+                raise ValueError("error_code_mapping has an empty error code")
+        return self
+
+    @property
+    def run_type(self) -> str:
+        return RUN_TYPES[self.engine]
+
+    @property
+    def schema_for_output(self) -> Any:
+        """The JSON Schema the output must follow, or None."""
+        return effective_schema(self.data_extraction_schema)
+
+
+def check_schema(value: Any) -> Any:
+    """Accept a JSON Schema dict, a pydantic model class, a list or a text description.
+
+    Returns the value as it will be stored (a pydantic class becomes its JSON Schema);
+    raises ValueError when a dict is not a valid JSON Schema.
+    """
+    if isinstance(value, type) and issubclass(value, BaseModel):
+        return value.model_json_schema()
+    if isinstance(value, dict):
+        import jsonschema
+
+        effective = effective_schema(value)
+        try:
+            jsonschema.validators.validator_for(effective).check_schema(effective)
+        except jsonschema.SchemaError as exc:
+            raise ValueError(f"not a valid JSON Schema: {exc.message}") from None
+    return value
+
+
+_SCHEMA_KEYS = {"type", "properties", "items", "$schema", "$ref", "anyOf", "oneOf", "allOf",
+                "enum", "const", "$defs", "definitions", "required"}
+
+
+def effective_schema(value: Any) -> Any:
+    """The JSON Schema a value stands for.
+
+    The seed's own example gives a bare mapping of properties
+    (``{"application_success": {"type": "boolean"}}``); it means an object with them.
+    """
+    if not isinstance(value, dict) or not value:
+        return value
+    bare = all(isinstance(v, dict) and ("type" in v or "properties" in v) for v in value.values())
+    if bare and not (_SCHEMA_KEYS & value.keys() and isinstance(value.get("type"), str)):
+        return {"type": "object", "properties": value}
+    return value
+
+
+# -- the run object ----------------------------------------------------------------------------
+
+
+class FileInfo(BaseModel):
+    """A file the run downloaded."""
+
+    url: str = Field(description="file:// URL of the saved copy.")
+    checksum: str = Field(description="sha256 of the content, hex.")
+    filename: str = Field(description="Name of the saved file.")
+    file_size: int | None = Field(None, description="Size in bytes.")
+    modified_at: datetime | None = Field(None, description="When it was saved.")
+
+
+class TaskRun(BaseModel):
+    """A run, as ``run_task`` and ``get_run`` return it: the Tasks API's response."""
+
+    run_id: str = Field(description="tsk_... for skyvern-1.0, tsk_v2_... for skyvern-2.0.")
+    status: RunStatus = Field(description="Where the run is in its lifecycle.")
+    output: dict[str, Any] | list[Any] | str | None = Field(None, description="Extracted data.")
+    downloaded_files: list[FileInfo] | None = Field(None, description="Files the run downloaded.")
+    recording_url: str | None = Field(None, description="file:// URL of the video.")
+    failure_reason: str | None = Field(None, description="Why it failed or was terminated.")
+    created_at: datetime = Field(default_factory=utcnow, description="Creation time, UTC.")
+    modified_at: datetime = Field(default_factory=utcnow, description="Last change, UTC.")
+    run_type: str = Field(description="task_v1 or task_v2.")
+    run_request: RunRequest = Field(description="The request the run was started with.")
+    # -- beyond the seed --
+    title: str | None = Field(None, description="The request's title, or one chosen for it.")
+    errors: list[dict[str, Any]] = Field(default_factory=list, description="Error codes raised.")
+    step_count: int = Field(0, description="Steps taken, retries included.")
+    screenshot_urls: list[str] = Field(
+        default_factory=list, description="Latest screenshots, newest first (at most 3)."
+    )
+    queued_at: datetime | None = Field(None, description="When it was queued.")
+    started_at: datetime | None = Field(None, description="When it started running.")
+    finished_at: datetime | None = Field(None, description="When it reached a final status.")
+    input_token_count: int = Field(0, description="Prompt tokens over all model calls.")
+    output_token_count: int = Field(0, description="Completion tokens over all model calls.")
+    llm_calls: int = Field(0, description="Number of model calls.")
+    total_cost: float = Field(0.0, description="Model cost in USD, from litellm's tables.")
+    browser_session_id: str | None = Field(None, description="The session it ran in, if any.")
+    webhook_failure_reason: str | None = Field(None, description="Why the webhook failed.")
+    blocks: list[dict[str, Any]] | None = Field(
+        None, description="skyvern-2.0: the planner's blocks, their goals and results."
+    )
+    workflow_id: str | None = Field(None, description="Workflow published from or replayed.")
+    owner_pid: int | None = Field(None, description="Process running it (to spot dead runs).")
+
+    def transition(self, new: RunStatus, **changes: Any) -> TaskRun:
+        """A copy moved to ``new`` with ``changes``; raises on an illegal transition."""
+        if new != self.status and not self.status.can_become(new):
+            raise InvalidTransitionError(
+                f"run {self.run_id} cannot go from {self.status.value} to {new.value}"
+            )
+        reason = changes.get("failure_reason", self.failure_reason)
+        if new in (RunStatus.failed, RunStatus.terminated) and not reason:
+            raise InvalidTransitionError(f"a {new.value} run needs a failure_reason")
+        if self.failure_reason and changes.get("failure_reason") not in (None,
+                                                                         self.failure_reason):
+            changes.pop("failure_reason")  # a failure reason, once set, is never overwritten
+        now = utcnow()
+        stamps: dict[str, Any] = {"modified_at": now}
+        if new == RunStatus.queued and self.queued_at is None:
+            stamps["queued_at"] = now
+        if new == RunStatus.running and self.started_at is None:
+            stamps["started_at"] = now
+        if new.is_final and self.finished_at is None:
+            stamps["finished_at"] = now
+        return self.model_copy(update={"status": new, **stamps, **changes})
+
+
+class Step(BaseModel):
+    """One step of a run: an observation, one model answer, its actions and their results."""
+
+    organization_id: str = Field(ORGANIZATION_ID, description="Always o_local here.")
+    task_id: str = Field(description="The run this step belongs to.")
+    step_id: str = Field(default_factory=lambda: new_id("stp"), description="stp_...")
+    status: StepStatus = Field(StepStatus.created, description="Where the step is.")
+    order: int = Field(0, description="Zero-based step number; retries share it.")
+    retry_index: int = Field(0, description="0 for a first attempt, +1 per retry.")
+    input_token_count: int = Field(0, description="Prompt tokens of this step's model calls.")
+    output_token_count: int = Field(0, description="Completion tokens of this step's calls.")
+    # -- beyond the seed --
+    created_at: datetime = Field(default_factory=utcnow, description="Creation time, UTC.")
+    modified_at: datetime = Field(default_factory=utcnow, description="Last change, UTC.")
+    is_last: bool = Field(False, description="True for the run's final step.")
+    step_cost: float = Field(0.0, description="Model cost of this step, USD.")
+    llm_calls: int = Field(0, description="Model calls made in this step.")
+    url: str | None = Field(None, description="Page URL when the step observed it.")
+    actions: list[dict[str, Any]] = Field(
+        default_factory=list, description="Each action the model chose, with its result."
+    )
+    reasoning: str | None = Field(None, description="What the model said it was doing.")
+    failure_reason: str | None = Field(None, description="Why the step failed.")
+    duration_ms: int | None = Field(None, description="Wall time of the step.")
+    artifacts: dict[str, str] = Field(
+        default_factory=dict, description="file:// URLs: screenshot, prompt, answer."
+    )
+    block: int | None = Field(None, description="skyvern-2.0: index of the block it ran in.")
+
+    def transition(self, new: StepStatus, **changes: Any) -> Step:
+        if new != self.status and not self.status.can_become(new):
+            raise InvalidTransitionError(
+                f"step {self.step_id} cannot go from {self.status.value} to {new.value}"
+            )
+        return self.model_copy(update={"status": new, "modified_at": utcnow(), **changes})
+
+
+def build_request(**fields: Any) -> RunRequest:
+    """Build a :class:`RunRequest`, turning a validation failure into a clear usage error.
+
+    >>> build_request(prompt="", url="https://example.com")
+    Traceback (most recent call last):
+    agent.errors.InvalidRequestError: prompt: prompt is empty; say what the agent should do
+    """
+    from pydantic import ValidationError
+
+    from agent.errors import InvalidRequestError
+
+    try:
+        return RunRequest(**fields)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(p) for p in first["loc"]) or "request"
+        message = str(first["msg"]).removeprefix("Value error, ")
+        if first["type"] == "literal_error" and field == "engine":
+            message = f"unknown engine {first['input']!r}; use one of {', '.join(ENGINES)}"
+        elif first["type"] == "extra_forbidden":
+            message = f"unknown request field {field!r}"
+        raise InvalidRequestError(field, message) from None

@@ -1,0 +1,184 @@
+"""What an engine gets to work with during one run, and what it hands back.
+
+The engines (``engines/v1.py``, ``engines/v2.py``) see a run only through
+:class:`RunContext`: the request, the browser tabs, model calls that are counted and
+written to the run's folder, steps that are stored as they change, and a cancel
+flag. They return an :class:`Outcome`; the Agent applies it to the stored run, so
+the ending (status, failure reason, output, files, webhook) is decided in one place.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from agent.llm import LLMRequest, LLMResult, complete_json
+from agent.models import RunRequest, RunStatus, Step, StepStatus
+from agent.stores.base import RunStore
+
+if TYPE_CHECKING:
+    from playwright.async_api import Page
+
+    from agent.browser.observation import Observation
+    from agent.browser.tabs import Tabs
+
+logger = logging.getLogger("agent.run")
+
+
+@dataclass
+class Outcome:
+    """How a run (or a skyvern-2.0 block) ended."""
+
+    status: RunStatus
+    output: Any = None
+    failure_reason: str | None = None
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    summary: str = ""
+    """What was achieved, in words (used by the v2 planner and budget messages)."""
+    last_step: Step | None = None
+
+
+@dataclass
+class RunContext:
+    """One run's working state, shared by the engine and the Agent."""
+
+    run_id: str
+    request: RunRequest
+    store: RunStore
+    model: str
+    run_dir: Path
+    tabs: Tabs
+    started_at: datetime
+    vision: bool = False
+    upload_files: list[Path] = field(default_factory=list)
+    get_totp_code: Callable[[], Any] | None = None
+    """Async callable returning a 2FA code for this run, or None when no source is set."""
+    on_step: Callable[[Step], None] | None = None
+    """Called with each step as it is saved (live progress)."""
+    next_order: int = 0
+    """Next step order in the run (skyvern-2.0 blocks share one sequence)."""
+
+    @property
+    def page(self) -> Page:
+        return self.tabs.page
+
+    # -- cancel --------------------------------------------------------------------------------
+    def is_canceled(self) -> bool:
+        return self.store.get_run(self.run_id).status == RunStatus.canceled
+
+    # -- steps -------------------------------------------------------------------------------
+    def new_step(self, order: int, retry_index: int = 0, block: int | None = None) -> Step:
+        step = Step(task_id=self.run_id, order=order, retry_index=retry_index, block=block,
+                    status=StepStatus.running)
+        self.save_step(step)
+        return step
+
+    def save_step(self, step: Step) -> None:
+        self.store.save_step(step)
+        if self.on_step is not None:
+            try:
+                self.on_step(step)
+            except Exception:  # progress display must never break a run
+                logger.exception("progress callback failed")
+
+    def step_dir(self, step: Step) -> Path:
+        path = self.run_dir / "steps" / f"{step.order:03d}-{step.retry_index}"
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def write_artifact(self, step: Step, name: str, content: str | bytes) -> str:
+        """Save a file for ``step`` and record its file:// URL in ``step.artifacts``."""
+        path = self.step_dir(step) / name
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+        url = path.resolve().as_uri()
+        step.artifacts[name.rsplit(".", 1)[0]] = url
+        return url
+
+    async def screenshot(self, step: Step) -> bytes | None:
+        try:
+            png = await self.page.screenshot(type="png", timeout=5000)
+        except Exception as exc:  # a screenshot is evidence, not a reason to fail the step
+            logger.debug("screenshot failed: %s", exc)
+            return None
+        url = self.write_artifact(step, "screenshot.png", png)
+        run = self.store.get_run(self.run_id)
+        self.store.update_run(self.run_id, screenshot_urls=[url, *run.screenshot_urls][:3])
+        return png
+
+    # -- model calls -----------------------------------------------------------------------------
+    async def llm(
+        self,
+        purpose: str,
+        messages: list[dict[str, Any]],
+        *,
+        step: Step | None,
+        goal: str | None = None,
+        observation: Observation | None = None,
+        context: dict[str, Any] | None = None,
+    ) -> LLMResult:
+        """Call the model; count tokens and cost on the step and the run; keep the exchange."""
+        request = LLMRequest(purpose, messages, goal or self.request.prompt, observation,
+                             context or {})
+        try:
+            result = await complete_json(self.model, request)
+        finally:
+            if step is not None:
+                self.write_artifact(step, f"{purpose}-prompt.txt", _messages_text(messages))
+        if step is not None:
+            step.input_token_count += result.input_tokens
+            step.output_token_count += result.output_tokens
+            step.step_cost += result.cost
+            step.llm_calls += result.calls
+            self.write_artifact(step, f"{purpose}-answer.json", result.text)
+        run = self.store.get_run(self.run_id)
+        self.store.update_run(
+            self.run_id,
+            input_token_count=run.input_token_count + result.input_tokens,
+            output_token_count=run.output_token_count + result.output_tokens,
+            llm_calls=run.llm_calls + result.calls,
+            total_cost=run.total_cost + result.cost,
+        )
+        return result
+
+    async def observe(self, *, screenshot: bool | None = None) -> Observation:
+        from agent.browser.observe import observe
+
+        return await observe(self.page, screenshot=self.vision if screenshot is None else screenshot)
+
+
+def _messages_text(messages: list[dict[str, Any]]) -> str:
+    """The prompt as sent, readable; images are noted, not inlined."""
+    parts = []
+    for message in messages:
+        content = message["content"]
+        if isinstance(content, list):
+            content = "\n".join(
+                p.get("text", "") if p.get("type") == "text" else "[image]" for p in content
+            )
+        parts.append(f"--- {message['role']} ---\n{content}")
+    return "\n".join(parts)
+
+
+def user_message(text: str, screenshot: bytes | None = None) -> dict[str, Any]:
+    """A user message with optional screenshot, in the OpenAI format litellm takes."""
+    if screenshot is None:
+        return {"role": "user", "content": text}
+    import base64
+
+    data = base64.b64encode(screenshot).decode()
+    return {"role": "user", "content": [
+        {"type": "text", "text": text},
+        {"type": "image_url", "image_url": {"url": f"data:image/png;base64,{data}"}},
+    ]}
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str)

@@ -1,0 +1,205 @@
+"""Carrying one run from ``queued`` to a final status.
+
+:func:`execute_run` opens the run's browser context (or takes its browser session),
+hands a :class:`~agent.run_context.RunContext` to the engine, and then, whatever
+happened, records the ending: status, failure reason, output, downloaded files,
+recording, step count; then it sends the webhook. An exception anywhere ends the run
+``failed`` with its cause; a run is never left ``running``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import shutil
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from agent.browser.manager import BrowserManager
+from agent.errors import AgentError
+from agent.models import FileInfo, RunStatus, Step, StepStatus, utcnow
+from agent.run_context import Outcome, RunContext
+from agent.stores.base import RunStore
+
+logger = logging.getLogger("agent.run")
+
+
+@dataclass
+class RunnerConfig:
+    """What every run of one Agent shares."""
+
+    store: RunStore
+    browsers: BrowserManager
+    model: str
+    data_dir: Path
+    upload_files: list[Path] = field(default_factory=list)
+    webhook_key: str | None = None
+    proxies: Mapping[str, str] = field(default_factory=dict)
+    totp: Any = None
+    """The Agent's ``agent.totp.TOTPSecrets``."""
+    totp_timeout: float = 15 * 60
+    totp_poll_interval: float = 10.0
+    on_step: Callable[[Step], None] | None = None
+
+
+def run_dir(data_dir: Path, run_id: str) -> Path:
+    path = (data_dir / "runs" / run_id).resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+async def execute_run(config: RunnerConfig, run_id: str) -> None:
+    """Run the engine for ``run_id`` and record how it ended. Never raises."""
+    store = config.store
+    run = store.get_run(run_id)
+    request = run.run_request
+    folder = run_dir(config.data_dir, run_id)
+    context = None
+    tabs = None
+    outcome: Outcome
+    try:
+        if run.status == RunStatus.canceled:
+            outcome = Outcome(RunStatus.canceled)
+        else:
+            store.update_run(run_id, RunStatus.running)
+            if request.browser_session_id:
+                session = config.browsers.claim_session(request.browser_session_id, run_id)
+                tabs = session.tabs
+            else:
+                from agent.browser.recording import ensure_ffmpeg
+                from agent.browser.tabs import Tabs
+                from agent.proxy import resolve_proxy
+
+                proxy = resolve_proxy(request.proxy_location, config.proxies)
+                video_dir = folder / "video" if ensure_ffmpeg() else None
+                context = await config.browsers.new_context(proxy=proxy, video_dir=video_dir)
+                tabs = Tabs(context, downloads_dir=folder / "downloads")
+                await tabs.start(None)
+            ctx = RunContext(
+                run_id=run_id,
+                request=request,
+                store=store,
+                model=config.model,
+                run_dir=folder,
+                tabs=tabs,
+                started_at=run.created_at,
+                vision=_vision(config.model),
+                upload_files=list(config.upload_files),
+                get_totp_code=_totp_source(config, run_id, request, run.created_at),
+                on_step=config.on_step,
+            )
+            from engines import engine_for
+
+            outcome = await engine_for(request.engine)(ctx)
+    except asyncio.CancelledError:
+        outcome = Outcome(RunStatus.canceled)
+    except AgentError as exc:
+        outcome = Outcome(RunStatus.failed, failure_reason=f"{type(exc).__name__}: {exc}")
+    except Exception as exc:  # a bug or a browser crash must still end the run with its cause
+        logger.exception("run %s crashed", run_id)
+        outcome = Outcome(RunStatus.failed,
+                          failure_reason=f"Unexpected error: {type(exc).__name__}: {exc}")
+    finally:
+        files = _downloaded_files(tabs)
+        recording = await _close_context(context, folder)
+        if request.browser_session_id:
+            config.browsers.release_session(request.browser_session_id, run_id)
+    await _record_ending(config, run_id, outcome, files, recording)
+
+
+def _vision(model: str) -> bool:
+    from agent.llm import supports_vision
+
+    return supports_vision(model)
+
+
+def _totp_source(config: RunnerConfig, run_id: str, request: Any,
+                 started_at: Any) -> Callable[[], Awaitable[str]] | None:
+    if not (request.totp_identifier or request.totp_url):
+        return None
+
+    async def get_code() -> str:
+        from agent.totp import get_totp_code
+
+        return await get_totp_code(
+            identifier=request.totp_identifier, totp_url=request.totp_url, run_id=run_id,
+            run_started_at=started_at, secrets=config.totp, store=config.store,
+            signing_key=config.webhook_key, poll_interval=config.totp_poll_interval,
+            timeout=config.totp_timeout,
+        )
+
+    return get_code
+
+
+def _downloaded_files(tabs: Any) -> list[FileInfo]:
+    if tabs is None:
+        return []
+    return [
+        FileInfo(url=d.url, checksum=d.checksum, filename=d.filename, file_size=d.file_size,
+                 modified_at=utcnow())
+        for d in getattr(tabs, "downloads", [])
+    ]
+
+
+async def _close_context(context: Any, folder: Path) -> str | None:
+    """Close the run's own context (which finishes the video) and keep the video."""
+    if context is None:
+        return None
+    videos = [page.video for page in context.pages if page.video is not None]
+    try:
+        await context.close()
+    except Exception as exc:  # the browser may already be gone
+        logger.warning("closing the run's browser context failed: %s", exc)
+    for video in videos[:1]:
+        try:
+            source = Path(await video.path())
+        except Exception as exc:
+            logger.warning("no recording: %s", exc)
+            return None
+        if source.is_file() and source.stat().st_size > 0:
+            target = folder / "recording.webm"
+            shutil.move(str(source), target)
+            shutil.rmtree(folder / "video", ignore_errors=True)
+            return target.as_uri()
+    return None
+
+
+async def _record_ending(config: RunnerConfig, run_id: str, outcome: Outcome,
+                         files: list[FileInfo], recording: str | None) -> None:
+    store = config.store
+    steps = store.list_steps(run_id)
+    for step in steps:  # a step cut short by cancel or a crash is closed, never left running
+        if step.status in (StepStatus.created, StepStatus.running):
+            ended = StepStatus.canceled if outcome.status == RunStatus.canceled else StepStatus.failed
+            store.save_step(step.transition(
+                ended, failure_reason=step.failure_reason or outcome.failure_reason
+            ))
+    extra: dict[str, Any] = {
+        "downloaded_files": files or None,
+        "recording_url": recording,
+        "step_count": len(steps),
+        "owner_pid": None,
+    }
+    current = store.get_run(run_id)
+    if current.status.is_final:  # canceled meanwhile: keep that status, add the files
+        run = store.update_run(run_id, **extra)
+    else:
+        if outcome.status == RunStatus.canceled:
+            run = store.update_run(run_id, RunStatus.canceled, **extra)
+        else:
+            run = store.update_run(
+                run_id, outcome.status, output=outcome.output,
+                failure_reason=outcome.failure_reason,
+                errors=[*current.errors, *outcome.errors], **extra,
+            )
+    if run.run_request.webhook_url:
+        from agent.webhooks import deliver_webhook
+
+        delivery = await deliver_webhook(
+            run.run_request.webhook_url, run.model_dump(mode="json"),
+            signing_key=config.webhook_key or "",
+        )
+        if not delivery.delivered:
+            store.update_run(run_id, webhook_failure_reason=delivery.error or "not delivered")

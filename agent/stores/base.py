@@ -1,0 +1,107 @@
+"""The store interface: where runs, steps, pushed 2FA codes and workflows live.
+
+A store keeps pydantic models and nothing else; both backends serialize through
+``model_dump_json`` so what comes back is exactly what went in. Status changes go
+through :meth:`RunStore.update_run`, which re-reads the stored run and applies the
+change atomically, so a cancel from another thread or process is never overwritten
+by an engine that had an older copy.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from typing import Any, Protocol, runtime_checkable
+
+from agent.errors import InvalidRequestError
+from agent.models import RunStatus, Step, TaskRun
+
+ACTIVE_STATUSES = (RunStatus.created, RunStatus.queued, RunStatus.running)
+
+
+@runtime_checkable
+class RunStore(Protocol):
+    """What the Agent needs from a store. ``MemoryStore`` and ``SQLiteStore`` implement it."""
+
+    def create_run(self, run: TaskRun) -> None:
+        """Store a new run; raises ValueError if its id exists."""
+
+    def get_run(self, run_id: str) -> TaskRun:
+        """The stored run; raises :class:`~agent.errors.RunNotFoundError`."""
+
+    def update_run(self, run_id: str, status: RunStatus | None = None, **changes: Any) -> TaskRun:
+        """Apply ``changes`` (and a legal status change) to the stored run, atomically."""
+
+    def list_runs(self, page: int = 1, page_size: int = 10) -> list[TaskRun]:
+        """Runs, newest first, one page at a time."""
+
+    def save_step(self, step: Step) -> None:
+        """Insert or replace a step."""
+
+    def list_steps(self, run_id: str) -> list[Step]:
+        """A run's steps in order (order, then retry index)."""
+
+    def add_totp_code(self, identifier: str, code: str) -> None:
+        """Record a 2FA code pushed for ``identifier``."""
+
+    def take_totp_code(self, identifier: str, since: datetime) -> str | None:
+        """The oldest unused code pushed after ``since``, marked used; None if there is none."""
+
+    def save_workflow(self, workflow_id: str, data: dict[str, Any]) -> None:
+        """Insert or replace a workflow (readable JSON)."""
+
+    def get_workflow(self, workflow_id: str) -> dict[str, Any]:
+        """A stored workflow; raises :class:`~agent.errors.RunNotFoundError`."""
+
+    def list_workflows(self) -> list[dict[str, Any]]:
+        """All workflows, newest first."""
+
+    def delete_workflow(self, workflow_id: str) -> None:
+        """Remove a workflow; raises :class:`~agent.errors.RunNotFoundError`."""
+
+    def close(self) -> None:
+        """Release resources."""
+
+
+def check_page(page: int, page_size: int) -> None:
+    if page < 1:
+        raise InvalidRequestError("page", f"must be at least 1 (got {page})")
+    if page_size < 1:
+        raise InvalidRequestError("page_size", f"must be at least 1 (got {page_size})")
+
+
+def apply_update(run: TaskRun, status: RunStatus | None, changes: dict[str, Any]) -> TaskRun:
+    """The run after an update: a checked transition, or plain field changes."""
+    if status is not None and status != run.status:
+        return run.transition(status, **changes)
+    if "status" in changes:
+        raise ValueError("pass the new status as `status=`, not in changes")
+    from agent.models import utcnow
+
+    return run.model_copy(update={**changes, "modified_at": utcnow()})
+
+
+def process_alive(pid: int | None) -> bool:
+    if pid is None:
+        return True  # unknown owner: leave it alone
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def interrupted_reason(pid: int | None) -> str:
+    return (
+        f"Run interrupted: the process running it (pid {pid}) exited before it finished. "
+        "Start the task again."
+    )
+
+
+def step_sort_key(step: Step) -> tuple[int, int, datetime]:
+    """Steps are listed by order, then retry index."""
+    return (step.order, step.retry_index, step.created_at)

@@ -1,0 +1,58 @@
+"""Extracting data from the page into the caller's JSON Schema.
+
+The page is rendered with a larger budget than for planning (the data may lie below
+the fold), the model answers with purpose ``extract``, and the answer is validated
+with jsonschema. An answer that does not fit is sent back once with the validation
+errors; if the second answer still does not fit, the run keeps it and says so in its
+``errors`` rather than returning nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from agent.models import Step
+from agent.prompts import render
+from agent.run_context import RunContext, user_message
+
+EXTRACT_TOKEN_BUDGET = 6000
+"""How much of the page extraction may see, in tokens of rendered text."""
+
+
+def schema_errors(data: Any, schema: Any) -> list[str]:
+    """Validation errors of ``data`` against ``schema`` (empty when it fits or no schema)."""
+    if not isinstance(schema, dict):
+        return []
+    import jsonschema
+
+    validator = jsonschema.validators.validator_for(schema)(schema)
+    return [
+        f"{'/'.join(str(p) for p in error.absolute_path) or '(root)'}: {error.message}"
+        for error in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
+    ][:10]
+
+
+async def extract(ctx: RunContext, step: Step, *, goal: str, schema: Any) -> tuple[Any, list[str]]:
+    """Extract data for ``goal``; returns the data and any schema errors left after a re-ask."""
+    observation = await ctx.observe(screenshot=ctx.vision)
+    schema_text = (
+        json.dumps(schema, indent=1) if isinstance(schema, (dict, list))
+        else (schema or "")
+    )
+    prompt = render(
+        "extract", goal=goal, schema=schema_text, url=observation.url,
+        page=observation.render(token_budget=EXTRACT_TOKEN_BUDGET),
+    )
+    messages = [user_message(prompt, observation.screenshot)]
+    context = {"schema": schema}
+    result = await ctx.llm("extract", messages, step=step, observation=observation,
+                           context=context)
+    errors = schema_errors(result.data, schema)
+    if errors:
+        messages += [{"role": "assistant", "content": result.text},
+                     user_message(render("extract_fix", errors=errors))]
+        result = await ctx.llm("extract", messages, step=step, observation=observation,
+                               context={**context, "errors": errors})
+        errors = schema_errors(result.data, schema)
+    return result.data, errors

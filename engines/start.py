@@ -1,0 +1,55 @@
+"""Opening the run's first page: the given ``url``, or one the model picks."""
+
+from __future__ import annotations
+
+from agent.models import RunStatus, Step, normalize_url
+from agent.prompts import render
+from agent.run_context import Outcome, RunContext, user_message
+
+NAVIGATION_TIMEOUT_MS = 30_000
+
+
+async def open_start_page(ctx: RunContext, step: Step | None) -> Outcome | None:
+    """Go to the start page; returns a failed Outcome when it cannot be loaded.
+
+    With a browser session and no ``url``, the run continues where the session is.
+    With neither, a ``generate_url`` call picks the page (and a title if none was given).
+    """
+    url = ctx.request.url
+    if url is None:
+        if ctx.request.browser_session_id and ctx.page.url not in ("", "about:blank"):
+            return None
+        url = await _generate_url(ctx, step)
+        if url is None:
+            return Outcome(RunStatus.failed, failure_reason=(
+                "No url was given and the model could not suggest a start page; pass url=."))
+    try:
+        response = await ctx.page.goto(url, wait_until="domcontentloaded",
+                                       timeout=NAVIGATION_TIMEOUT_MS)
+    except Exception as exc:  # DNS, refused connection, timeout: all end the run the same way
+        message = str(exc).splitlines()[0]
+        return Outcome(RunStatus.failed,
+                       failure_reason=f"Failed to navigate to URL. URL:{url}, Error:{message}")
+    if response is not None and response.status >= 400:
+        return Outcome(RunStatus.failed, failure_reason=(
+            f"Failed to navigate to URL. URL:{url}, Error:the server answered HTTP "
+            f"{response.status}"))
+    return None
+
+
+async def _generate_url(ctx: RunContext, step: Step | None) -> str | None:
+    prompt = render("generate_url", goal=ctx.request.prompt)
+    answer = await ctx.llm("generate_url", [user_message(prompt)], step=step)
+    data = answer.data if isinstance(answer.data, dict) else {}
+    raw = str(data.get("url") or "").strip()
+    if not raw:
+        return None
+    try:
+        url = normalize_url(raw)
+    except ValueError:
+        return None
+    changes: dict[str, object] = {"run_request": ctx.request.model_copy(update={"url": url})}
+    if not ctx.request.title and data.get("title"):
+        changes["title"] = str(data["title"])[:200]
+    ctx.store.update_run(ctx.run_id, **changes)
+    return url

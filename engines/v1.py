@@ -1,0 +1,295 @@
+"""Engine ``skyvern-1.0``: observe, plan, act, check, in a loop of steps.
+
+Each step observes the page, asks the model (purpose ``plan``) for a batch of
+actions, and runs them until one fails or the page changes under the batch. A
+COMPLETE is checked by a second call (``verify``) before the run completes; EXTRACT,
+or a schema on a completed run, fills ``output``. A failed step is retried on a fresh
+observation (same order, ``retry_index + 1``); retries do not count against
+``max_steps``. The same action on an unchanged page is pointed out to the model, and
+ends the run if it goes on.
+
+:func:`run_steps` is also what each skyvern-2.0 ``navigate`` block runs.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from agent.browser.action_types import DECISIONS, parse_actions
+from agent.browser.actions import act
+from agent.config import DEFAULT_MAX_STEPS_V1, MAX_RETRIES_PER_STEP
+from agent.errors import LLMError
+from agent.totp import TOTPTimeoutError
+from agent.models import RunStatus, Step, StepStatus
+from agent.prompts import render
+from agent.run_context import Outcome, RunContext, user_message
+from engines.error_codes import classify, with_error_code
+from engines.extraction import extract
+from engines.start import open_start_page
+
+logger = logging.getLogger("agent.engine")
+
+TOTP_PLACEHOLDER = "{{TOTP_CODE}}"
+LOOP_WARN_AT = 2
+"""The same action on the same page state this many times gets a warning in the prompt..."""
+LOOP_FAIL_AT = 3
+"""...and this many times ends the run."""
+HISTORY_LINES = 12
+
+
+async def run_v1(ctx: RunContext) -> Outcome:
+    """The whole skyvern-1.0 run: open the start page, then the step loop."""
+    failure = await open_start_page(ctx, step=None)
+    if failure is not None:
+        return failure
+    return await run_steps(
+        ctx, goal=ctx.request.prompt,
+        max_steps=ctx.request.max_steps or DEFAULT_MAX_STEPS_V1,
+        schema=ctx.request.schema_for_output,
+    )
+
+
+@dataclass
+class _Memory:
+    """What the loop remembers between steps."""
+
+    history: list[str] = field(default_factory=list)
+    repeats: dict[str, int] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    last_tried: str = "nothing yet"
+
+
+@dataclass
+class _StepResult:
+    failed: str | None = None
+    decision: Any = None
+    loop_error: str | None = None
+
+
+async def run_steps(
+    ctx: RunContext,
+    *,
+    goal: str,
+    max_steps: int,
+    schema: Any,
+    block: int | None = None,
+    context_goal: str | None = None,
+) -> Outcome:
+    """Run steps toward ``goal`` until it is achieved, impossible, or a budget runs out."""
+    memory = _Memory()
+    done_steps = 0
+    retry = 0
+    last_step: Step | None = None
+    while True:
+        if ctx.is_canceled():
+            return Outcome(RunStatus.canceled, last_step=last_step)
+        if done_steps >= max_steps:
+            reason = (f"Max steps exceeded: reached the limit of {max_steps} steps without "
+                      f"achieving the goal. Last tried: {memory.last_tried}.")
+            return await _failure(ctx, last_step, goal, reason, RunStatus.failed,
+                                  code="REACH_MAX_STEPS")
+        step = ctx.new_step(ctx.next_order, retry_index=retry, block=block)
+        last_step = step
+        started = time.monotonic()
+        try:
+            result = await _one_step(ctx, step, memory, goal=goal, context_goal=context_goal)
+        except LLMError as exc:
+            _finish_step(ctx, step, started, StepStatus.failed, str(exc))
+            return Outcome(RunStatus.failed, failure_reason=f"Model error: {exc}",
+                           last_step=step)
+        except TOTPTimeoutError as exc:
+            _finish_step(ctx, step, started, StepStatus.failed, str(exc))
+            errors = [{"error_code": exc.error_code, "reasoning": str(exc),
+                       "error_type": "SYSTEM_DEFINED_ERROR"}]
+            return Outcome(RunStatus.terminated, output=with_error_code(None, errors),
+                           failure_reason=str(exc), errors=errors, last_step=step)
+        if result.loop_error:
+            _finish_step(ctx, step, started, StepStatus.failed, result.loop_error)
+            return await _failure(ctx, step, goal, result.loop_error, RunStatus.failed)
+        if result.failed:
+            _finish_step(ctx, step, started, StepStatus.failed, result.failed)
+            retry += 1
+            if retry > MAX_RETRIES_PER_STEP:
+                reason = (f"Max retries per step ({MAX_RETRIES_PER_STEP}) exceeded at step "
+                          f"{step.order}: {result.failed}")
+                return await _failure(ctx, step, goal, reason, RunStatus.failed,
+                                      code="REACH_MAX_RETRIES")
+            continue
+        retry = 0
+        done_steps += 1
+        ctx.next_order += 1
+        decision = result.decision
+        if decision is None:
+            _finish_step(ctx, step, started, StepStatus.completed)
+            continue
+        kind = decision.action_type
+        if kind == "TERMINATE":
+            _finish_step(ctx, step, started, StepStatus.completed, is_last=True)
+            reason = decision.reason or decision.reasoning or "The model judged the goal impossible."
+            return await _failure(ctx, step, goal, reason, RunStatus.terminated,
+                                  proposed=decision.errors)
+        if kind == "COMPLETE":
+            achieved, thoughts = await _verify(ctx, step, goal, memory)
+            if not achieved:
+                memory.history.append(f"COMPLETE was checked and rejected: {thoughts}")
+                _finish_step(ctx, step, started, StepStatus.completed)
+                continue
+        output = None
+        if schema is not None or kind == "EXTRACT":
+            data, errors = await extract(ctx, step, goal=goal, schema=schema)
+            output = data
+            if errors:
+                ctx.store.update_run(ctx.run_id, errors=[*ctx.store.get_run(ctx.run_id).errors, {
+                    "error_code": "OUTPUT_SCHEMA_MISMATCH",
+                    "reasoning": "Extracted data does not match the schema: " + "; ".join(errors),
+                    "error_type": "SYSTEM_DEFINED_ERROR",
+                }])
+        _finish_step(ctx, step, started, StepStatus.completed, is_last=True)
+        return Outcome(RunStatus.completed, output=output, last_step=step,
+                       summary=decision.reason or decision.reasoning or "")
+
+
+async def _one_step(ctx: RunContext, step: Step, memory: _Memory, *, goal: str,
+                    context_goal: str | None) -> _StepResult:
+    observation = await ctx.observe()
+    step.url = observation.url
+    await ctx.screenshot(step)
+    totp_code = await _totp_if_asked(ctx, observation)
+    prompt = render(
+        "plan", goal=goal, context_goal=context_goal,
+        error_codes=ctx.request.error_code_mapping or {}, url=observation.url,
+        tabs=ctx.tabs.describe(), dialogs=ctx.tabs.take_dialogs(),
+        totp_available=totp_code is not None, totp_placeholder=TOTP_PLACEHOLDER,
+        elements=observation.render(), history=memory.history[-HISTORY_LINES:],
+        warnings=memory.warnings,
+    )
+    memory.warnings = []
+    answer = await ctx.llm("plan", [user_message(prompt, observation.screenshot)], step=step,
+                           goal=goal, observation=observation,
+                           context={"order": step.order, "retry_index": step.retry_index})
+    data = answer.data if isinstance(answer.data, dict) else {"actions": answer.data}
+    step.reasoning = str(data.get("page_summary") or "")[:1000] or None
+    actions, notes = parse_actions(data)
+    for note in notes:
+        memory.history.append(f"(dropped an unusable action: {note})")
+    if not actions:
+        if data.get("user_goal_achieved") is True:
+            from agent.browser.action_types import CompleteAction
+
+            return _StepResult(decision=CompleteAction(reason="the model saw the goal achieved"))
+        return _StepResult(failed="the model proposed no usable action"
+                           + (f" ({'; '.join(notes)})" if notes else ""))
+    fingerprint = observation.fingerprint()
+    for index, action in enumerate(actions):
+        if action.action_type in DECISIONS and action.action_type != "SOLVE_CAPTCHA":
+            step.actions.append(_record(action, None, "decided by the engine"))
+            return _StepResult(decision=action)
+        key = fingerprint + json.dumps(action.model_dump(exclude={"reasoning"}), sort_keys=True,
+                                       default=str)
+        memory.repeats[key] = memory.repeats.get(key, 0) + 1
+        described = _describe(action, observation)
+        if memory.repeats[key] >= LOOP_FAIL_AT:
+            return _StepResult(loop_error=(
+                f"Stuck in a loop: {described} was repeated {memory.repeats[key]} times on an "
+                "unchanged page without effect."))
+        if memory.repeats[key] >= LOOP_WARN_AT:
+            memory.warnings.append(f"{described} was already done on this same page and changed "
+                                   "nothing; do something different.")
+        real = _with_totp(action, totp_code)
+        result = await act(ctx.page, real, observation, tabs=ctx.tabs,
+                           upload_files=ctx.upload_files)
+        step.actions.append(_record(action, result, None, observation))
+        memory.last_tried = f"step {step.order}: {described} ({'ok' if result.success else 'failed: ' + result.message})"
+        memory.history.append(memory.last_tried)
+        if not result.success:
+            later_same_target = any(a.id == action.id for a in actions[index + 1:] if action.id)
+            if later_same_target:
+                continue
+            return _StepResult(failed=f"{described} failed: {result.message}")
+        if result.page_changed and index < len(actions) - 1:
+            memory.history.append(f"the page changed; {len(actions) - index - 1} remaining "
+                                  "planned action(s) were not run")
+            break
+    return _StepResult()
+
+
+async def _totp_if_asked(ctx: RunContext, observation: Any) -> str | None:
+    if ctx.get_totp_code is None:
+        return None
+    from agent.totp import looks_like_code_request
+
+    if not looks_like_code_request(observation.render()):
+        return None
+    return str(await ctx.get_totp_code())
+
+
+def _with_totp(action: Any, code: str | None) -> Any:
+    text = getattr(action, "text", None)
+    if code is None or not isinstance(text, str) or TOTP_PLACEHOLDER not in text:
+        return action
+    return action.model_copy(update={"text": text.replace(TOTP_PLACEHOLDER, code)})
+
+
+def _describe(action: Any, observation: Any) -> str:
+    target = ""
+    if action.id:
+        element = observation.element(action.id)
+        label = (element.text or element.attributes.get("name", "")) if element else ""
+        target = f" #{action.id}" + (f" '{label[:40]}'" if label else "")
+    detail = ""
+    if getattr(action, "option", None) is not None:
+        detail = f" option {action.option.model_dump(exclude_none=True)}"
+    elif getattr(action, "url", None):
+        detail = f" {action.url}"
+    return f"{action.action_type}{target}{detail}"
+
+
+def _record(action: Any, result: Any, note: str | None, observation: Any = None) -> dict[str, Any]:
+    """An action and its result for the step record, with typed secrets redacted."""
+    data = action.model_dump(mode="json", exclude_none=True)
+    if "text" in data and observation is not None and action.id:
+        element = observation.element(action.id)
+        if element is not None and element.attributes.get("type") == "password":
+            data["text"] = "•" * 8
+    if result is None:
+        data["result"] = {"success": True, "message": note or ""}
+    else:
+        data["result"] = {"success": result.success, "message": result.message,
+                          "page_changed": result.page_changed}
+    return data
+
+
+async def _verify(ctx: RunContext, step: Step, goal: str, memory: _Memory) -> tuple[bool, str]:
+    observation = await ctx.observe()
+    prompt = render("verify", goal=goal, url=observation.url, elements=observation.render(),
+                    history=memory.history[-HISTORY_LINES:])
+    answer = await ctx.llm("verify", [user_message(prompt, observation.screenshot)], step=step,
+                           goal=goal, observation=observation)
+    data = answer.data if isinstance(answer.data, dict) else {}
+    return data.get("user_goal_achieved") is True, str(data.get("thoughts") or "")
+
+
+async def _failure(ctx: RunContext, step: Step | None, goal: str, reason: str,
+                   status: RunStatus, *, proposed: Any = None, code: str | None = None) -> Outcome:
+    """End with ``status``; match the caller's error codes; add the system code if any."""
+    try:
+        errors = await classify(ctx, step, goal=goal, reason=reason, proposed=proposed)
+    except LLMError as exc:
+        logger.warning("error-code classification failed: %s", exc)
+        errors = []
+    system = [{"error_code": code, "reasoning": reason, "error_type": "SYSTEM_DEFINED_ERROR"}]
+    return Outcome(status, output=with_error_code(None, errors), failure_reason=reason,
+                   errors=errors + (system if code else []), last_step=step)
+
+
+def _finish_step(ctx: RunContext, step: Step, started: float, status: StepStatus,
+                 failure: str | None = None, *, is_last: bool = False) -> None:
+    step.duration_ms = int((time.monotonic() - started) * 1000)
+    finished = step.transition(status, failure_reason=failure, is_last=is_last)
+    ctx.save_step(finished)
+    step.__dict__.update(finished.__dict__)
+

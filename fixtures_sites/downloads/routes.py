@@ -1,0 +1,41 @@
+"""Downloads: GET /downloads/file/<name> answers an attachment with fixed content."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fixtures_sites.server import FixtureServer, Request, Response
+
+CSV = b"month,orders,revenue\n2025-03,1289,48211.50\n"
+# A tiny, valid one-page PDF (deterministic bytes).
+PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 100]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+FILES = {
+    "report-2025-03.csv": ("report-2025-03.csv", "text/csv", CSV),
+    "invoice.pdf": ("invoice.pdf", "application/pdf", PDF),
+    # A hostile suggested name: folders, a leading dot, reserved characters.
+    "nasty": ("../../.secret<1>.txt", "text/plain", b"not really secret\n"),
+    "big.bin": ("big.bin", "application/octet-stream", bytes(range(256)) * 800),
+}
+
+
+def _attachment(name: str) -> Response:
+    filename, ctype, content = FILES[name]
+    return Response(
+        content,
+        content_type=ctype,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+def _handler(name: str) -> Callable[[Request], Response]:
+    return lambda _request: _attachment(name)
+
+
+def register(server: FixtureServer) -> None:
+    for name in FILES:
+        server.route("GET", f"/downloads/file/{name}", _handler(name))
