@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 import itertools
 import random
+import re
 import threading
 import time
 from datetime import datetime, timezone
@@ -117,8 +118,8 @@ def normalize_url(value: str, field: str = "url") -> str:
     text = value.strip()
     if not text:
         raise ValueError(f"{field} is empty; give a full URL such as https://example.com")
-    if "://" not in text and not text.startswith(("about:", "data:")):
-        text = "https://" + text
+    if "://" not in text and not re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*:(?!\d)", text):
+        text = "https://" + text  # a bare host, maybe with a port
     parts = urlsplit(text)
     if parts.scheme not in ("http", "https", "file", "about", "data"):
         raise ValueError(

@@ -153,3 +153,10 @@ def register_provider(litellm: Any) -> None:
 
         custom_llm_setup()
         _registered_with.add(id(litellm))
+
+
+def offline_llm() -> FunctionLLM:
+    """A double driven by :func:`agent.offline_policy.offline_policy` (used by the demo)."""
+    from agent.offline_policy import offline_policy
+
+    return FunctionLLM(offline_policy)

@@ -127,9 +127,10 @@ def extract_code(text: str) -> str | None:
     near = _CODE_NEAR_KEYWORD.search(text)
     if near:
         return near.group(1)
-    numbers = _DIGITS.findall(text)
+    numbers: list[str] = _DIGITS.findall(text)
     six = [n for n in numbers if len(n) == 6]
-    return (six or numbers or [None])[0]
+    candidates = six or numbers
+    return candidates[0] if candidates else None
 
 
 def push_totp_code(store: TOTPCodeStore, identifier: str, content: str) -> str:
@@ -251,38 +252,66 @@ def _public_url(url: str) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
 
 
-async def _poll_url(
-    client: httpx.AsyncClient, url: str, run_id: str, signing_key: str | None, timeout: float
-) -> tuple[str | None, str | None]:
-    """One poll of ``totp_url``: ``(code or None, problem or None)``. Never raises."""
-    body = encode_payload({"task_id": run_id, "workflow_run_id": None})
-    try:
-        response = await client.post(
-            url, content=body, headers=signed_headers(body, signing_key), timeout=timeout
-        )
-    except (httpx.HTTPError, httpx.InvalidURL) as exc:
-        return None, f"request failed: {type(exc).__name__}"
-    if response.status_code != 200:
-        return None, f"answered HTTP {response.status_code}"
-    if "json" not in response.headers.get("content-type", ""):
-        return None, "answered 200 without a JSON content-type"
-    try:
-        data = response.json()
-    except ValueError:
-        return None, "answered 200 with a body that is not JSON"
-    if not isinstance(data, dict) or "verification_code" not in data:
-        return None, 'answered JSON without "verification_code"'
-    raw = data["verification_code"]
-    if isinstance(raw, int) and not isinstance(raw, bool):
-        raw = str(raw)
-    if raw is not None and not isinstance(raw, str):
-        return None, 'answered a "verification_code" that is not a string'
-    if not raw:
-        return None, None  # the documented "no code yet"
-    code = extract_code(raw)
-    if code is None:
-        return None, 'answered a "verification_code" holding no code'
-    return code, None
+class _UrlPoller:
+    """Polls ``totp_url`` on its own schedule and remembers what went wrong, for the error."""
+
+    def __init__(
+        self, client: httpx.AsyncClient, url: str, run_id: str, signing_key: str | None
+    ) -> None:
+        self.client, self.url, self.signing_key = client, url, signing_key
+        self.body = encode_payload({"task_id": run_id, "workflow_run_id": None})
+        self.next_at = 0.0
+        self.answered = False  # at least one answer in the documented shape
+        self.problem: str | None = None
+
+    async def poll(self, now: float, deadline: float, interval: float) -> str | None:
+        """One request when it is due: the code, or None."""
+        if now < self.next_at:
+            return None
+        self.next_at = now + interval
+        timeout = max(0.1, min(_REQUEST_TIMEOUT, deadline - now))
+        code, self.problem = await self._request(timeout)
+        self.answered = self.answered or self.problem is None
+        if self.problem:
+            logger.info("totp_url %s %s", _public_url(self.url), self.problem)
+        return code
+
+    async def _request(self, timeout: float) -> tuple[str | None, str | None]:
+        headers = signed_headers(self.body, self.signing_key)
+        try:
+            response = await self.client.post(
+                self.url, content=self.body, headers=headers, timeout=timeout
+            )
+        except (httpx.HTTPError, httpx.InvalidURL) as exc:
+            return None, f"request failed: {type(exc).__name__}"
+        if response.status_code != 200:
+            return None, f"answered HTTP {response.status_code}"
+        if "json" not in response.headers.get("content-type", ""):
+            return None, "answered 200 without a JSON content-type"
+        try:
+            data = response.json()
+        except ValueError:
+            return None, "answered 200 with a body that is not JSON"
+        if not isinstance(data, dict) or "verification_code" not in data:
+            return None, 'answered JSON without "verification_code"'
+        raw = data["verification_code"]
+        if isinstance(raw, int) and not isinstance(raw, bool):
+            raw = str(raw)
+        if raw is not None and not isinstance(raw, str):
+            return None, 'answered a "verification_code" that is not a string'
+        if not raw:
+            return None, None  # the documented "no code yet"
+        code = extract_code(raw)
+        if code is None:
+            return None, 'answered a "verification_code" holding no code'
+        return code, None
+
+
+def _as_utc(moment: datetime) -> datetime:
+    # stores compare aware UTC timestamps (SQLite as ISO text), so hand them exactly that
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc)
 
 
 async def get_totp_code(
@@ -314,72 +343,59 @@ async def get_totp_code(
         if code is not None:
             logger.debug("run %s: TOTP code computed from the secret for %s", run_id, key)
             return code
-    use_store = key is not None and store is not None
-    # stores compare aware UTC timestamps (SQLite as ISO text), so hand them exactly that
-    if run_started_at.tzinfo is None:
-        since = run_started_at.replace(tzinfo=timezone.utc)
-    else:
-        since = run_started_at.astimezone(timezone.utc)
-    if not use_store and not totp_url:
+    pushed_store = store if key else None
+    if pushed_store is None and not totp_url:
         raise InvalidRequestError(
             "totp_identifier",
             "this run has no TOTP source: register a secret (Agent.add_totp_secret), push "
             "codes (Agent.push_totp_code) to a store, or give totp_url",
         )
-
-    owned = http_client is None and bool(totp_url)
+    since = _as_utc(run_started_at)
     client = http_client or (httpx.AsyncClient() if totp_url else None)
+    poller = _UrlPoller(client, totp_url, run_id, signing_key) if client and totp_url else None
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
-    next_url_poll = loop.time()
-    endpoint_answered = False
-    problem: str | None = None
     try:
         while True:
-            if use_store:
-                assert store is not None and key is not None
-                pushed = store.take_totp_code(key, since)
+            if pushed_store is not None and key:
+                pushed = pushed_store.take_totp_code(key, since)
                 if pushed:
                     logger.debug("run %s: took a pushed TOTP code for %s", run_id, key)
                     return pushed
-            if totp_url and client is not None and loop.time() >= next_url_poll:
-                per_request = max(0.1, min(_REQUEST_TIMEOUT, deadline - loop.time()))
-                code, problem = await _poll_url(client, totp_url, run_id, signing_key, per_request)
-                endpoint_answered = endpoint_answered or problem is None
-                if problem:
-                    logger.info("run %s: totp_url %s %s", run_id, _public_url(totp_url), problem)
+            if poller is not None:
+                code = await poller.poll(loop.time(), deadline, poll_interval)
                 if code:
                     logger.debug("run %s: TOTP code received from totp_url", run_id)
                     return code
-                next_url_poll = loop.time() + poll_interval
             now = loop.time()
             if now >= deadline:
                 break
             wake = deadline
-            if use_store:
+            if pushed_store is not None:
                 wake = min(wake, now + min(poll_interval, STORE_POLL_INTERVAL))
-            if totp_url:
-                wake = min(wake, next_url_poll)
+            if poller is not None:
+                wake = min(wake, poller.next_at)
             await asyncio.sleep(max(0.0, wake - now))
     finally:
-        if owned and client is not None:
+        if http_client is None and client is not None:
             await client.aclose()
+    raise _timeout_error(poller, key if pushed_store is not None else None, timeout)
 
-    polled = []
-    if totp_url:
-        polled.append(f"totp_verification_url={_public_url(totp_url)}")
-    if use_store:
-        polled.append(f"totp_identifier={key}")
+
+def _timeout_error(poller: _UrlPoller | None, key: str | None, timeout: float) -> TOTPTimeoutError:
+    polled = [f"totp_verification_url={_public_url(poller.url)}"] if poller else []
+    polled += [f"totp_identifier={key}"] if key else []
     message = (
-        f"No TOTP verification code found. Going to terminate. Polled source: "
+        "No TOTP verification code found. Going to terminate. Polled source: "
         f"{'|'.join(polled)} for {timeout:g}s."
     )
-    if totp_url and not endpoint_answered:
-        raise TOTPEndpointError(
-            f"{message} totp_url never answered as documented; last problem: it {problem}.",
-            diagnostics=[problem or ""],
+    if poller is not None and not poller.answered:
+        return TOTPEndpointError(
+            f"{message} totp_url never answered as documented; last problem: it {poller.problem}.",
+            diagnostics=[poller.problem or ""],
         )
-    raise TOTPTimeoutError(message, diagnostics=[problem] if problem else [])
+    problems = [poller.problem] if poller is not None and poller.problem else []
+    return TOTPTimeoutError(message, diagnostics=problems)
 
 
 _CODE_REQUEST_PATTERNS = re.compile(

@@ -172,7 +172,7 @@ def _delay(attempt: int, backoff: float, response: httpx.Response | None) -> flo
     hinted = _retry_after(response) if response is not None else None
     if hinted is not None:
         return min(hinted, MAX_BACKOFF)
-    return min(backoff * 2 ** (attempt - 1) + random.uniform(0, backoff), MAX_BACKOFF)
+    return min(backoff * 2.0 ** (attempt - 1) + random.uniform(0, backoff), MAX_BACKOFF)
 
 
 def _retryable_status(status: int) -> bool:

@@ -12,7 +12,10 @@ from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
+from agent.llm import block_real_calls
 from fixtures_sites.server import FixtureServer
+
+block_real_calls(True)  # no test reaches a real model; a marker-gated test may switch it off
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import doctest
 import enum
 import hashlib
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 from proxy_server import RecordingProxy
 
+from agent import proxy as proxy_module
 from agent.browser.launch import launch_chromium
 from agent.config import Settings
 from agent.errors import InvalidRequestError
@@ -111,6 +113,10 @@ def test_a_bad_configured_url_names_its_variable() -> None:
     with pytest.raises(InvalidRequestError) as info:
         resolve_proxy("RESIDENTIAL", {"RESIDENTIAL": "http://u:hunter2@host"})
     assert info.value.field == "AGENT_PROXY_RESIDENTIAL" and "hunter2" not in str(info.value)
+
+
+def test_docstring_examples() -> None:
+    assert doctest.testmod(proxy_module).failed == 0
 
 
 def test_redact_proxy() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import doctest
 import logging
 import threading
 import time
@@ -15,6 +16,7 @@ import httpx
 import pyotp
 import pytest
 
+from agent import totp
 from agent.errors import InvalidRequestError, RunError
 from agent.stores import MemoryStore, SQLiteStore
 from agent.totp import (
@@ -140,6 +142,10 @@ async def test_wrong_code_is_refused_by_the_login_server(server: FixtureServer) 
     secrets = TOTPSecrets({USER: pyotp.random_base32()})  # not the server's secret
     page = await _log_in_with(server, secrets.code(USER) or "")
     assert "not valid" in page and "2FA verified" not in page
+
+
+def test_docstring_examples() -> None:
+    assert doctest.testmod(totp).failed == 0
 
 
 # -- pushed codes -------------------------------------------------------------------------------

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import doctest
 import socket
 import time
 import uuid
 
 import pytest
 
+from agent import webhooks
 from agent.webhooks import (
     SIGNATURE_HEADER,
     TIMESTAMP_HEADER,
@@ -120,6 +122,16 @@ async def test_receiver_that_always_fails_gets_a_bounded_number_of_attempts(
     assert time.monotonic() - started < 3
 
 
+async def test_429_is_retried_after_the_receivers_retry_after(server: FixtureServer) -> None:
+    url, hook_id = _hook(server, "/hooks/busy")
+    started = time.monotonic()
+    # a 10 s backoff would time the test out: Retry-After: 0 must win
+    delivery = await deliver_webhook(url, {"run_id": "tsk_7"}, signing_key=KEY, backoff=10.0)
+    assert delivery.delivered and delivery.attempts == 2
+    assert time.monotonic() - started < 3
+    assert _receiver(server)["calls"][("/hooks/busy", hook_id)] == 2
+
+
 async def test_client_errors_other_than_429_are_final(server: FixtureServer) -> None:
     url, hook_id = _hook(server, "/hooks/reject")
     delivery = await deliver_webhook(url, {"run_id": "tsk_4"}, signing_key=KEY, **FAST)
@@ -156,3 +168,7 @@ async def test_a_payload_that_is_not_json_is_reported_not_raised() -> None:
         "error": delivery.error,
     }
     assert delivery.error is not None and "not JSON" in delivery.error
+
+
+def test_docstring_examples() -> None:
+    assert doctest.testmod(webhooks).failed == 0

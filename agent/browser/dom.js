@@ -22,7 +22,7 @@
   const prefix = args.prefix || "";
   const vw = window.innerWidth, vh = window.innerHeight;
   const tracker = args.tracker ? window[args.tracker] : null;
-  const seen = new Set();
+  const seen = new Map();  // id -> element, for this walk: catches cloned attributes
   const out = [];
 
   const SKIP = new Set(["script", "style", "noscript", "template", "head", "meta", "link",
@@ -36,9 +36,11 @@
   const HANDLER_ATTRS = ["onclick", "onmousedown", "onpointerdown", "ng-click", "jsaction"];
   const CLASS_HINT = /(^|[\s_-])(btn|button|dropdown-item|menu-item|select-option|clickable)($|[\s_-])/i;
   const KEEP = ["type", "name", "placeholder", "href", "aria-label", "title", "alt", "for",
-    "aria-haspopup", "aria-autocomplete", "aria-controls", "min", "max", "step", "maxlength",
-    "pattern", "accept", "multiple", "autocomplete", "inputmode", "aria-valuenow",
-    "aria-valuetext", "aria-current", "aria-invalid"];
+    "aria-haspopup", "min", "max", "step", "maxlength", "pattern", "accept", "multiple",
+    "autocomplete", "aria-valuenow", "aria-valuetext", "aria-current", "aria-invalid"];
+  // Attribute values that say nothing the tag or the label does not already say.
+  const NOISE = { type: /^text$/, "aria-invalid": /^false$/, "aria-current": /^false$/,
+    autocomplete: /^(?!one-time-code$|new-password$|current-password$).*/, pattern: /^.{24,}$/ };
   const VALUE_TYPES = new Set(["checkbox", "radio", "file", "submit", "button", "reset",
     "image", "hidden"]);
   const NATIVE_SELECTOR = "a[href],button,input:not([type=hidden]),select,textarea," +
@@ -49,11 +51,11 @@
 
   function idFor(el) {
     let id = state.ids.get(el);
-    if (id === undefined || seen.has(id)) {
+    if (id === undefined || (seen.has(id) && seen.get(id) !== el)) {
       id = prefix + state.next++;
       state.ids.set(el, id);
     }
-    seen.add(id);
+    seen.set(id, el);
     if (el.getAttribute("data-agent-id") !== id) el.setAttribute("data-agent-id", id);
     return id;
   }
@@ -86,9 +88,10 @@
       }).join(" ");
     }
     if (!squash(s) && tag === "input" && ["submit", "button", "reset"].includes(el.type)) s = el.value;
-    if (!squash(s) && !control) s = el.innerText || "";
+    const container = role === "listbox" || role === "menu" || role === "tablist" || role === "grid";
+    if (!squash(s) && !control && !container) s = el.innerText || "";
     if (!squash(s)) s = el.getAttribute("title") || el.getAttribute("alt") || "";
-    if (!squash(s) && !control) {
+    if (!squash(s) && !control && !container) {
       const img = el.querySelector("img[alt],[aria-label],svg title");
       if (img) s = img.getAttribute("alt") || img.getAttribute("aria-label") || img.textContent || "";
     }
@@ -107,7 +110,7 @@
     const a = {};
     for (const k of KEEP) {
       const v = el.getAttribute(k);
-      if (v === null || v === "") continue;
+      if (v === null || v === "" || (NOISE[k] && NOISE[k].test(v))) continue;
       if ((k === "aria-label" || k === "title" || k === "alt") && squash(v) === text) continue;
       if (k === "href") {
         const h = el.href;
@@ -185,10 +188,50 @@
     if (!handler && tracker && tracker.has(el)) handler = true;
     const pointer = style.cursor === "pointer" && !ctx.pointer;
     const hint = CLASS_HINT.test(el.getAttribute("class") || "");
-    if ((handler || pointer || hint) && !el.querySelector(NATIVE_SELECTOR)) {
-      return handler ? "handler" : pointer ? "pointer" : "class";
+    const hover = hovers !== null && hovers.has(el);
+    if ((handler || pointer || hint || hover) && !holdsControl(el)) {
+      return handler ? "handler" : pointer ? "pointer" : hint ? "class" : "hover";
     }
     return "";
+  }
+
+  // Selectors of elements whose :hover reveals or restyles something inside or beside them
+  // (CSS hover menus). Cached per document until the number of style sheets changes.
+  function hoverTargets() {
+    const sheets = document.styleSheets;
+    if (state.hoverSig !== sheets.length) {
+      const found = new Set();
+      const scan = (rules) => {
+        for (const rule of rules) {
+          if (found.size > 300) return;
+          if (rule.cssRules && !rule.selectorText) { scan(rule.cssRules); continue; }
+          const text = rule.selectorText;
+          if (!text || !text.includes(":hover")) continue;
+          for (const part of text.split(",")) {
+            const i = part.indexOf(":hover");
+            const before = part.slice(0, i).trim(), after = part.slice(i + 6).trim();
+            if (i < 0 || !before || !after || /[\s>+~(]$/.test(before) || after.startsWith(":")) continue;
+            try { document.querySelector(before); found.add(before); } catch (e) { /* invalid */ }
+          }
+        }
+      };
+      for (const sheet of sheets) {
+        try { scan(sheet.cssRules); } catch (e) { /* cross-origin sheet */ }
+      }
+      state.hoverSig = sheets.length;
+      state.hoverSel = Array.from(found).join(",");
+    }
+    if (!state.hoverSel) return null;
+    try { return new Set(document.querySelectorAll(state.hoverSel)); } catch (e) { return null; }
+  }
+  const hovers = hoverTargets();
+
+  // True when el holds a visible element that is interactable by its tag or role.
+  function holdsControl(el) {
+    for (const c of el.querySelectorAll(NATIVE_SELECTOR)) {
+      if (c.checkVisibility ? c.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true }) : true) return true;
+    }
+    return false;
   }
 
   function shown(el) {
@@ -207,8 +250,17 @@
   function flush() {
     if (!buf.length) return;
     const text = squash(buf.join(""));
-    if (text && text !== "|") {
-      out.push({ k: "t", tag: bufTag, text: cap(text.replace(/^\| | \|$/g, ""), 400),
+    const clean = text.replace(/^\| | \|$/g, "");
+    const last = out[out.length - 1];
+    if (!clean || clean === "|") {
+      // nothing to read
+    } else if (last && last.k === "t" && last.tag === bufTag && Math.abs(last.y - bufRect.y) < 4 &&
+        bufRect.x >= last.x + last.w - 2 && last.text.length + clean.length < 400) {
+      // Side by side on one row (a label and its value, flex cells): one line reads better.
+      last.text += " " + clean;
+      last.w = bufRect.x + bufRect.width - last.x;
+    } else {
+      out.push({ k: "t", tag: bufTag, text: cap(clean, 400),
         x: bufRect.x, y: bufRect.y, w: bufRect.width, h: bufRect.height, oc: bufOut });
     }
     buf = [];
@@ -269,6 +321,7 @@
       const text = nameOf(el, tag, role);
       const node = { k: "e", id: idFor(el), tag, role, text, attrs: attributesOf(el, tag, role, text),
         i: !!why && !el.disabled, x: rect.x, y: rect.y, w: rect.width, h: rect.height, oc: out_ };
+      if (why === "hover") node.attrs.hover = "true";
       const opts = optionsOf(el, tag, role);
       if (opts) node.opts = opts;
       if (tag === "label" && el.control) {
@@ -305,7 +358,8 @@
         buf.push(data);
       }
     }
-    if (block || why || tag === "br") flush();
+    if (block || why) flush();
+    else if (tag === "br") buf.push(" ");
     else if (display === "inline-block" && buf.length) buf.push(" ");
   }
 
@@ -315,9 +369,10 @@
   if (root) visit(root, start);
   flush();
   const se = document.scrollingElement || document.documentElement;
-  return {
+  // A JSON string crosses the Playwright channel far faster than a large object.
+  return JSON.stringify({
     url: location.href, title: document.title, next: state.next, nodes: out,
     vw, vh, sx: window.scrollX, sy: window.scrollY,
     sw: se ? se.scrollWidth : vw, sh: se ? se.scrollHeight : vh,
-  };
+  });
 }

@@ -19,6 +19,7 @@ Without it the walker still finds ``onclick``, pointer cursors, tabindex and ARI
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -124,7 +125,7 @@ async def observe(page: Page, *, screenshot: bool = False, token_budget: int = 1
 
 async def _walk(frame: Frame, key: str, state: _PageState) -> dict[str, Any]:
     args = {"prefix": f"{key}-" if key else "", "start": state.next_id.get(key, 1), "tracker": TRACKER}
-    raw: dict[str, Any] = await frame.evaluate(_script(), args)
+    raw: dict[str, Any] = json.loads(await frame.evaluate(_script(), args))
     state.next_id[key] = max(state.next_id.get(key, 1), int(raw["next"]))
     return raw
 

@@ -13,7 +13,7 @@ One element per line, text lines without ids, child frames indented under their 
 What fits: every element in the viewport (always), then the viewport's text, then what
 lies within a margin above and below, nearest first, while the token budget lasts.
 Everything else is counted in a summary line. Tokens are estimated from characters
-(about 3.3 per token for this markup), so no tokenizer is needed at run time.
+(about 3 per token for this markup), so no tokenizer is needed at run time.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
     Item = Union[Element, TextLine]
 
-CHARS_PER_TOKEN = 3.3
+CHARS_PER_TOKEN = 3.0
 MARGIN_SCREENS = 1.0  # how far beyond the viewport (in viewport heights) may be rendered
 MAX_TEXT = 300  # characters of one text line before the budget squeezes further
 MAX_OPTIONS = 12

@@ -60,6 +60,13 @@ def register(server: FixtureServer) -> None:
             return Response.json({"error": "try again later"}, status=503)
         return record(request)
 
+    def busy(request: Request) -> Response:
+        if count(request) == 1:
+            response = Response.json({"error": "slow down"}, status=429)
+            response.headers["Retry-After"] = "0"
+            return response
+        return record(request)
+
     def broken(request: Request) -> Response:
         count(request)
         return Response.page("Server error", "<h1>500 Internal Server Error</h1>", status=500)
@@ -90,6 +97,7 @@ def register(server: FixtureServer) -> None:
 
     server.route("POST", "/hooks/ok", ok)
     server.route("POST", "/hooks/flaky", flaky)
+    server.route("POST", "/hooks/busy", busy)
     server.route("POST", "/hooks/broken", broken)
     server.route("POST", "/hooks/reject", reject)
     server.route("POST", "/totp/code", totp_code)

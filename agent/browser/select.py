@@ -1,0 +1,243 @@
+"""SELECT_OPTION: native selects, custom dropdowns, comboboxes and radio groups.
+
+The option is matched by index, then value, then label: exact, then ignoring case and
+spacing, then a unique partial match, then a close spelling (``"navy"`` finds "Navy blue",
+``"Untied States"`` finds "United States"). Ambiguous or missing options fail with the
+list of options, so the next step can pick one.
+
+- A native ``<select>`` (visible or hidden behind a styled surrogate) is set with
+  Playwright's ``select_option``.
+- A custom dropdown is clicked open; its options are found inside ``aria-controls``, a
+  listbox, or among the elements the click revealed; the option is clicked.
+- A text combobox gets the label typed and a suggestion picked.
+- A radio group (or a radio of it) has the matching radio clicked.
+
+Every route reads the control back after a short pause and again a moment later: custom
+dropdowns that accept a click and then silently revert are reported as failures.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import difflib
+from typing import TYPE_CHECKING, Any
+
+from agent.browser._context import CLICK_TIMEOUT_MS, ActionContext, ActionFailed, Target, js, js_handle, norm
+from agent.browser.pointer import pointer_click
+
+if TYPE_CHECKING:
+    from playwright.async_api import Locator
+
+    from agent.browser.action_types import SelectOption, SelectOptionAction
+
+OPEN_WAIT_SECONDS = 1.5
+"""How long a dropdown may take to show its options after the click or the typing."""
+STICK_SECONDS = 0.35
+"""How long a choice must hold before it counts (pages revert choices after a tick)."""
+_POLL = 0.05
+
+
+def _wanted(option: SelectOption) -> str:
+    parts = [f"label {option.label!r}" if option.label is not None else "",
+             f"value {option.value!r}" if option.value is not None else "",
+             f"index {option.index}" if option.index is not None else ""]
+    return " / ".join(p for p in parts if p)
+
+
+def _listing(options: list[dict[str, Any]]) -> str:
+    labels = [f'"{o["label"]}"' for o in options if o["label"]][:15]
+    more = f" and {len(options) - 15} more" if len(options) > 15 else ""
+    return ", ".join(labels) + more
+
+
+def match_option(options: list[dict[str, Any]], option: SelectOption) -> dict[str, Any]:
+    """The option (``{label, value, index, ...}``) that ``option`` asks for; ValueError if none or several."""
+    usable = [o for o in options if not o.get("disabled")]
+    if option.index is not None:
+        hit = next((o for o in options if o["index"] == option.index), None)
+        if hit is None:
+            raise ValueError(f"there is no option at index {option.index} ({len(options)} options)")
+        return hit
+    if option.value is not None:
+        for same in (lambda o: o["value"] == option.value, lambda o: norm(o["value"]) == norm(option.value or "")):
+            hits = [o for o in usable if o["value"] and same(o)]
+            if len(hits) == 1:
+                return hits[0]
+    wanted = option.label if option.label is not None else option.value or ""
+    key = norm(wanted)
+    if not key:
+        hits = [o for o in usable if not o["label"].strip()]
+        if hits:
+            return hits[0]
+        raise ValueError("an empty label matches no option")
+    tests = (
+        lambda o: o["label"] == wanted,
+        lambda o: norm(o["label"]) == key,
+        lambda o: norm(o["value"]) == key,
+        lambda o: norm(o["label"]).startswith(key),
+        lambda o: key in norm(o["label"]),
+        lambda o: bool(norm(o["label"])) and norm(o["label"]) in key,
+    )
+    for test in tests:
+        hits = [o for o in usable if test(o)]
+        if len(hits) == 1:
+            return hits[0]
+        if len(hits) > 1:
+            raise ValueError(f"{wanted!r} matches several options: {_listing(hits)}")
+    scored = sorted(
+        ((difflib.SequenceMatcher(None, key, norm(o["label"])).ratio(), o) for o in usable),
+        key=lambda pair: -pair[0],
+    )
+    if scored and scored[0][0] >= 0.75 and (len(scored) == 1 or scored[1][0] < scored[0][0] - 0.05):
+        return scored[0][1]
+    disabled = [o for o in options if o.get("disabled") and norm(o["label"]) == key]
+    if disabled:
+        raise ValueError(f"the option {disabled[0]['label']!r} is disabled")
+    raise ValueError(f"no option matches {wanted!r}")
+
+
+async def select_option(ctx: ActionContext, action: SelectOptionAction) -> str:
+    """SELECT_OPTION: returns the success message or raises ActionFailed."""
+    what = ctx.describe(action.id)
+    locator = await ctx.resolve(action.id)
+    info = await js(locator, "probe")
+    if info["disabled"]:
+        raise ActionFailed(f"{what} is disabled; no option can be chosen now")
+    if info["select"]:
+        return await _native(locator, what, action.option, info)
+    if info["role"] in ("option", "menuitem", "menuitemradio", "treeitem"):
+        await pointer_click(locator, what, info=info)
+        return f"clicked the option {what}"
+    if info["checkable"] == "radio" or info["role"] == "radiogroup" or (
+        info["tag"] == "fieldset" and not info["editable_inside"]
+    ):
+        return await _radio(locator, what, action.option)
+    if info["editable"]:
+        return await _combobox(locator, what, action.option)
+    return await _custom(locator, what, action.option, info)
+
+
+async def _native(locator: Locator, what: str, option: SelectOption, info: dict[str, Any]) -> str:
+    options = await js(locator, "nativeOptions")
+    try:
+        chosen = match_option(options, option)
+    except ValueError as exc:
+        raise ActionFailed(f"{what}: {exc}; the options are {_listing(options)}") from None
+    await locator.select_option(index=chosen["index"], force=not info["visible"], timeout=CLICK_TIMEOUT_MS)
+    await asyncio.sleep(STICK_SECONDS)
+    now = await js(locator, "selectedIndex")
+    if now != chosen["index"] and not info["multiple"]:
+        current = next((o["label"] for o in options if o["index"] == now), "nothing")
+        raise ActionFailed(
+            f"chose {chosen['label']!r} in {what} but the page changed it back to {current!r}; "
+            "the page refused that option (look for a message next to it)"
+        )
+    return f"selected {chosen['label']!r} in {what}"
+
+
+async def _choose_from(target: Target, what: str, option: SelectOption, *, only_new: bool) -> dict[str, Any]:
+    """Wait for the options to show, match one, click it; return it."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + OPEN_WAIT_SECONDS
+    options: list[dict[str, Any]] = await js(target, "options", only_new)
+    while not options and loop.time() < deadline:
+        await asyncio.sleep(_POLL)
+        options = await js(target, "options", only_new)
+    if not options:
+        raise ActionFailed(f"{what} showed no options to choose from (is it a dropdown?)")
+    try:
+        chosen = match_option(options, option)
+    except ValueError as exc:
+        raise ActionFailed(f"{what}: {exc}; the options are {_listing(options)}") from None
+    handle = await js_handle(target, "pick", chosen["index"])
+    if handle is None:
+        raise ActionFailed(f"the option {chosen['label']!r} of {what} disappeared before it could be clicked")
+    try:
+        await pointer_click(handle, f"option {chosen['label']!r}")
+    finally:
+        await handle.dispose()
+    return chosen
+
+
+async def _stuck(target: Target, label: str, before: str, selected_check: bool, index: int) -> tuple[bool, str]:
+    """Whether the control shows ``label`` now and still a moment later; and what it shows."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + OPEN_WAIT_SECONDS
+    wanted = norm(label)
+
+    async def holds() -> tuple[bool, str]:
+        shown = await js(target, "display")
+        shown = shown if isinstance(shown, str) else ""
+        now = norm(shown)
+        if now and (wanted in now or (now != norm(before) and now in wanted)):
+            return True, shown
+        if selected_check and await js(target, "pickSelected", index):
+            return True, shown
+        return False, shown
+
+    ok, shown = await holds()
+    while not ok and loop.time() < deadline:
+        await asyncio.sleep(_POLL * 2)
+        ok, shown = await holds()
+    if ok:
+        await asyncio.sleep(STICK_SECONDS)
+        ok, shown = await holds()
+    return ok, shown
+
+
+async def _custom(locator: Locator, what: str, option: SelectOption, info: dict[str, Any]) -> str:
+    before = await js(locator, "display")
+    is_list = info["role"] in ("listbox", "menu", "grid", "tree")
+    if not is_list or not await js(locator, "options", False):
+        await js(locator, "markVisible")
+        await pointer_click(locator, what, info=info)
+    chosen = await _choose_from(locator, what, option, only_new=not is_list)
+    ok, shown = await _stuck(locator, chosen["label"], before, is_list, chosen["index"])
+    if not ok:
+        raise ActionFailed(
+            f"picked {chosen['label']!r} in {what} but the control shows {shown.strip()[:60]!r}: "
+            "the choice did not stick (the page may have refused or reverted it)"
+        )
+    return f"selected {chosen['label']!r} in {what}"
+
+
+async def _combobox(locator: Locator, what: str, option: SelectOption) -> str:
+    text = option.label if option.label is not None else option.value
+    if text is None:
+        raise ActionFailed(f"{what} is a text box: give the option's label to type")
+    await js(locator, "markVisible")
+    await locator.fill("", timeout=CLICK_TIMEOUT_MS)
+    await locator.press_sequentially(text, delay=10, timeout=CLICK_TIMEOUT_MS)
+    try:
+        chosen = await _choose_from(locator, what, option, only_new=True)
+    except ActionFailed:
+        if norm(await js(locator, "display")) == norm(text):
+            return f"typed {text!r} into {what} (no suggestion list appeared)"
+        raise
+    ok, shown = await _stuck(locator, chosen["label"], text, False, chosen["index"])
+    if not ok:
+        raise ActionFailed(
+            f"picked the suggestion {chosen['label']!r} in {what} but the field shows {shown!r}"
+        )
+    return f"typed {text!r} into {what} and picked the suggestion {chosen['label']!r}"
+
+
+async def _radio(locator: Locator, what: str, option: SelectOption) -> str:
+    radios = await js(locator, "radios")
+    try:
+        chosen = match_option(radios, option)
+    except ValueError as exc:
+        raise ActionFailed(f"{what}: {exc}; the choices are {_listing(radios)}") from None
+    if chosen["selected"]:
+        return f"{chosen['label']!r} was already selected in {what}"
+    handle = await js_handle(locator, "pick", chosen["index"])
+    if handle is None:
+        raise ActionFailed(f"the choice {chosen['label']!r} of {what} is gone")
+    try:
+        await pointer_click(handle, f"choice {chosen['label']!r}")
+        selected = await js(handle, "checked")
+    finally:
+        await handle.dispose()
+    if not selected:
+        raise ActionFailed(f"clicked {chosen['label']!r} in {what} but it is not selected")
+    return f"selected {chosen['label']!r} in {what}"

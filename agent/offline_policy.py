@@ -1,0 +1,114 @@
+"""A rule-based stand-in for a model, for the demo and for tests of simple form tasks.
+
+It reads ``key: value`` details from the goal ("name: Chris P Bacon. email: ..."),
+fills the matching fields of the observed page, presses the submit button, and judges
+success by the words a confirmation page uses. It answers every purpose, so both
+engines can run end to end with no model. Use it as ``FunctionLLM(offline_policy)``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from agent.llm import LLMRequest
+
+SUCCESS_WORDS = ("thank", "submitted", "received", "success", "welcome", "confirmed")
+SUBMIT_WORDS = ("submit", "apply", "send", "sign in", "log in", "login", "continue", "next")
+TEXT_TYPES = {"", "text", "email", "tel", "url", "search", "number", "password", "date"}
+_KEY = re.compile(r"([A-Za-z][A-Za-z_ ]{0,30}?)\s*:\s*")
+
+
+def details_from_prompt(prompt: str) -> dict[str, str]:
+    """``{"name": "Chris P Bacon", "email": "chris@pbacon.com"}`` from the goal's text."""
+    matches = list(_KEY.finditer(prompt))
+    details: dict[str, str] = {}
+    for match, nxt in zip(matches, [*matches[1:], None]):
+        value = prompt[match.end(): nxt.start() if nxt else len(prompt)].strip().rstrip(".,;")
+        key = match.group(1).strip().lower().split()[-1]
+        if value and "://" not in match.group(0):
+            details[key] = value
+    return details
+
+
+def _page_text(request: LLMRequest) -> str:
+    if request.observation is not None:
+        return request.observation.render().lower()
+    return " ".join(str(m.get("content", "")) for m in request.messages).lower()
+
+
+def _succeeded(request: LLMRequest) -> bool:
+    return any(word in _page_text(request) for word in SUCCESS_WORDS)
+
+
+def _plan(request: LLMRequest) -> dict[str, Any]:
+    if _succeeded(request):
+        return {"user_goal_achieved": True,
+                "actions": [{"action_type": "COMPLETE", "reason": "confirmation shown"}]}
+    observation = request.observation
+    if observation is None:
+        return {"actions": []}
+    details = details_from_prompt(request.prompt)
+    actions: list[dict[str, Any]] = []
+    submit = None
+    for element in observation.elements:
+        if not element.interactable:
+            continue
+        kind = element.attributes.get("type", "")
+        label = " ".join([element.text, element.attributes.get("name", ""),
+                          element.attributes.get("placeholder", ""),
+                          element.attributes.get("aria-label", "")]).lower()
+        if element.tag in ("input", "textarea") and kind in TEXT_TYPES:
+            for key, value in details.items():
+                if key in label and element.attributes.get("value", "") != value:
+                    actions.append({"action_type": "INPUT_TEXT", "id": element.id, "text": value,
+                                    "reasoning": f"the goal gives {key}"})
+                    break
+        elif submit is None and (element.tag == "button" or kind == "submit") and any(
+                word in label for word in SUBMIT_WORDS):
+            submit = element
+    if submit is not None:
+        actions.append({"action_type": "CLICK", "id": submit.id, "reasoning": "send the form"})
+    return {"actions": actions}
+
+
+def _fill_schema(schema: Any, request: LLMRequest, success: bool) -> Any:
+    properties = schema.get("properties") if isinstance(schema, dict) else None
+    if not properties:
+        return {"success": success}
+    details = details_from_prompt(request.prompt)
+    data: dict[str, Any] = {}
+    for name, spec in properties.items():
+        kind = spec.get("type") if isinstance(spec, dict) else None
+        if kind == "boolean":
+            data[name] = success
+        elif kind == "string":
+            data[name] = next((v for k, v in details.items() if k in name.lower()), None)
+        else:
+            data[name] = None
+    return data
+
+
+def offline_policy(request: LLMRequest) -> dict[str, Any]:
+    """Answer any purpose by rule; see the module docstring."""
+    purpose = request.purpose
+    if purpose == "plan":
+        return _plan(request)
+    if purpose == "verify":
+        return {"user_goal_achieved": _succeeded(request), "thoughts": "looked for confirmation"}
+    if purpose in ("extract", "summarize_v2"):
+        from agent.models import effective_schema
+
+        schema = effective_schema(request.context.get("schema"))
+        if purpose == "extract":
+            return _fill_schema(schema, request, _succeeded(request))
+        blocks = request.context.get("blocks", [])
+        data = _fill_schema(schema, request, any(b.get("status") == "completed" for b in blocks))
+        return {"description": "filled the form and saw the confirmation", "output": data}
+    if purpose in ("plan_v2", "validate_v2"):
+        done = _succeeded(request)
+        return {"user_goal_achieved": done, "should_terminate": False, "termination_reason": "",
+                "task_type": "navigate", "plan": request.prompt}
+    if purpose == "error_codes":
+        return {"errors": []}
+    return {}

@@ -1,0 +1,298 @@
+"""Engine ``skyvern-2.0``: a planner that runs the goal as blocks, and a validator.
+
+Each iteration observes the page and asks the planner (``plan_v2``) for the next
+block: ``navigate`` (a skyvern-1.0 step loop on a mini-goal), ``extract`` (read data
+from the page) or ``loop`` (collect a list of items, then one 1.0 loop per item,
+going on past a failed item). After each successful block the validator
+(``validate_v2``) decides whether the whole goal is achieved; the run never completes
+without it. On completion, and as a best-effort partial result when a budget runs
+out, ``summarize_v2`` writes ``output``.
+
+All blocks share one step budget (``max_steps``, default 25) and one step sequence, so
+``list_steps`` reads as one timeline; each step says which block it ran in. The blocks
+(their goals, results and data) are stored on the run as ``blocks``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from agent.config import DEFAULT_MAX_ITERATIONS_V2, DEFAULT_MAX_STEPS_V2
+from agent.errors import LLMError
+from agent.models import RunStatus, StepStatus
+from agent.prompts import render
+from agent.run_context import Outcome, RunContext, user_message
+from engines.error_codes import classify, with_error_code
+from engines.extraction import extract, schema_errors
+from engines.start import open_start_page
+from engines.v1 import run_steps
+
+logger = logging.getLogger("agent.engine")
+
+ITEMS_SCHEMA = {
+    "type": "object",
+    "properties": {"items": {"type": "array", "items": {
+        "type": "object",
+        "properties": {"label": {"type": "string"}, "url": {"type": ["string", "null"]}},
+        "required": ["label"],
+    }}},
+    "required": ["items"],
+}
+MAX_LOOP_ITEMS = 20
+
+
+@dataclass
+class _Plan:
+    achieved: bool
+    terminate: bool
+    termination_reason: str
+    task_type: str
+    goal: str
+    schema: Any
+    loop_goal: str | None
+
+
+async def run_v2(ctx: RunContext) -> Outcome:
+    """The whole skyvern-2.0 run."""
+    failure = await open_start_page(ctx, step=None)
+    if failure is not None:
+        return failure
+    goal = ctx.request.prompt
+    budget = ctx.request.max_steps or DEFAULT_MAX_STEPS_V2
+    blocks: list[dict[str, Any]] = []
+    for _ in range(DEFAULT_MAX_ITERATIONS_V2):
+        if ctx.is_canceled():
+            return Outcome(RunStatus.canceled)
+        if ctx.next_order >= budget:
+            return await _out_of_budget(
+                ctx, blocks, f"Max steps exceeded: the budget of {budget} steps across "
+                f"blocks ran out after {len(blocks)} block(s)")
+        try:
+            plan = await _plan(ctx, blocks)
+        except LLMError as exc:
+            return Outcome(RunStatus.failed, failure_reason=f"Model error while planning: {exc}")
+        if plan.terminate:
+            return await _terminate(ctx, plan.termination_reason or "The planner judged the "
+                                    "goal impossible.")
+        if plan.achieved:
+            verdict = await _validate(ctx, blocks)
+            if verdict is not None:
+                return verdict
+            blocks.append(_block(len(blocks), "check", "planner said the goal is achieved",
+                                 "rejected", "the validator found more work to do"))
+            _save_blocks(ctx, blocks)
+            continue
+        block = _block(len(blocks), plan.task_type, plan.goal, "running")
+        blocks.append(block)
+        _save_blocks(ctx, blocks)
+        outcome = await _run_block(ctx, block, plan, budget)
+        _save_blocks(ctx, blocks)
+        if outcome.status == RunStatus.canceled:
+            return outcome
+        if outcome.status == RunStatus.completed:
+            verdict = await _validate(ctx, blocks)
+            if verdict is not None:
+                return verdict
+    return await _out_of_budget(
+        ctx, blocks, f"Max iterations exceeded: the planner ran {DEFAULT_MAX_ITERATIONS_V2} "
+        "iterations without achieving the goal")
+
+
+def _block(index: int, task_type: str, goal: str, status: str, result: str = "") -> dict[str, Any]:
+    return {"index": index, "task_type": task_type, "goal": goal, "status": status,
+            "result": result, "output": None}
+
+
+def _save_blocks(ctx: RunContext, blocks: list[dict[str, Any]]) -> None:
+    ctx.store.update_run(ctx.run_id, blocks=[dict(b) for b in blocks])
+
+
+def _for_prompt(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{**b, "output_json": json.dumps(b["output"], ensure_ascii=False, default=str)[:2000]}
+            for b in blocks]
+
+
+def _schema_text(schema: Any) -> str:
+    return json.dumps(schema, indent=1) if schema else ""
+
+
+async def _plan(ctx: RunContext, blocks: list[dict[str, Any]]) -> _Plan:
+    observation = await ctx.observe()
+    prompt = render("plan_v2", goal=ctx.request.prompt, blocks=_for_prompt(blocks),
+                    schema=_schema_text(ctx.request.schema_for_output), url=observation.url,
+                    elements=observation.render())
+    answer = await ctx.llm("plan_v2", [user_message(prompt, observation.screenshot)],
+                           step=None, observation=observation,
+                           context={"blocks": [dict(b) for b in blocks]})
+    data = answer.data if isinstance(answer.data, dict) else {}
+    task_type = str(data.get("task_type") or "navigate").lower()
+    if task_type not in ("navigate", "extract", "loop"):
+        task_type = "navigate"
+    return _Plan(
+        achieved=data.get("user_goal_achieved") is True,
+        terminate=data.get("should_terminate") is True,
+        termination_reason=str(data.get("termination_reason") or ""),
+        task_type=task_type,
+        goal=str(data.get("plan") or ctx.request.prompt),
+        schema=data.get("data_extraction_schema"),
+        loop_goal=data.get("loop_goal") or None,
+    )
+
+
+async def _run_block(ctx: RunContext, block: dict[str, Any], plan: _Plan, budget: int) -> Outcome:
+    index = block["index"]
+    if plan.task_type == "extract":
+        outcome = await _extract_block(ctx, index, plan.goal, plan.schema)
+    elif plan.task_type == "loop":
+        outcome = await _loop_block(ctx, index, plan, budget)
+    else:
+        outcome = await run_steps(ctx, goal=plan.goal, max_steps=budget - ctx.next_order,
+                                  schema=None, block=index, context_goal=ctx.request.prompt)
+    block["status"] = outcome.status.value
+    block["result"] = (outcome.failure_reason or outcome.summary or "")[:500]
+    block["output"] = outcome.output
+    return outcome
+
+
+async def _extract_block(ctx: RunContext, index: int, goal: str, schema: Any) -> Outcome:
+    step = ctx.new_step(ctx.next_order, block=index)
+    ctx.next_order += 1
+    schema = schema if isinstance(schema, dict) else ctx.request.schema_for_output
+    try:
+        data, errors = await extract(ctx, step, goal=goal, schema=schema)
+    except LLMError as exc:
+        ctx.save_step(step.transition(StepStatus.failed, failure_reason=str(exc)))
+        return Outcome(RunStatus.failed, failure_reason=f"Extraction failed: {exc}")
+    step.actions.append({"action_type": "EXTRACT", "reasoning": goal,
+                         "result": {"success": True, "message": "; ".join(errors) or "extracted"}})
+    ctx.save_step(step.transition(StepStatus.completed))
+    return Outcome(RunStatus.completed, output=data, summary="extracted data")
+
+
+async def _loop_block(ctx: RunContext, index: int, plan: _Plan, budget: int) -> Outcome:
+    listing = await _extract_block(ctx, index, plan.goal, ITEMS_SCHEMA)
+    raw = listing.output.get("items") if isinstance(listing.output, dict) else None
+    items = [i for i in raw or [] if isinstance(i, dict)][:MAX_LOOP_ITEMS]
+    if not items:
+        return Outcome(RunStatus.failed, failure_reason="the loop found no items to go through")
+    start_url = ctx.page.url
+    item_goal = plan.loop_goal or plan.goal
+    results: list[Any] = []
+    failures = 0
+    for item in items:
+        if ctx.is_canceled():
+            return Outcome(RunStatus.canceled)
+        if ctx.next_order >= budget:
+            break
+        target = ctx.page.url if not item.get("url") else item["url"]
+        try:
+            await ctx.page.goto(observation_url(start_url, target), wait_until="domcontentloaded")
+        except Exception as exc:  # one unreachable item must not stop the loop
+            failures += 1
+            results.append({"item": item.get("label"), "error": str(exc).splitlines()[0]})
+            continue
+        outcome = await run_steps(
+            ctx, goal=f"{item_goal}\nThe item: {item.get('label')}",
+            max_steps=budget - ctx.next_order, schema=_item_schema(ctx, plan),
+            block=index, context_goal=ctx.request.prompt)
+        if outcome.status == RunStatus.canceled:
+            return outcome
+        if outcome.status != RunStatus.completed:
+            failures += 1
+            results.append({"item": item.get("label"), "error": outcome.failure_reason})
+        else:
+            results.append(outcome.output if outcome.output is not None
+                           else {"item": item.get("label"), "done": True})
+    summary = f"went through {len(results)} of {len(items)} items, {failures} failed"
+    status = RunStatus.completed if failures < len(results) else RunStatus.failed
+    return Outcome(status, output=results, summary=summary,
+                   failure_reason=None if status == RunStatus.completed else summary)
+
+
+def observation_url(base: str, target: str) -> str:
+    from urllib.parse import urljoin
+
+    return urljoin(base, target)
+
+
+def _item_schema(ctx: RunContext, plan: _Plan) -> Any:
+    """Per-item schema: the planner's, else the items of the caller's array, if any."""
+    if isinstance(plan.schema, dict):
+        return plan.schema
+    schema = ctx.request.schema_for_output
+    if isinstance(schema, dict):
+        if schema.get("type") == "array" and isinstance(schema.get("items"), dict):
+            return schema["items"]
+        for prop in (schema.get("properties") or {}).values():
+            if isinstance(prop, dict) and prop.get("type") == "array" and isinstance(
+                    prop.get("items"), dict):
+                return prop["items"]
+    return None
+
+
+async def _validate(ctx: RunContext, blocks: list[dict[str, Any]]) -> Outcome | None:
+    """Completed or terminated when the validator says so; None to keep going."""
+    observation = await ctx.observe()
+    prompt = render("validate_v2", goal=ctx.request.prompt, blocks=_for_prompt(blocks),
+                    url=observation.url, elements=observation.render())
+    try:
+        answer = await ctx.llm("validate_v2", [user_message(prompt, observation.screenshot)],
+                               step=None, observation=observation,
+                               context={"blocks": [dict(b) for b in blocks]})
+    except LLMError as exc:
+        return Outcome(RunStatus.failed, failure_reason=f"Model error while validating: {exc}")
+    data = answer.data if isinstance(answer.data, dict) else {}
+    if data.get("should_terminate") is True:
+        return await _terminate(ctx, str(data.get("termination_reason") or "The validator "
+                                         "judged the goal impossible."))
+    if data.get("user_goal_achieved") is True:
+        output, description = await _summarize(ctx, blocks, partial=None)
+        return Outcome(RunStatus.completed, output=output, summary=description)
+    return None
+
+
+async def _summarize(ctx: RunContext, blocks: list[dict[str, Any]],
+                     partial: str | None) -> tuple[Any, str]:
+    schema = ctx.request.schema_for_output
+    prompt = render("summarize_v2", goal=ctx.request.prompt, blocks=_for_prompt(blocks),
+                    partial=partial, schema=_schema_text(schema))
+    messages = [user_message(prompt)]
+    answer = await ctx.llm("summarize_v2", messages, step=None,
+                           context={"blocks": [dict(b) for b in blocks], "schema": schema})
+    data = answer.data if isinstance(answer.data, dict) else {}
+    output = data.get("output")
+    errors = schema_errors(output, schema) if partial is None else []
+    if errors:
+        messages += [{"role": "assistant", "content": answer.text},
+                     user_message(render("extract_fix", errors=errors))]
+        answer = await ctx.llm("summarize_v2", messages, step=None,
+                               context={"blocks": [dict(b) for b in blocks], "schema": schema,
+                                        "errors": errors})
+        data = answer.data if isinstance(answer.data, dict) else {}
+        output = data.get("output")
+    return output, str(data.get("description") or "")
+
+
+async def _out_of_budget(ctx: RunContext, blocks: list[dict[str, Any]], why: str) -> Outcome:
+    achieved = "; ".join(f"{b['task_type']} '{b['goal'][:60]}' {b['status']}" for b in blocks)
+    reason = f"{why}. Achieved: {achieved or 'nothing'}."
+    output = None
+    try:
+        output, _ = await _summarize(ctx, blocks, partial=why)
+    except LLMError as exc:  # the partial output is a courtesy; the failure stands without it
+        logger.warning("partial summary failed: %s", exc)
+    return Outcome(RunStatus.failed, output=output, failure_reason=reason,
+                   errors=[{"error_code": "REACH_MAX_STEPS", "reasoning": why,
+                            "error_type": "SYSTEM_DEFINED_ERROR"}])
+
+
+async def _terminate(ctx: RunContext, reason: str) -> Outcome:
+    try:
+        errors = await classify(ctx, None, goal=ctx.request.prompt, reason=reason)
+    except LLMError:
+        errors = []
+    return Outcome(RunStatus.terminated, output=with_error_code(None, errors),
+                   failure_reason=reason, errors=errors)

@@ -1,0 +1,151 @@
+"""Benchmark observe(): speed, size and token count on the bench pages and the fixture sites.
+
+Run by hand (not collected by pytest):
+
+    .venv/bin/python tests/bench/observe.py [--runs 7] [--budget 1200] [--show NAME]
+
+Bench pages (/work/shared/bench/pages/*.html, or --pages DIR) are served from loopback by
+a route that fulfils the page itself and aborts every other request, so nothing reaches
+the network. Fixture site pages are served by FixtureServer. For each page the table
+gives elements found, interactable ones, rendered characters, tokens (litellm's counter
+for gpt-4o), observe's median time over --runs runs, the screenshot's median time, and
+whether every interactable element in the viewport made it into the render with its id.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+DEFAULT_PAGES = Path("/work/shared/bench/pages")
+
+
+def count_tokens(text: str) -> int:
+    """gpt-4o tokens, counted offline (litellm is imported only here, configured first)."""
+    os.environ["LITELLM_LOCAL_MODEL_COST_MAP"] = "True"
+    os.environ["LITELLM_OFFLINE_MODE"] = "true"
+    import litellm
+
+    return int(litellm.token_counter(model="gpt-4o", text=text))
+
+
+async def measure(page: Any, name: str, runs: int, budget: int, show: str | None) -> dict[str, Any]:
+    from agent.browser.observe import observe
+
+    times = []
+    obs = None
+    for _ in range(runs):
+        start = time.perf_counter()
+        obs = await observe(page, token_budget=budget)
+        times.append((time.perf_counter() - start) * 1000)
+    assert obs is not None
+    shots = []
+    for _ in range(3):
+        start = time.perf_counter()
+        await page.screenshot(type="png")
+        shots.append((time.perf_counter() - start) * 1000)
+    text = obs.render()
+    if show and show in name:
+        print(f"----- {name}\n{text}\n-----")
+    visible = [e for e in obs.elements if e.in_viewport and e.interactable]
+    return {
+        "page": name,
+        "elements": len(obs.elements),
+        "interactable": sum(e.interactable for e in obs.elements),
+        "chars": len(text),
+        "tokens": count_tokens(text),
+        "observe_ms": statistics.median(times),
+        "shot_ms": statistics.median(shots),
+        "viewport_ok": all(f"[{e.id}]" in text for e in visible),
+    }
+
+
+def _serve_only(url: str, body: bytes) -> Any:
+    """A route handler that fulfils ``url`` with ``body`` and aborts every other request."""
+
+    async def handler(route: Any) -> None:
+        if route.request.url == url:
+            await route.fulfill(body=body, content_type="text/html; charset=utf-8")
+        else:
+            await route.abort()
+
+    return handler
+
+
+async def bench_pages(
+    browser: Any, pages_dir: Path, args: argparse.Namespace
+) -> list[dict[str, Any]]:
+    rows = []
+    for path in sorted(pages_dir.glob("*.html")):
+        context = await browser.new_context(viewport={"width": 1280, "height": 800})
+        page = await context.new_page()
+        url = f"http://127.0.0.1:9/bench/{path.name}"
+        await page.route("**/*", _serve_only(url, path.read_bytes()))
+        await page.goto(url, wait_until="load")
+        rows.append(await measure(page, f"bench/{path.name}", args.runs, args.budget, args.show))
+        await context.close()
+    return rows
+
+
+async def fixture_pages(browser: Any, args: argparse.Namespace) -> list[dict[str, Any]]:
+    from fixtures_sites.server import SITES_DIR, FixtureServer
+
+    rows = []
+    with FixtureServer(max_lifetime=900) as server:
+        context = await browser.new_context(viewport={"width": 1280, "height": 800})
+        page = await context.new_page()
+        for path in sorted(SITES_DIR.rglob("*.html")):
+            rel = path.relative_to(SITES_DIR).as_posix()
+            try:
+                await page.goto(server.url("/" + rel), wait_until="load", timeout=10000)
+            except Exception as exc:  # a page that cannot load is reported, not fatal
+                print(f"skip {rel}: {exc}", file=sys.stderr)
+                continue
+            rows.append(await measure(page, rel, args.runs, args.budget, args.show))
+        await context.close()
+    return rows
+
+
+def table(rows: list[dict[str, Any]]) -> str:
+    head = "| page | elements | interactable | chars | tokens | observe ms (median) | screenshot ms | viewport ids |"
+    lines = [head, "|---|---:|---:|---:|---:|---:|---:|---|"]
+    for r in rows:
+        lines.append(
+            f"| {r['page']} | {r['elements']} | {r['interactable']} | {r['chars']} | {r['tokens']} "
+            f"| {r['observe_ms']:.1f} | {r['shot_ms']:.1f} | {'all' if r['viewport_ok'] else 'MISSING'} |"
+        )
+    return "\n".join(lines)
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--budget", type=int, default=1200)
+    parser.add_argument("--pages", type=Path, default=DEFAULT_PAGES)
+    parser.add_argument("--show", help="print the render of pages whose name contains this")
+    args = parser.parse_args()
+
+    from playwright.async_api import async_playwright
+
+    from agent.browser.launch import launch_chromium
+
+    async with async_playwright() as playwright:
+        browser = await launch_chromium(playwright)
+        try:
+            rows = await bench_pages(browser, args.pages, args) if args.pages.is_dir() else []
+            rows += await fixture_pages(browser, args)
+        finally:
+            await browser.close()
+    print(table(rows))
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
