@@ -57,6 +57,20 @@ class LoopThread:
         return await asyncio.wrap_future(self.submit(coro))
 
     def stop(self) -> None:
-        if self._thread.is_alive():
-            self.loop.call_soon_threadsafe(self.loop.stop)
-            self._thread.join(timeout=10)
+        """Cancel what is still scheduled (e.g. litellm's logging worker), then stop."""
+        if not self._thread.is_alive():
+            return
+        try:
+            self.submit(_cancel_pending()).result(timeout=10)
+        except Exception:  # stopping must go on even if a task refuses to die
+            pass
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self._thread.join(timeout=10)
+
+
+async def _cancel_pending() -> None:
+    current = asyncio.current_task()
+    pending = [t for t in asyncio.all_tasks() if t is not current and not t.done()]
+    for task in pending:
+        task.cancel()
+    await asyncio.gather(*pending, return_exceptions=True)

@@ -38,6 +38,7 @@ TEST_PROVIDER = "agent-test"
 """litellm provider name under which the doubles in ``agent.testing`` are registered."""
 
 _block_real_calls = False
+DOUBLE_ERROR_KEY = "_double_error"
 
 
 def block_real_calls(block: bool = True) -> None:
@@ -154,10 +155,16 @@ async def complete_json(
     started = time.monotonic()
     for attempt in range(2):
         call_request = LLMRequest(request.purpose, messages, request.prompt,
-                                  request.observation, request.context)
+                                  request.observation, dict(request.context))
         token = _current_request.set(call_request)
         try:
             response = await _litellm_call(model, messages, timeout=timeout)
+        except LLMError as exc:
+            double_error = call_request.context.get(DOUBLE_ERROR_KEY)
+            if double_error is not None:  # say what the test's policy did, not litellm's wrapper
+                raise LLMError(f"the test double for {request.purpose!r} raised "
+                               f"{type(double_error).__name__}: {double_error}") from double_error
+            raise
         finally:
             _current_request.reset(token)
         tokens_in, tokens_out, cost = _usage(model, response)

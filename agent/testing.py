@@ -27,7 +27,7 @@ import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from agent.llm import TEST_PROVIDER, LLMRequest, current_request
+from agent.llm import DOUBLE_ERROR_KEY, TEST_PROVIDER, LLMRequest, current_request
 
 Answer = dict[str, Any] | list[Any] | str
 
@@ -121,7 +121,11 @@ def _handler_class(litellm: Any) -> type:
             if double is None:
                 raise RuntimeError(f"no test double registered as {full!r}")
             request = current_request() or LLMRequest("unknown", list(messages), "")
-            text = double._serve(request)
+            try:
+                text = double._serve(request)
+            except Exception as exc:
+                request.context[DOUBLE_ERROR_KEY] = exc
+                raise
             # Count as a real model would, so token figures in tests and benchmarks mean something.
             tokens_in = litellm.token_counter(model=COUNTING_MODEL, messages=messages)
             tokens_out = litellm.token_counter(model=COUNTING_MODEL, text=text)

@@ -129,7 +129,7 @@ async def run_steps(
         kind = decision.action_type
         if kind == "TERMINATE":
             _finish_step(ctx, step, started, StepStatus.completed, is_last=True)
-            reason = decision.reason or decision.reasoning or "The model judged the goal impossible."
+            reason = _reason(decision) or "The model judged the goal impossible."
             return await _failure(ctx, step, goal, reason, RunStatus.terminated,
                                   proposed=decision.errors)
         if kind == "COMPLETE":
@@ -150,7 +150,11 @@ async def run_steps(
                 }])
         _finish_step(ctx, step, started, StepStatus.completed, is_last=True)
         return Outcome(RunStatus.completed, output=output, last_step=step,
-                       summary=decision.reason or decision.reasoning or "")
+                       summary=_reason(decision))
+
+
+def _reason(decision: Any) -> str:
+    return str(getattr(decision, "reason", "") or decision.reasoning or "")
 
 
 async def _one_step(ctx: RunContext, step: Step, memory: _Memory, *, goal: str,
@@ -190,18 +194,20 @@ async def _one_step(ctx: RunContext, step: Step, memory: _Memory, *, goal: str,
             return _StepResult(decision=action)
         key = fingerprint + json.dumps(action.model_dump(exclude={"reasoning"}), sort_keys=True,
                                        default=str)
-        memory.repeats[key] = memory.repeats.get(key, 0) + 1
         described = _describe(action, observation)
-        if memory.repeats[key] >= LOOP_FAIL_AT:
+        done_before = memory.repeats.get(key, 0)
+        if done_before >= LOOP_FAIL_AT - 1:
             return _StepResult(loop_error=(
-                f"Stuck in a loop: {described} was repeated {memory.repeats[key]} times on an "
+                f"Stuck in a loop: {described} was repeated {done_before + 1} times on an "
                 "unchanged page without effect."))
-        if memory.repeats[key] >= LOOP_WARN_AT:
-            memory.warnings.append(f"{described} was already done on this same page and changed "
-                                   "nothing; do something different.")
         real = _with_totp(action, totp_code)
         result = await act(ctx.page, real, observation, tabs=ctx.tabs,
                            upload_files=ctx.upload_files)
+        if result.success:  # failed actions are the retry logic's business
+            memory.repeats[key] = done_before + 1
+            if done_before + 1 >= LOOP_WARN_AT:
+                memory.warnings.append(f"{described} was already done on this same page and "
+                                       "changed nothing; do something different.")
         step.actions.append(_record(action, result, None, observation))
         memory.last_tried = f"step {step.order}: {described} ({'ok' if result.success else 'failed: ' + result.message})"
         memory.history.append(memory.last_tried)

@@ -26,6 +26,7 @@ import html
 import importlib.util
 import json
 import mimetypes
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -187,6 +188,7 @@ class FixtureServer:
             spec = importlib.util.spec_from_file_location(name, routes_file)
             assert spec is not None and spec.loader is not None
             module = importlib.util.module_from_spec(spec)
+            sys.modules[name] = module  # dataclasses and pickling look modules up by name
             spec.loader.exec_module(module)
             module.register(self)
 

@@ -164,8 +164,6 @@ def normalize_entry(entry: dict[str, Any], known: tuple[str, ...]) -> dict[str, 
     action_type, defaults = _canonical_type(entry, known)
     data = {k: v for k, v in entry.items() if k not in ("type", "action")}
     data["action_type"] = action_type
-    for key, value in defaults.items():
-        data.setdefault(key, value)
     if data.get("id") is None and data.get("element_id") is not None:
         data["id"] = data["element_id"]
     data.pop("element_id", None)
@@ -174,6 +172,8 @@ def normalize_entry(entry: dict[str, Any], known: tuple[str, ...]) -> dict[str, 
             found = next((data[o] for o in others if data.get(o) is not None), None)
             if found is not None:
                 data[field] = found
+    for key, value in defaults.items():
+        data.setdefault(key, value)
     if action_type not in _USES_ID:
         data.pop("id", None)
     if action_type == "SELECT_OPTION":

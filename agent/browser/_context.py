@@ -71,6 +71,8 @@ class ActionContext:
     observation: Observation | None
     tabs: Tabs
     upload_files: tuple[Path, ...] = field(default_factory=tuple)
+    tabs_given: bool = True
+    """False when act() made a throwaway Tabs for this one action (no tab actions then)."""
 
     def describe(self, element_id: str) -> str:
         """``12 (<button> "Submit application")``: how messages name an element."""
@@ -91,8 +93,17 @@ class ActionContext:
             locator = self.observation.locate(self.page, element_id)
         except StaleElementError as exc:
             raise ActionFailed(str(exc)) from None
-        if await locator.count() == 0:
+        # A node that merely copied the attribute (cloneNode, outerHTML) is not the observed
+        # one: the walker's own registry says which node owns the id.
+        index = await locator.evaluate_all(_OWNER_JS) if await locator.count() else -1
+        if index < 0:
             raise ActionFailed(
                 f"element {element_id} is no longer on the page (stale id); observe the page again"
             )
-        return locator.first
+        return locator.nth(index)
+
+
+_OWNER_JS = """els => els.findIndex(el => {
+  const state = window.__agentDomState;
+  return !state || !state.ids || state.ids.get(el) === el.getAttribute("data-agent-id");
+})"""

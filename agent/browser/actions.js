@@ -219,28 +219,27 @@
         .filter((n) => shown(n) && !seen.has(n)).map((n) => ownText(n).slice(0, 40) || describe(n));
     },
     // Scroll the nearest container of e that can move in that direction (the page when e is null).
-    scroll(e, { dx, dy }) {
+    scroll(e, { vertical, sign, amount }) {
       const page = document.scrollingElement || document.documentElement;
+      const ok = (v) => v === "auto" || v === "scroll" || v === "overlay";
       const canMove = (n) => {
-        if (n === page) return true;
         const st = getComputedStyle(n);
-        const ok = (v) => v === "auto" || v === "scroll" || v === "overlay";
-        return (dy && ok(st.overflowY) && n.scrollHeight > n.clientHeight + 1) || (dx && ok(st.overflowX) && n.scrollWidth > n.clientWidth + 1);
+        return vertical ? ok(st.overflowY) && n.scrollHeight > n.clientHeight + 1
+                        : ok(st.overflowX) && n.scrollWidth > n.clientWidth + 1;
       };
       let box = page;
       for (let n = e; n && n.nodeType === 1; n = parentOf(n)) {
         if (n === document.body || n === document.documentElement) break;
         if (canMove(n)) { box = n; break; }
       }
-      const vertical = dy !== 0;
-      const size = vertical ? (box === page ? window.innerHeight : box.clientHeight) : (box === page ? window.innerWidth : box.clientWidth);
-      const amount = (vertical ? dy : dx) || 0;
-      const step = Math.abs(amount) === 1 ? Math.sign(amount) * Math.round(size * 0.8) : amount;
-      const before = vertical ? box.scrollTop : box.scrollLeft;
+      const isPage = box === page;
+      const size = vertical ? (isPage ? window.innerHeight : box.clientHeight) : (isPage ? window.innerWidth : box.clientWidth);
+      const step = sign * (amount || Math.round(size * 0.8));
+      const before = Math.round(vertical ? box.scrollTop : box.scrollLeft);
       box.scrollBy({ top: vertical ? step : 0, left: vertical ? 0 : step, behavior: "instant" });
-      const after = vertical ? box.scrollTop : box.scrollLeft;
+      const after = Math.round(vertical ? box.scrollTop : box.scrollLeft);
       const max = vertical ? box.scrollHeight - box.clientHeight : box.scrollWidth - box.clientWidth;
-      return { what: box === page ? "page" : describe(box), id: box === page ? null : agentId(box), before, after, max: Math.max(0, max) };
+      return { what: isPage ? "page" : describe(box), id: isPage ? null : agentId(box), before, after, max: Math.max(0, Math.round(max)) };
     },
   };
   return helpers[name](el, arg);

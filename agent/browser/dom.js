@@ -40,7 +40,7 @@
     "autocomplete", "aria-valuenow", "aria-valuetext", "aria-current", "aria-invalid"];
   // Attribute values that say nothing the tag or the label does not already say.
   const NOISE = { type: /^text$/, "aria-invalid": /^false$/, "aria-current": /^false$/,
-    autocomplete: /^(?!one-time-code$|new-password$|current-password$).*/, pattern: /^.{24,}$/ };
+    autocomplete: /^(?!one-time-code$|new-password$|current-password$).*/, pattern: /^.{13,}$/ };
   const VALUE_TYPES = new Set(["checkbox", "radio", "file", "submit", "button", "reset",
     "image", "hidden"]);
   const NATIVE_SELECTOR = "a[href],button,input:not([type=hidden]),select,textarea," +
@@ -246,16 +246,31 @@
   }
 
   // Text lines: inline text accumulates in buf and is flushed at block boundaries.
-  let buf = [], bufTag = "", bufRect = null, bufOut = false;
+  let buf = [], bufTag = "", bufRect = null, bufOut = false, bufEnd = null;
+  const range = document.createRange();
+  function textBox(node, fallback) {
+    range.selectNodeContents(node);
+    const r = range.getBoundingClientRect();
+    return r.width > 0 || r.height > 0 ? r : fallback;
+  }
   function flush() {
     if (!buf.length) return;
+    if (bufEnd && bufRect) {
+      // The line's box runs from its first text node to its last one.
+      const end = textBox(bufEnd, null);
+      if (end) {
+        const left = Math.min(bufRect.x, end.x), top = Math.min(bufRect.y, end.y);
+        bufRect = { x: left, y: top, width: Math.max(bufRect.x + bufRect.width, end.right) - left,
+          height: Math.max(bufRect.y + bufRect.height, end.bottom) - top };
+      }
+    }
     const text = squash(buf.join(""));
     const clean = text.replace(/^\| | \|$/g, "");
     const last = out[out.length - 1];
     if (!clean || clean === "|") {
       // nothing to read
-    } else if (last && last.k === "t" && last.tag === bufTag && Math.abs(last.y - bufRect.y) < 4 &&
-        bufRect.x >= last.x + last.w - 2 && last.text.length + clean.length < 400) {
+    } else if (last && last.k === "t" && sameRow(last, bufRect) && !HEADING.test(last.tag) &&
+        !HEADING.test(bufTag) && last.text.length + clean.length < 400) {
       // Side by side on one row (a label and its value, flex cells): one line reads better.
       last.text += " " + clean;
       last.w = bufRect.x + bufRect.width - last.x;
@@ -264,6 +279,16 @@
         x: bufRect.x, y: bufRect.y, w: bufRect.width, h: bufRect.height, oc: bufOut });
     }
     buf = [];
+    bufRect = null;
+    bufEnd = null;
+  }
+
+  const HEADING = /^h[1-6]$/;
+  // The new text box starts right of the last line and shares most of its height.
+  function sameRow(last, r) {
+    if (r.x < last.x + last.w - 2) return false;
+    const overlap = Math.min(last.y + last.h, r.y + r.height) - Math.max(last.y, r.y);
+    return overlap >= 0.5 * Math.min(last.h, r.height);
   }
 
   function childrenOf(el) {
@@ -334,7 +359,7 @@
     } else if (media) {
       // Icons are named through their interactable ancestor; an image with alt text is read.
       if (tag === "img" && isShown && el.alt && !ctx.interactive && !ctx.quiet) {
-        if (!buf.length) { bufRect = rect; bufTag = ctx.tag; bufOut = out_; }
+        if (!bufRect) { bufRect = rect; bufTag = ctx.tag; bufOut = out_; }
         buf.push(" (image: " + cap(squash(el.alt), 80) + ") ");
       }
       return;
@@ -353,8 +378,12 @@
       if (child.nodeType === 1) visit(child, next);
       else if (child.nodeType === 3 && next.shown && !next.interactive && !next.quiet) {
         const data = child.data;
-        if (!data.trim() && !buf.length) continue;
-        if (!buf.length) { bufRect = next.rect || rect; bufTag = next.tag; bufOut = out_; }
+        if (!data.trim()) {
+          if (buf.length) buf.push(" ");
+          continue;
+        }
+        if (!bufRect) { bufRect = textBox(child, next.rect || rect); bufTag = next.tag; bufOut = out_; }
+        bufEnd = child;
         buf.push(data);
       }
     }

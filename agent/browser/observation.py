@@ -23,7 +23,6 @@ from urllib.parse import urljoin, urlsplit
 
 from pydantic import BaseModel, Field, PrivateAttr
 
-from agent.browser.render import render_observation
 from agent.errors import BrowserError
 
 if TYPE_CHECKING:
@@ -132,6 +131,8 @@ class Observation(BaseModel):
         beyond is summarized ("N more elements below"). Example line:
         ``[13]<input type=email name=email placeholder="you@x.com" value="">Email</input>``.
         """
+        from agent.browser.render import render_observation  # render imports this module
+
         return render_observation(self, token_budget or self.token_budget)
 
     def element(self, element_id: str) -> Element | None:
@@ -185,8 +186,14 @@ class Observation(BaseModel):
             if not e.interactable:
                 continue
             a = e.attributes
-            state = (e.id, a.get("value"), a.get("checked"), a.get("selected"),
-                     a.get("expanded"), a.get("disabled"))
+            state = (
+                e.id,
+                a.get("value"),
+                a.get("checked"),
+                a.get("selected"),
+                a.get("expanded"),
+                a.get("disabled"),
+            )
             digest.update(repr(state).encode())
         return digest.hexdigest()[:12]
 
@@ -206,8 +213,11 @@ def shorten_url(href: str, page_url: str, limit: int = 60) -> str:
     """
     short = href
     page, link = urlsplit(page_url), urlsplit(href)
-    if link.scheme in ("http", "https") and (link.scheme, link.netloc) == (page.scheme, page.netloc):
-        short = href[len(f"{link.scheme}://{link.netloc}"):] or "/"
+    if link.scheme in ("http", "https") and (link.scheme, link.netloc) == (
+        page.scheme,
+        page.netloc,
+    ):
+        short = href[len(f"{link.scheme}://{link.netloc}") :] or "/"
     if len(short) > limit:
         short = short[: limit - 10] + "…~" + short_url_hash(href)
     return short

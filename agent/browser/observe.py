@@ -90,6 +90,8 @@ async def track_click_listeners(target: Page | BrowserContext) -> None:
 async def observe(page: Page, *, screenshot: bool = False, token_budget: int = 1200) -> Observation:
     """Observe ``page``: elements with stable ids, text lines, viewport, optional screenshot.
 
+    Example::
+
         obs = await observe(page)
         prompt_text = obs.render()
         await obs.locate(page, "12").click()
@@ -105,26 +107,42 @@ async def observe(page: Page, *, screenshot: bool = False, token_budget: int = 1
         main = await _walk_main(page, state)
         infos: dict[str, FrameInfo] = {}
         frames: dict[str, Frame] = {"": page.main_frame}
-        flat = await _walk_children(page.main_frame, "", main, (0.0, 0.0), None, state, infos, frames)
+        flat = await _walk_children(
+            page.main_frame, "", main, (0.0, 0.0), None, state, infos, frames
+        )
         png = await shot if shot is not None else None
     finally:
         if shot is not None and not shot.done():
             shot.cancel()
     viewport = Viewport(
-        width=int(main["vw"]), height=int(main["vh"]), scroll_x=int(main["sx"]),
-        scroll_y=int(main["sy"]), page_width=int(main["sw"]), page_height=int(main["sh"]),
+        width=int(main["vw"]),
+        height=int(main["vh"]),
+        scroll_x=int(main["sx"]),
+        scroll_y=int(main["sy"]),
+        page_width=int(main["sw"]),
+        page_height=int(main["sh"]),
     )
     obs = _assemble(flat, viewport, infos)
     observation = Observation(
-        url=page.url, title=str(main.get("title") or ""), elements=obs[0], texts=obs[1],
-        frames=infos, viewport=viewport, token_budget=token_budget, screenshot=png,
+        url=page.url,
+        title=str(main.get("title") or ""),
+        elements=obs[0],
+        texts=obs[1],
+        frames=infos,
+        viewport=viewport,
+        token_budget=token_budget,
+        screenshot=png,
     )
     observation._frame_objects = frames
     return observation
 
 
 async def _walk(frame: Frame, key: str, state: _PageState) -> dict[str, Any]:
-    args = {"prefix": f"{key}-" if key else "", "start": state.next_id.get(key, 1), "tracker": TRACKER}
+    args = {
+        "prefix": f"{key}-" if key else "",
+        "start": state.next_id.get(key, 1),
+        "tracker": TRACKER,
+    }
     raw: dict[str, Any] = json.loads(await frame.evaluate(_script(), args))
     state.next_id[key] = max(state.next_id.get(key, 1), int(raw["next"]))
     return raw
@@ -184,7 +202,9 @@ async def _walk_children(
         box: Rect = (left, top, left + node["w"], top + node["h"])
         child_clip = box if clip is None else _intersection(clip, box)
         child_raw = await _walk(child, child_key, state)
-        infos[child_key] = FrameInfo(key=child_key, url=child.url, parent=key, element_id=node["id"])
+        infos[child_key] = FrameInfo(
+            key=child_key, url=child.url, parent=key, element_id=node["id"]
+        )
         frames[child_key] = child
         return await _walk_children(
             child, child_key, child_raw, (left, top), child_clip, state, infos, frames
@@ -233,16 +253,38 @@ def _assemble(
         rect: Rect = (node["x"], node["y"], node["x"] + node["w"], node["y"] + node["h"])
         area = screen if node["clip"] is None else _intersection(screen, node["clip"])
         in_viewport = not node.get("oc") and _visible_in(rect, area)
-        box = Box(x=round(node["x"], 1), y=round(node["y"], 1), width=round(node["w"], 1),
-                  height=round(node["h"], 1))
+        box = Box(
+            x=round(node["x"], 1),
+            y=round(node["y"], 1),
+            width=round(node["w"], 1),
+            height=round(node["h"], 1),
+        )
         if node["k"] == "e":
-            elements.append(Element(
-                id=node["id"], tag=node["tag"], role=node.get("role"), text=node["text"],
-                attributes=node["attrs"], frame=node["frame"], interactable=node["i"],
-                in_viewport=in_viewport, options=node.get("opts"), box=box, order=order,
-            ))
+            elements.append(
+                Element(
+                    id=node["id"],
+                    tag=node["tag"],
+                    role=node.get("role"),
+                    text=node["text"],
+                    attributes=node["attrs"],
+                    frame=node["frame"],
+                    interactable=node["i"],
+                    in_viewport=in_viewport,
+                    options=node.get("opts"),
+                    box=box,
+                    order=order,
+                )
+            )
         elif node["k"] == "t" or (node["k"] == "f" and node["id"] in walked):
             tag = "iframe" if node["k"] == "f" else node["tag"]
-            texts.append(TextLine(text=node["text"], tag=tag, frame=node["frame"],
-                                  in_viewport=in_viewport, box=box, order=order))
+            texts.append(
+                TextLine(
+                    text=node["text"],
+                    tag=tag,
+                    frame=node["frame"],
+                    in_viewport=in_viewport,
+                    box=box,
+                    order=order,
+                )
+            )
     return elements, texts

@@ -21,12 +21,11 @@ from __future__ import annotations
 import json
 import math
 import re
-from typing import TYPE_CHECKING, Union
+from typing import TypeGuard
 
-if TYPE_CHECKING:
-    from agent.browser.observation import Element, Observation, TextLine
+from agent.browser.observation import Element, Observation, TextLine, shorten_url
 
-    Item = Union[Element, TextLine]
+Item = Element | TextLine
 
 CHARS_PER_TOKEN = 3.0
 MARGIN_SCREENS = 1.0  # how far beyond the viewport (in viewport heights) may be rendered
@@ -43,12 +42,12 @@ def estimate_tokens(text: str) -> int:
 
 
 def _quote(value: str) -> str:
-    return value if value and _BARE.match(value) else json.dumps(value, ensure_ascii=False)
+    if value and _BARE.match(value):
+        return value
+    return '"' + value.replace('"', "'") + '"'  # readable beats exact here
 
 
 def _attrs(element: Element, page_url: str) -> str:
-    from agent.browser.observation import shorten_url
-
     attrs = dict(element.attributes)
     if element.role and element.role != element.tag:
         attrs["role"] = element.role
@@ -95,8 +94,8 @@ def text_line(line: TextLine, text_cap: int) -> str:
     return _HEADINGS.get(line.tag, "") + text
 
 
-def _is_element(item: Item) -> bool:
-    return hasattr(item, "id")
+def _is_element(item: Item) -> TypeGuard[Element]:
+    return isinstance(item, Element)
 
 
 def _distance(item: Item, obs: Observation) -> float:
@@ -133,54 +132,90 @@ def render_observation(obs: Observation, token_budget: int) -> str:
     header = [f"URL: {obs.url}", f"Title: {obs.title}"]
     if vp.page_height > vp.height + 4:
         header.append(
-            f"Scroll: y={vp.scroll_y} of {vp.page_height - vp.height} (viewport {vp.width}x{vp.height})"
+            f"Scroll: y={vp.scroll_y} of {vp.page_height - vp.height} "
+            f"(viewport {vp.width}x{vp.height})"
         )
-    margin = MARGIN_SCREENS * vp.height
-    depths = _depths(obs)
-    shown_ids = {e.id for e in obs.elements}
-    budget = token_budget - estimate_tokens("\n".join(header)) - 40  # 40: summary lines
+    if not items:
+        return "\n".join([*header, "(the page shows no text or interactive elements)"])
+    layout = _Layout(obs)
+    budget = token_budget - estimate_tokens("\n".join(header)) - 40  # 40: the summary lines
+    chosen = _choose(items, layout, budget)
+    return "\n".join(header + _emit(items, chosen, layout))
 
-    def cost(item: Item, cap: int) -> int:
-        indent = "  " * depths.get(item.frame, 0)
-        if _is_element(item):
-            return estimate_tokens(indent + element_line(item, obs.url, shown_ids, cap)) + 1  # type: ignore[arg-type]
-        return estimate_tokens(indent + text_line(item, cap)) + 1  # type: ignore[arg-type]
 
-    chosen: set[int] = set()
+class _Layout:
+    """What line rendering needs besides the item: indentation, caps, the page's ids."""
+
+    def __init__(self, obs: Observation) -> None:
+        self.obs = obs
+        self.depths = _depths(obs)
+        self.shown_ids = {e.id for e in obs.elements}
+        self.margin = MARGIN_SCREENS * obs.viewport.height
+        self.elem_cap = 120
+        self.text_cap = MAX_TEXT
+
+    def line(self, item: Item) -> str:
+        indent = "  " * self.depths.get(item.frame, 0)
+        if isinstance(item, Element):
+            return indent + element_line(item, self.obs.url, self.shown_ids, self.elem_cap)
+        return indent + text_line(item, self.text_cap)
+
+    def cost(self, item: Item) -> int:
+        return estimate_tokens(self.line(item)) + 1
+
+
+def _choose(items: list[Item], layout: _Layout, budget: int) -> set[int]:
+    """Indices of the items to render: viewport elements always, then by nearness."""
     must = [i for i, it in enumerate(items) if it.in_viewport and _is_element(it)]
-    text_cap = MAX_TEXT
-    elem_cap = 120
-    used = sum(cost(items[i], elem_cap) for i in must)
-    if used > budget:  # a crowded viewport: shorten names before dropping anything
-        elem_cap = 60
-        used = sum(cost(items[i], elem_cap) for i in must)
-    chosen.update(must)
-    seen_text = [i for i, it in enumerate(items) if it.in_viewport and not _is_element(it)]
-    view_text_cost = sum(cost(items[i], text_cap) for i in seen_text)
-    if used + view_text_cost > budget:
-        text_cap = 100
+    used = sum(layout.cost(items[i]) for i in must)
+    if used > budget:  # a crowded viewport: shorten names before anything else
+        layout.elem_cap = 60
+        used = sum(layout.cost(items[i]) for i in must)
+    chosen = set(must)
+    view_text = [i for i, it in enumerate(items) if it.in_viewport and not _is_element(it)]
+    if used + sum(layout.cost(items[i]) for i in view_text) > budget:
+        layout.text_cap = 100
     near = sorted(
-        (i for i, it in enumerate(items) if i not in chosen and _distance(it, obs) <= margin),
-        key=lambda i: (_distance(items[i], obs), 0 if items[i].in_viewport else 1, i),
+        (
+            i
+            for i, it in enumerate(items)
+            if i not in chosen and _distance(it, layout.obs) <= layout.margin
+        ),
+        key=lambda i: (_distance(items[i], layout.obs), 0 if items[i].in_viewport else 1, i),
     )
     for i in near:
-        c = cost(items[i], text_cap if not _is_element(items[i]) else elem_cap)
+        c = layout.cost(items[i])
         if used + c > budget:
             if items[i].in_viewport:
-                continue  # a long viewport text line: a shorter one may still fit
+                continue  # a long line in the viewport: a shorter one may still fit
             break
         used += c
         chosen.add(i)
+    return chosen
 
-    lines = list(header)
+
+def _emit(items: list[Item], chosen: set[int], layout: _Layout) -> list[str]:
+    """The lines in document order, with summaries for what was left out."""
+    obs = layout.obs
+    lines: list[str] = []
     above = {"elements": 0, "text lines": 0}
     below = {"elements": 0, "text lines": 0}
+    frame_lines: dict[int, int] = {}  # depth -> index of the latest iframe line at that depth
+    emitted: set[int] = set()
     skipped_here = False
     far_below = 0.0
     for i, item in enumerate(items):
-        kind = "elements" if _is_element(item) else "text lines"
+        depth = layout.depths.get(item.frame, 0)
+        is_frame_line = isinstance(item, TextLine) and item.tag == "iframe"
+        if is_frame_line:
+            frame_lines[depth] = i
+            for deeper in [d for d in frame_lines if d > depth]:
+                del frame_lines[deeper]
         if i not in chosen:
-            if item.in_viewport:
+            kind = "elements" if _is_element(item) else "text lines"
+            if is_frame_line:
+                pass
+            elif item.in_viewport:
                 skipped_here = True
             elif _side(item) == "above":
                 above[kind] += 1
@@ -191,21 +226,21 @@ def render_observation(obs: Observation, token_budget: int) -> str:
         if skipped_here:
             lines.append("…")
             skipped_here = False
-        indent = "  " * depths.get(item.frame, 0)
-        if _is_element(item):
-            lines.append(indent + element_line(item, obs.url, shown_ids, elem_cap))  # type: ignore[arg-type]
-        else:
-            lines.append(indent + text_line(item, text_cap))  # type: ignore[arg-type]
-    if sum(above.values()):
-        lines.insert(len(header), _summary(above, "above", "scroll up to see them"))
+        for d in sorted(frame_lines):  # the iframe lines this item sits under
+            if d < depth and frame_lines[d] not in emitted:
+                emitted.add(frame_lines[d])
+                lines.append(layout.line(items[frame_lines[d]]))
+        if i not in emitted:
+            emitted.add(i)
+            lines.append(layout.line(item))
     if skipped_here:
         lines.append("…")
+    if sum(above.values()):
+        lines.insert(0, _summary(above, "above", "scroll up to see them"))
     if sum(below.values()):
-        screens = max(1, math.ceil(far_below / max(vp.height, 1)))
+        screens = max(1, math.ceil(far_below / max(obs.viewport.height, 1)))
         lines.append(_summary(below, "below", f"~{screens} screens down"))
-    if not items:
-        lines.append("(the page shows no text or interactive elements)")
-    return "\n".join(lines)
+    return lines
 
 
 def _summary(counts: dict[str, int], where: str, hint: str) -> str:

@@ -96,6 +96,8 @@ async def bench_pages(
 
 
 async def fixture_pages(browser: Any, args: argparse.Namespace) -> list[dict[str, Any]]:
+    from playwright.async_api import Error as PlaywrightError
+
     from fixtures_sites.server import SITES_DIR, FixtureServer
 
     rows = []
@@ -106,7 +108,7 @@ async def fixture_pages(browser: Any, args: argparse.Namespace) -> list[dict[str
             rel = path.relative_to(SITES_DIR).as_posix()
             try:
                 await page.goto(server.url("/" + rel), wait_until="load", timeout=10000)
-            except Exception as exc:  # a page that cannot load is reported, not fatal
+            except PlaywrightError as exc:  # a page that cannot load is reported, not fatal
                 print(f"skip {rel}: {exc}", file=sys.stderr)
                 continue
             rows.append(await measure(page, rel, args.runs, args.budget, args.show))

@@ -1,0 +1,292 @@
+"""Engine skyvern-2.0 end to end: real Chromium, the job board fixture, model doubles.
+
+The doubles play planner, validator, navigator and extractor by reading the page they
+are shown (``request.observation``), never from fixed ids, so a wrong page or a wrong
+block shows up as a wrong answer, not as a passing mock.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from agent import Agent, RunStatus, StepStatus
+from agent.llm import LLMRequest
+from agent.testing import FunctionLLM, offline_llm
+from fixtures_sites.server import FixtureServer
+from tests.engines.policies import find, page_text
+
+SEED_PROMPT = ("Apply for a job on behalf of this person: name: Chris P Bacon. "
+               "email: chris@pbacon.com")
+SEED_SCHEMA = {"type": "object", "properties": {"application_success": {"type": "boolean"}}}
+TITLES_SCHEMA = {"type": "object", "required": ["titles"], "properties": {
+    "titles": {"type": "array", "items": {"type": "string"}}}}
+SALARIES_SCHEMA = {"type": "object", "required": ["jobs"], "properties": {"jobs": {
+    "type": "array", "items": {"type": "object", "required": ["title", "salary"], "properties": {
+        "title": {"type": "string"}, "salary": {"type": "string"}}}}}}
+PAGE_ONE_TITLES = ["Backend Engineer", "Frontend Engineer", "Data Engineer"]
+PAGE_ONE_SALARIES = [
+    {"title": "Backend Engineer", "salary": "EUR 72,000 per year"},
+    {"title": "Frontend Engineer", "salary": "EUR 65,000 per year"},
+    {"title": "Data Engineer", "salary": "EUR 78,500 per year"},
+]
+
+
+@pytest.fixture
+def agent_for(tmp_path) -> Iterator[Callable[[Any], Agent]]:
+    agents: list[Agent] = []
+
+    def make(llm: Any) -> Agent:
+        agent = Agent(llm=llm, data_dir=tmp_path, progress=False)
+        agents.append(agent)
+        return agent
+
+    yield make
+    for agent in agents:
+        agent.close()
+
+
+# -- a model double for the job board ------------------------------------------------------------
+
+def _job_links(request: LLMRequest) -> list[Any]:
+    assert request.observation is not None
+    return [e for e in request.observation.elements
+            if e.tag == "a" and "/jobboard/job/" in e.attributes.get("href", "")
+            and not e.attributes["href"].endswith("/apply")]
+
+
+def _detail(request: LLMRequest) -> dict[str, str]:
+    """Title and salary as a job page shows them ("Salary" line, then its value)."""
+    assert request.observation is not None
+    lines = [t.text for t in request.observation.texts]
+    title = next(t.text for t in request.observation.texts if t.tag == "h1")
+    return {"title": title, "salary": lines[lines.index("Salary") + 1]}
+
+
+def _blocks(request: LLMRequest, task_type: str) -> list[dict[str, Any]]:
+    return [b for b in request.context["blocks"]
+            if b["task_type"] == task_type and b["status"] == "completed"]
+
+
+def jobboard_policy(keyword: str, want: str, *, start_url: str = "") -> Callable[..., Any]:
+    """A model that searches the board for ``keyword`` and reads ``want`` from the results.
+
+    ``want`` is "titles" (an extract block on the results page) or "salaries" (a loop over
+    the results' detail pages).
+    """
+
+    def collected(request: LLMRequest) -> Any:
+        if want == "titles":
+            done = _blocks(request, "extract")
+            return {"titles": done[-1]["output"]["titles"]} if done else None
+        jobs = [item for block in _blocks(request, "loop") for item in block["output"]
+                if isinstance(item, dict) and "salary" in item]
+        return {"jobs": jobs}
+
+    def impossible(request: LLMRequest) -> bool:
+        return "no jobs match" in page_text(request).lower()
+
+    def policy(request: LLMRequest) -> Any:
+        purpose = request.purpose
+        if purpose == "generate_url":
+            return {"url": start_url, "title": f"{keyword} jobs"}
+        if purpose == "plan_v2":
+            if impossible(request):
+                return {"should_terminate": True,
+                        "termination_reason": f"The board has no job matching {keyword!r}."}
+            if find(request, tag="input", name="q") is not None:
+                return {"task_type": "navigate",
+                        "plan": f"Search the job board for the keyword '{keyword}'"}
+            if want == "titles":
+                return {"task_type": "extract",
+                        "plan": "Extract the titles of the jobs listed on this page"}
+            return {"task_type": "loop", "plan": "The links of the job results on this page",
+                    "loop_goal": "Read the job's title and salary"}
+        if purpose == "plan":
+            if "The item:" in request.prompt:  # one item of a loop: a job's page
+                return {"actions": [{"action_type": "EXTRACT", "reasoning": "salary is shown"}]}
+            box, button = find(request, tag="input", name="q"), find(request, tag="button")
+            if box is None:
+                return {"actions": [{"action_type": "COMPLETE", "reason": "results are shown"}]}
+            return {"actions": [{"action_type": "INPUT_TEXT", "id": box.id, "text": keyword},
+                                {"action_type": "CLICK", "id": button.id}]}
+        if purpose == "verify":
+            return {"user_goal_achieved": "search results" in page_text(request).lower()}
+        if purpose == "extract":
+            schema = request.context["schema"]
+            if "items" in schema["properties"]:  # the loop's list of items
+                return {"items": [{"label": e.text, "url": e.attributes["href"]}
+                                  for e in _job_links(request)]}
+            if "titles" in schema["properties"]:
+                return {"titles": [e.text for e in _job_links(request)]}
+            return _detail(request)
+        if purpose == "validate_v2":
+            if impossible(request):
+                return {"user_goal_achieved": False, "should_terminate": True,
+                        "termination_reason": f"No job matches {keyword!r} on the board."}
+            data = collected(request)
+            done = bool(data) and len(data.get("jobs", [None] * 3)) >= 3
+            return {"user_goal_achieved": done, "should_terminate": False}
+        if purpose == "summarize_v2":
+            return {"description": f"read the {want} of the first results page",
+                    "output": collected(request)}
+        if purpose == "error_codes":
+            return {"errors": [{"error_code": "NO_SUCH_JOB", "reasoning": "no match"}]}
+        raise AssertionError(f"unexpected purpose {purpose}")
+
+    return policy
+
+
+# -- the tests -----------------------------------------------------------------------------------
+
+def test_navigate_then_extract(agent_for, server: FixtureServer):
+    llm = FunctionLLM(jobboard_policy("engineer", "titles"))
+    run = agent_for(llm).run_task(
+        "Search the job board for 'engineer' and list the job titles on the first results page",
+        server.url("/jobboard/"), TITLES_SCHEMA, engine="skyvern-2.0", max_steps=6)
+    assert run.status == RunStatus.completed, run.failure_reason
+    assert run.output == {"titles": PAGE_ONE_TITLES}
+    assert [r.query for r in server.requests if r.path == "/jobboard/search"] == [{"q": "engineer"}]
+    assert [(b["task_type"], b["status"]) for b in run.blocks] == [
+        ("navigate", "completed"), ("extract", "completed")]
+    # plan_v2, plan (search), plan (COMPLETE), verify, validate_v2,
+    # plan_v2, extract, validate_v2, summarize_v2
+    assert run.llm_calls == len(llm.calls) == 9
+    assert [c.purpose for c in llm.calls].count("plan_v2") == 2
+
+
+def test_loop_over_detail_pages(agent_for, server: FixtureServer):
+    llm = FunctionLLM(jobboard_policy("engineer", "salaries"))
+    run = agent_for(llm).run_task(
+        "Get the title and salary of each job on this results page",
+        server.url("/jobboard/search?q=engineer"), SALARIES_SCHEMA, max_steps=6)
+    assert run.status == RunStatus.completed, run.failure_reason
+    assert run.output == {"jobs": PAGE_ONE_SALARIES}
+    visited = [r.path for r in server.requests if r.path.startswith("/jobboard/job/")]
+    assert visited == ["/jobboard/job/101", "/jobboard/job/103", "/jobboard/job/104"]
+    (loop,) = run.blocks
+    assert loop["task_type"] == "loop" and loop["status"] == "completed"
+    assert loop["output"] == PAGE_ONE_SALARIES
+    # each item's loop is told which item it is on
+    item_goals = [c.prompt for c in llm.calls_for("plan")]
+    assert [g.rsplit("The item: ", 1)[1] for g in item_goals] == PAGE_ONE_TITLES
+
+
+def test_impossible_goal_terminates(agent_for, server: FixtureServer):
+    llm = FunctionLLM(jobboard_policy("astronaut", "titles"))
+    run = agent_for(llm).run_task(
+        "Search the job board for 'astronaut' and list the job titles found",
+        server.url("/jobboard/"), TITLES_SCHEMA, max_steps=5,
+        error_code_mapping={"NO_SUCH_JOB": "The board has no such job"})
+    assert run.status == RunStatus.terminated
+    assert run.failure_reason == "No job matches 'astronaut' on the board."
+    assert run.output == {"error": "NO_SUCH_JOB"}
+    assert [e["error_code"] for e in run.errors] == ["NO_SUCH_JOB"]
+    assert not llm.calls_for("summarize_v2")
+
+
+def test_step_budget_runs_out_with_partial_output(agent_for, server: FixtureServer):
+    llm = FunctionLLM(jobboard_policy("engineer", "salaries"))
+    run = agent_for(llm).run_task(
+        "Get the title and salary of each job on this results page",
+        server.url("/jobboard/search?q=engineer"), SALARIES_SCHEMA, max_steps=3)
+    assert run.status == RunStatus.failed
+    assert run.failure_reason.startswith("Max steps exceeded"), run.failure_reason
+    assert run.output == {"jobs": PAGE_ONE_SALARIES[:2]}  # the listing took one step
+    assert [e["error_code"] for e in run.errors] == ["REACH_MAX_STEPS"]
+    (loop,) = run.blocks
+    assert loop["status"] == "failed" and "2 of 3 items" in loop["result"]
+    assert not llm.calls_for("validate_v2")  # a cut-short loop is not sent to the validator
+    assert run.step_count == 3
+
+
+def test_without_url_the_model_picks_the_start_page(agent_for, server: FixtureServer):
+    start = server.url("/jobboard/")
+    llm = FunctionLLM(jobboard_policy("engineer", "titles", start_url=start))
+    run = agent_for(llm).run_task(
+        "Find engineer jobs on the local job board and list the titles on the first page",
+        data_extraction_schema=TITLES_SCHEMA, max_steps=6)
+    assert run.status == RunStatus.completed, run.failure_reason
+    assert run.output == {"titles": PAGE_ONE_TITLES}
+    assert run.run_request.url == start and run.title == "engineer jobs"
+    assert llm.calls[0].purpose == "generate_url"
+
+
+def test_default_engine_is_v2_and_applies_for_the_seed_job(agent_for, server: FixtureServer):
+    llm = offline_llm()
+    run = agent_for(llm).run_task(SEED_PROMPT, server.url("/lever/apply"), SEED_SCHEMA,
+                                  max_steps=5)
+    assert run.run_type == "task_v2" and run.run_id.startswith("tsk_v2_")
+    assert run.status == RunStatus.completed, run.failure_reason
+    assert run.output == {"application_success": True}
+    sent = server.wait_for_submission("/lever/apply")
+    assert sent.form["name"] == "Chris P Bacon" and sent.form["email"] == "chris@pbacon.com"
+    # plan_v2, plan (fill + submit), plan (COMPLETE), verify, validate_v2, summarize_v2
+    assert run.llm_calls == len(llm.calls) == 6
+
+
+@pytest.mark.parametrize("engine", ["skyvern-1.0", "skyvern-2.0"])
+def test_both_engines_agree_on_the_same_tasks(agent_for, server: FixtureServer, engine):
+    """The same doubles through either engine: same outputs (call counts in the report)."""
+    agent = agent_for(offline_llm())
+    seed = agent.run_task(SEED_PROMPT, server.url("/lever/apply"), SEED_SCHEMA,
+                          engine=engine, max_steps=5)
+    assert seed.status == RunStatus.completed, seed.failure_reason
+    assert seed.output == {"application_success": True}
+    titles = agent_for(FunctionLLM(jobboard_policy("engineer", "titles"))).run_task(
+        "Search the job board for 'engineer' and list the job titles on the first results page",
+        server.url("/jobboard/"), TITLES_SCHEMA, engine=engine, max_steps=6)
+    assert titles.status == RunStatus.completed, titles.failure_reason
+    assert titles.output == {"titles": PAGE_ONE_TITLES}
+    expected = {"skyvern-1.0": (4, 4), "skyvern-2.0": (6, 9)}[engine]
+    assert (seed.llm_calls, titles.llm_calls) == expected
+
+
+def test_steps_of_every_block_in_order(agent_for, server: FixtureServer):
+    agent = agent_for(FunctionLLM(jobboard_policy("engineer", "salaries")))
+    run = agent.run_task(
+        "Search the job board for 'engineer' and get the title and salary of each job on the "
+        "first results page", server.url("/jobboard/"), SALARIES_SCHEMA, max_steps=8)
+    assert run.status == RunStatus.completed, run.failure_reason
+    assert run.output == {"jobs": PAGE_ONE_SALARIES}
+    steps = agent.list_steps(run.run_id)
+    # navigate: search, COMPLETE; loop: the listing, then one step per job
+    assert [(s.order, s.block) for s in steps] == [(0, 0), (1, 0), (2, 1), (3, 1), (4, 1), (5, 1)]
+    assert all(s.status == StepStatus.completed and s.task_id == run.run_id for s in steps)
+    assert [a["action_type"] for s in steps for a in s.actions] == [
+        "INPUT_TEXT", "CLICK", "COMPLETE", "EXTRACT", "EXTRACT", "EXTRACT", "EXTRACT"]
+    assert run.step_count == 6
+    assert [(b["index"], b["task_type"], b["status"]) for b in run.blocks] == [
+        (0, "navigate", "completed"), (1, "loop", "completed")]
+    assert run.blocks[0]["goal"] == "Search the job board for the keyword 'engineer'"
+    assert agent.get_run(run.run_id).blocks == run.blocks
+
+
+def test_cancel_between_blocks(agent_for, server: FixtureServer):
+    reached, resume = threading.Event(), threading.Event()
+    inner = jobboard_policy("engineer", "salaries")
+
+    def policy(request: LLMRequest) -> Any:
+        if request.purpose == "validate_v2":  # the first block is done: hold the run here
+            reached.set()
+            assert resume.wait(10), "the test never let the run go on"
+        return inner(request)
+
+    llm = FunctionLLM(policy)
+    agent = agent_for(llm)
+    started = agent.run_task(
+        "Search the job board for 'engineer' and get the title and salary of each job on the "
+        "first results page", server.url("/jobboard/"), SALARIES_SCHEMA, max_steps=8,
+        wait=False)
+    assert started.status in (RunStatus.created, RunStatus.queued, RunStatus.running)
+    assert reached.wait(20), "the run never finished its first block"
+    assert agent.cancel_run(started.run_id).status == RunStatus.canceled
+    resume.set()
+    run = agent.wait(started.run_id, timeout=20)
+    assert run.status == RunStatus.canceled
+    assert [b["task_type"] for b in run.blocks] == ["navigate"]
+    assert {s.block for s in agent.list_steps(run.run_id)} == {0}
+    assert len(llm.calls_for("plan_v2")) == 1 and not llm.calls_for("summarize_v2")
