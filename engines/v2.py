@@ -19,6 +19,7 @@ import json
 import logging
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urljoin
 
 from agent.config import DEFAULT_MAX_ITERATIONS_V2, DEFAULT_MAX_STEPS_V2
 from agent.errors import LLMError
@@ -57,6 +58,23 @@ class _Plan:
 
 async def run_v2(ctx: RunContext) -> Outcome:
     """The whole skyvern-2.0 run."""
+    outcome = await _run_blocks(ctx)
+    _mark_last_step(ctx, outcome)
+    return outcome
+
+
+def _mark_last_step(ctx: RunContext, outcome: Outcome) -> None:
+    """Each navigate or loop item flags its own final step ``is_last``; the run has one."""
+    steps = ctx.store.list_steps(ctx.run_id)
+    ended = outcome.status in (RunStatus.completed, RunStatus.terminated)
+    final = steps[-1] if steps and ended else None
+    for step in steps:
+        if step.is_last != (step is final):
+            # the store directly: this corrects a flag, it is not progress to report again
+            ctx.store.save_step(step.model_copy(update={"is_last": step is final}))
+
+
+async def _run_blocks(ctx: RunContext) -> Outcome:
     failure = await open_start_page(ctx, step=None)
     if failure is not None:
         return failure
@@ -174,6 +192,8 @@ async def _extract_block(ctx: RunContext, index: int, goal: str, schema: Any) ->
 
 async def _loop_block(ctx: RunContext, index: int, plan: _Plan, budget: int) -> Outcome:
     listing = await _extract_block(ctx, index, plan.goal, ITEMS_SCHEMA)
+    if listing.status != RunStatus.completed:
+        return listing
     raw = listing.output.get("items") if isinstance(listing.output, dict) else None
     items = [i for i in raw or [] if isinstance(i, dict)][:MAX_LOOP_ITEMS]
     if not items:
@@ -186,10 +206,15 @@ async def _loop_block(ctx: RunContext, index: int, plan: _Plan, budget: int) -> 
         if ctx.is_canceled():
             return Outcome(RunStatus.canceled)
         if ctx.next_order >= budget:
-            break
-        target = ctx.page.url if not item.get("url") else item["url"]
+            # Items left undone: the block did not do its job, whatever the validator would say.
+            summary = (f"Max steps exceeded: the step budget ran out after {len(results)} of "
+                       f"{len(items)} items")
+            return Outcome(RunStatus.failed, output=results, summary=summary,
+                           failure_reason=summary)
+        # An item without a link is handled from the list page, not where the last one ended.
+        target = item.get("url") or start_url
         try:
-            await ctx.page.goto(observation_url(start_url, target), wait_until="domcontentloaded")
+            await ctx.page.goto(urljoin(start_url, target), wait_until="domcontentloaded")
         except Exception as exc:  # one unreachable item must not stop the loop
             failures += 1
             results.append({"item": item.get("label"), "error": str(exc).splitlines()[0]})
@@ -210,12 +235,6 @@ async def _loop_block(ctx: RunContext, index: int, plan: _Plan, budget: int) -> 
     status = RunStatus.completed if failures < len(results) else RunStatus.failed
     return Outcome(status, output=results, summary=summary,
                    failure_reason=None if status == RunStatus.completed else summary)
-
-
-def observation_url(base: str, target: str) -> str:
-    from urllib.parse import urljoin
-
-    return urljoin(base, target)
 
 
 def _item_schema(ctx: RunContext, plan: _Plan) -> Any:

@@ -8,7 +8,7 @@ import hashlib
 from pathlib import Path
 
 import pytest
-from proxy_server import RecordingProxy
+from tests.proxy_server import RecordingProxy
 
 from agent import proxy as proxy_module
 from agent.browser.launch import launch_chromium

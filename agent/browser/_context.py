@@ -73,6 +73,8 @@ class ActionContext:
     upload_files: tuple[Path, ...] = field(default_factory=tuple)
     tabs_given: bool = True
     """False when act() made a throwaway Tabs for this one action (no tab actions then)."""
+    expect_activity: bool = False
+    """Set by a handler whose action most likely navigates, opens a tab or downloads."""
 
     def describe(self, element_id: str) -> str:
         """``12 (<button> "Submit application")``: how messages name an element."""
@@ -88,7 +90,9 @@ class ActionContext:
     async def resolve(self, element_id: str) -> Locator:
         """The locator of ``element_id``; ActionFailed if it is unknown or gone (stale)."""
         if self.observation is None:
-            raise ActionFailed(f"there is no observation to find element {element_id} in; observe the page first")
+            raise ActionFailed(
+                f"there is no observation to find element {element_id} in; observe the page first"
+            )
         try:
             locator = self.observation.locate(self.page, element_id)
         except StaleElementError as exc:

@@ -15,11 +15,36 @@ import re
 from datetime import date, datetime, time
 
 _DATE_FORMATS = (
-    "%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%d.%m.%Y", "%m/%d/%Y", "%d/%m/%Y", "%m-%d-%Y",
-    "%d-%m-%Y", "%B %d, %Y", "%b %d, %Y", "%B %d %Y", "%b %d %Y", "%d %B %Y", "%d %b %Y",
-    "%d %B, %Y", "%A, %B %d, %Y", "%a, %b %d, %Y", "%Y%m%d",
+    "%Y-%m-%d",
+    "%Y/%m/%d",
+    "%Y.%m.%d",
+    "%d.%m.%Y",
+    "%m/%d/%Y",
+    "%d/%m/%Y",
+    "%m-%d-%Y",
+    "%d-%m-%Y",
+    "%B %d, %Y",
+    "%b %d, %Y",
+    "%B %d %Y",
+    "%b %d %Y",
+    "%d %B %Y",
+    "%d %b %Y",
+    "%d %B, %Y",
+    "%A, %B %d, %Y",
+    "%a, %b %d, %Y",
+    "%Y%m%d",
 )
-_TIME_FORMATS = ("%H:%M", "%H:%M:%S", "%I:%M %p", "%I:%M%p", "%I:%M:%S %p", "%I %p", "%I%p", "%H.%M", "%H%M")
+_TIME_FORMATS = (
+    "%H:%M",
+    "%H:%M:%S",
+    "%I:%M %p",
+    "%I:%M%p",
+    "%I:%M:%S %p",
+    "%I %p",
+    "%I%p",
+    "%H.%M",
+    "%H%M",
+)
 _MONTH_FORMATS = ("%Y-%m", "%Y/%m", "%B %Y", "%b %Y", "%m/%Y", "%m-%Y", "%m.%Y")
 _TIME_PART = re.compile(r"(\d{1,2}(?::\d{2}(?::\d{2})?)?\s*(?:[ap]\.?m\.?)?)\s*$", re.IGNORECASE)
 
@@ -27,7 +52,9 @@ _TIME_PART = re.compile(r"(\d{1,2}(?::\d{2}(?::\d{2})?)?\s*(?:[ap]\.?m\.?)?)\s*$
 def _clean(text: str) -> str:
     text = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text.strip(), flags=re.IGNORECASE)
     text = re.sub(r"\s+", " ", text)
-    return re.sub(r"\b([ap])\.?m\.?$", lambda m: m.group(1).upper() + "M", text, flags=re.IGNORECASE)
+    return re.sub(
+        r"\b([ap])\.?m\.?$", lambda m: m.group(1).upper() + "M", text, flags=re.IGNORECASE
+    )
 
 
 def _parse(text: str, formats: tuple[str, ...]) -> datetime | None:

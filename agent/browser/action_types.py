@@ -93,7 +93,9 @@ class InputTextAction(_TargetedAction):
     @field_validator("text", mode="before")
     @classmethod
     def _text_to_str(cls, value: object) -> object:
-        return str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
+        return (
+            str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
+        )
 
 
 class SelectOption(BaseModel):
@@ -111,7 +113,9 @@ class SelectOption(BaseModel):
     @field_validator("label", "value", mode="before")
     @classmethod
     def _to_str(cls, value: object) -> object:
-        return str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
+        return (
+            str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
+        )
 
     @model_validator(mode="after")
     def _needs_one(self) -> SelectOption:
@@ -324,7 +328,7 @@ def parse_action(entry: object) -> Action:
     if isinstance(entry, BaseModel):
         entry = entry.model_dump()
     if not isinstance(entry, dict):
-        raise ValueError(f"is not an object (got {type(entry).__name__})")
+        raise ValueError(f"is not an object (got {type(entry).__name__})")  # noqa: TRY004 - one error type for every unusable entry
     data = normalize_entry(entry, ACTION_TYPES)
     try:
         return ACTION_ADAPTER.validate_python(data)

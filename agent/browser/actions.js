@@ -77,11 +77,14 @@
       return {
         tag, type: (e.getAttribute("type") || "").toLowerCase(), role: e.getAttribute("role") || "",
         visible: shown(e), disabled: !!(e.disabled || e.getAttribute("aria-disabled") === "true" || e.closest("fieldset:disabled")),
-        readonly: !!e.readOnly, editable: editable(e), contenteditable: !!e.isContentEditable,
+        readonly: !!e.readOnly, expanded: e.getAttribute("aria-expanded") === "true", editable: editable(e), contenteditable: !!e.isContentEditable,
         checkable: t ? (t.type || t.getAttribute("role") || "") : null, checked: t ? checkedOf(t) : null,
         check_target_visible: t ? shown(t) : false,
         file_input: !!f, is_file: tag === "input" && e.type === "file",
         select: tag === "select", multiple: !!e.multiple, href: e.href || "", target: e.target || "",
+        // Will a click most likely load a page, open a tab or download? (then it is worth waiting for)
+        navigates: !!(e.closest("a[href]") && !/^(javascript:|#)/i.test(e.closest("a[href]").getAttribute("href") || "#")) ||
+          !!((tag === "button" && (e.type || "submit") === "submit" && e.form) || (tag === "input" && ["submit", "image"].includes(e.type) && e.form)),
         has_visible_label: labelsOf(e).some(shown),
         editable_inside: editable(e) ? 0 : e.querySelectorAll("input:not([type=hidden]),textarea,[contenteditable=true]").length,
         text: norm(e.innerText || "").slice(0, 80),
@@ -161,8 +164,9 @@
       window.__agentSeen = seen;
       return true;
     },
-    // Candidate options of a dropdown: inside aria-controls/owns, a listbox, or newly shown.
-    options(e, onlyNew) {
+    // Candidate options of a dropdown: inside aria-controls/owns or the listbox itself, else
+    // (useFresh) among the elements shown since markVisible().
+    options(e, useFresh) {
       const seen = window.__agentSeen || new WeakSet();
       const doc = e ? e.ownerDocument : document;
       const scopes = [];
@@ -176,11 +180,11 @@
       const ROLE_SEL = "[role=option],[role=menuitem],[role=menuitemradio],[role=treeitem],[role=gridcell]";
       let found = [];
       for (const s of scopes) found.push(...Array.from(s.querySelectorAll(ROLE_SEL)).filter(shown));
-      if (!found.length) {
+      if (!found.length && useFresh) {
         const fresh = Array.from(doc.querySelectorAll("body *")).filter((n) => shown(n) && !seen.has(n) && !(e && contains(e, n)));
         const roleHits = fresh.filter((n) => n.matches(ROLE_SEL));
         if (roleHits.length) found = roleHits;
-        else if (!onlyNew || fresh.length) {
+        else {
           // Topmost element for each distinct short text; containers of other candidates drop out.
           const texts = fresh.filter((n) => { const t = ownText(n); return t && t.length <= 80 && (!n.parentElement || ownText(n.parentElement) !== t); });
           found = texts.filter((n) => !texts.some((m) => m !== n && n.contains(m)));

@@ -18,10 +18,11 @@ Element actions live in :mod:`~agent.browser.pointer` (CLICK, HOVER),
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from playwright.async_api import Error as PlaywrightError
 from pydantic import BaseModel, ConfigDict, Field
@@ -41,10 +42,11 @@ if TYPE_CHECKING:
 
 ACTION_TIMEOUT_SECONDS = 30.0
 """Hard ceiling for one action, settling included."""
-_NO_SETTLE = frozenset({"WAIT", "SCROLL", "HOVER", "SWITCH_TAB"})
+_NO_SETTLE = frozenset({"WAIT", "SCROLL", "HOVER", "SWITCH_TAB"}) | at.DECISIONS
 # How long to wait for an action's consequences to start (see watch.ActionWatch.settle).
 _GRACE = {"CLICK": 0.15, "KEYPRESS": 0.15, "UPLOAD_FILE": 0.1, "SELECT_OPTION": 0.1}
 _DEFAULT_GRACE = 0.05
+_EXPECTED_GRACE = 1.5  # a link, a submit button, Enter in a form: the load is worth waiting for
 
 
 class ActionResult(BaseModel):
@@ -87,41 +89,65 @@ async def act(
         try:
             action = at.parse_action(action)
         except ValueError as exc:
-            return ActionResult(success=False, message=f"the action was not understood: {exc}", url=page.url)
+            return ActionResult(
+                success=False, message=f"the action was not understood: {exc}", url=page.url
+            )
     own_tabs = tabs is None
     run_tabs = tabs if tabs is not None else Tabs.around(page)
     ctx = ActionContext(
-        page=page, observation=observation, tabs=run_tabs,
+        page=page,
+        observation=observation,
+        tabs=run_tabs,
         upload_files=tuple(Path(p).expanduser().resolve() for p in upload_files),
         tabs_given=not own_tabs,
     )
     try:
         with ActionWatch(page, run_tabs) as watch:
             try:
-                success, message, data = True, *await asyncio.wait_for(
-                    _run(ctx, action), ACTION_TIMEOUT_SECONDS
+                success, message, data = (
+                    True,
+                    *await asyncio.wait_for(_run(ctx, action), ACTION_TIMEOUT_SECONDS),
                 )
             except ActionFailed as exc:
                 success, message, data = False, str(exc), None
             except asyncio.TimeoutError:
-                success, message, data = False, f"{action.action_type} took longer than {ACTION_TIMEOUT_SECONDS:.0f}s and was stopped", None
+                success, message, data = (
+                    False,
+                    f"{action.action_type} took longer than {ACTION_TIMEOUT_SECONDS:.0f}s and was stopped",
+                    None,
+                )
             except PlaywrightError as exc:
                 success, message, data = False, _playwright_failure(ctx, action, exc), None
             if action.action_type not in _NO_SETTLE:
-                await watch.settle(_GRACE.get(action.action_type, _DEFAULT_GRACE))
+                grace = (
+                    _EXPECTED_GRACE
+                    if ctx.expect_activity
+                    else _GRACE.get(action.action_type, _DEFAULT_GRACE)
+                )
+                await watch.settle(grace)
         return _result(ctx, action, watch, success, message, data)
     finally:
         if own_tabs:
             run_tabs.detach()
 
 
-def _result(ctx: ActionContext, action: at.Action, watch: ActionWatch, success: bool, message: str, data: Any) -> ActionResult:
+def _result(
+    ctx: ActionContext,
+    action: at.Action,
+    watch: ActionWatch,
+    success: bool,
+    message: str,
+    data: Any,
+) -> ActionResult:
     notes = watch.notes()
     if watch.new_download_errors:
         success = False
     if notes:
         message = f"{message}; " + "; ".join(notes)
-    active = ctx.tabs.page if not ctx.tabs.page.is_closed() else ctx.page
+    try:
+        active = ctx.tabs.page
+    except RuntimeError:  # every tab is closed
+        active = ctx.page
     tab_changed = action.action_type in ("NEW_TAB", "SWITCH_TAB", "CLOSE_PAGE") and success
     return ActionResult(
         success=success,
@@ -155,25 +181,33 @@ async def _run(ctx: ActionContext, action: at.Action) -> tuple[str, Any]:
 
 # -- page and tab actions ------------------------------------------------------------------
 def _absolute_url(ctx: ActionContext, url: str) -> str:
-    url = url.strip()
+    """The URL to load: shortened hrefs restored, relative ones resolved, a scheme added."""
+    url = url.strip().strip("\"'<>` ")
     if ctx.observation is not None:
         url = ctx.observation.expand_url(url)
-    parts = urlsplit(url)
-    if not parts.scheme:
-        if url.startswith("//"):
-            return "https:" + url
-        if url.startswith(("/", "?", "#", ".")):
-            raise ActionFailed(f"{url!r} is a relative address and there is no page to resolve it against")
-        return "https://" + url
-    if parts.scheme not in ("http", "https", "file", "about", "data"):
-        raise ActionFailed(f"cannot open {parts.scheme}: addresses; give an http(s) URL")
+    if url.startswith(("/", "?", "#", "./", "../")):
+        return urljoin(ctx.page.url, url)
+    if url.startswith("//"):
+        return "https:" + url
+    if _HOST_PORT.match(url) or not urlsplit(url).scheme:
+        local = _LOCAL_HOST.match(url)
+        return ("http://" if local else "https://") + url
+    scheme = urlsplit(url).scheme.lower()
+    if scheme not in ("http", "https", "file", "about", "data"):
+        raise ActionFailed(f"cannot open {scheme}: addresses; give an http(s) URL")
     return url
+
+
+_HOST_PORT = re.compile(r"^[\w.-]+:\d+(/|$)")
+_LOCAL_HOST = re.compile(r"^(localhost|127\.\d+\.\d+\.\d+|\[::1\]|0\.0\.0\.0)([:/]|$)")
 
 
 async def _goto(ctx: ActionContext, action: at.GotoUrlAction) -> str:
     url = _absolute_url(ctx, action.url)
     try:
-        response = await ctx.page.goto(url, wait_until="domcontentloaded", timeout=NAVIGATION_TIMEOUT_MS)
+        response = await ctx.page.goto(
+            url, wait_until="domcontentloaded", timeout=NAVIGATION_TIMEOUT_MS
+        )
     except PlaywrightError as exc:
         if "Download is starting" in str(exc):
             return f"opening {url} started a download"
@@ -208,9 +242,14 @@ async def _new_tab(ctx: ActionContext, action: at.NewTabAction) -> tuple[str, An
         try:
             await page.goto(url, wait_until="domcontentloaded", timeout=NAVIGATION_TIMEOUT_MS)
         except PlaywrightError as exc:
-            raise ActionFailed(f"opened a new tab but could not load {url}: {str(exc).splitlines()[0]}") from None
+            raise ActionFailed(
+                f"opened a new tab but could not load {url}: {str(exc).splitlines()[0]}"
+            ) from None
     index = ctx.tabs.pages.index(page)
-    return f"opened tab {index}{' on ' + url if url else ''}; it is now the active tab", ctx.tabs.describe()
+    return (
+        f"opened tab {index}{' on ' + url if url else ''}; it is now the active tab",
+        ctx.tabs.describe(),
+    )
 
 
 async def _switch_tab(ctx: ActionContext, action: at.SwitchTabAction) -> tuple[str, Any]:
@@ -224,13 +263,18 @@ async def _switch_tab(ctx: ActionContext, action: at.SwitchTabAction) -> tuple[s
 
 async def _close_page(ctx: ActionContext, action: at.ClosePageAction) -> tuple[str, Any]:
     _needs_tabs(ctx, "CLOSE_PAGE")
-    index = action.tab_index if action.tab_index is not None else ctx.tabs.pages.index(ctx.tabs.page)
+    index = (
+        action.tab_index if action.tab_index is not None else ctx.tabs.pages.index(ctx.tabs.page)
+    )
     try:
         await ctx.tabs.close_tab(index)
     except (IndexError, ValueError) as exc:
         raise ActionFailed(str(exc)) from None
     active = ctx.tabs.pages.index(ctx.tabs.page)
-    return f"closed tab {index}; tab {active} ({ctx.tabs.page.url}) is now active", ctx.tabs.describe()
+    return (
+        f"closed tab {index}; tab {active} ({ctx.tabs.page.url}) is now active",
+        ctx.tabs.describe(),
+    )
 
 
 async def _wait(_ctx: ActionContext, action: at.WaitAction) -> str:
@@ -244,6 +288,12 @@ async def _keypress(ctx: ActionContext, action: at.KeypressAction) -> str:
         locator = await ctx.resolve(action.id)
         await locator.focus(timeout=3000)
         where = f" on {ctx.describe(action.id)}"
+    if "Enter" in action.keys:  # Enter in a form field submits it
+        ctx.expect_activity = bool(
+            await ctx.page.evaluate(
+                "() => !!(document.activeElement && document.activeElement.form)"
+            )
+        )
     for _ in range(action.repeat):
         for key in action.keys:
             await ctx.page.keyboard.press(key)
@@ -266,7 +316,13 @@ async def _scroll(ctx: ActionContext, action: at.ScrollAction) -> str:
         end = "top" if sign < 0 and vertical else "bottom" if vertical else "edge"
         raise ActionFailed(f"{what} did not move: it is already at the {end}")
     distance = abs(moved["after"] - moved["before"])
-    where = "reached the end" if moved["after"] >= moved["max"] - 1 else "reached the start" if moved["after"] <= 0 else "more beyond"
+    where = (
+        "reached the end"
+        if moved["after"] >= moved["max"] - 1
+        else "reached the start"
+        if moved["after"] <= 0
+        else "more beyond"
+    )
     await asyncio.sleep(0.1)  # lazy lists load on scroll events
     return f"scrolled {what} {action.direction} by {distance}px (now at {moved['after']} of {moved['max']}px; {where})"
 

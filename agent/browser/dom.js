@@ -30,7 +30,7 @@
   const NATIVE = new Set(["a", "button", "input", "select", "textarea", "summary"]);
   const WIDGET_ROLES = new Set(["button", "link", "checkbox", "radio", "switch", "tab",
     "menuitem", "menuitemcheckbox", "menuitemradio", "option", "combobox", "listbox",
-    "textbox", "searchbox", "slider", "spinbutton", "treeitem", "gridcell", "columnheader"]);
+    "textbox", "searchbox", "slider", "spinbutton", "treeitem"]);
   const INLINE = new Set(["inline", "inline-block", "inline-flex", "inline-grid", "contents",
     "ruby", "inline-table"]);
   const HANDLER_ATTRS = ["onclick", "onmousedown", "onpointerdown", "ng-click", "jsaction"];
@@ -68,9 +68,14 @@
     }).join(" ");
   }
 
+  // Also true inside a disabled <fieldset>, which el.disabled does not say.
+  const isDisabled = (el) => !!el.disabled || (NATIVE.has(el.localName) && el.matches(":disabled"));
+
   function isPassword(el) {
+    // Also a password field whose "show password" toggle made it type=text.
     return el.localName === "input" && (el.type === "password" ||
-      /password/i.test(el.getAttribute("autocomplete") || ""));
+      /password/i.test(el.getAttribute("autocomplete") || "") ||
+      /^(pass(word)?|pwd|passwd)$|[_-](pass(word)?|pwd)$/i.test(el.name || el.id || ""));
   }
 
   function nameOf(el, tag, role) {
@@ -138,7 +143,7 @@
     if (el.getAttribute("aria-pressed")) a.pressed = el.getAttribute("aria-pressed");
     const ex = el.getAttribute("aria-expanded");
     if (ex) a.expanded = ex;
-    if (el.disabled || el.getAttribute("aria-disabled") === "true") a.disabled = "true";
+    if (isDisabled(el) || el.getAttribute("aria-disabled") === "true") a.disabled = "true";
     if (el.required || el.getAttribute("aria-required") === "true") a.required = "true";
     if (el.getAttribute("aria-readonly") === "true") a.readonly = "true";
     if (el.isContentEditable && tag !== "input" && tag !== "textarea") a.contenteditable = "true";
@@ -170,19 +175,20 @@
   // Why an element is worth an id, or "" when it is not.
   function interactable(el, tag, role, style, ctx, rect) {
     if (tag === "input") return el.type === "hidden" ? "" : "tag";
-    if (tag === "a") return el.hasAttribute("href") || el.hasAttribute("onclick") ? "tag" : "";
-    if (NATIVE.has(tag)) return "tag";
+    if (tag === "a" && el.hasAttribute("href")) return "tag";
+    if (NATIVE.has(tag) && tag !== "a") return "tag";
     if (role && WIDGET_ROLES.has(role)) return "role";
     if (el.isContentEditable && !(el.parentElement && el.parentElement.isContentEditable)) return "editable";
     if (tag === "label") {
       const c = el.control;
-      return c && !c.disabled && !shown(c) ? "label" : "";
+      return c && !isDisabled(c) && !shown(c) ? "label" : "";
     }
     if (ctx.interactive) return "";
-    const ti = el.getAttribute("tabindex");
-    if (ti !== null && parseInt(ti, 10) >= 0 && tag !== "body" && tag !== "html") return "tabindex";
+    // Page-sized elements (wrappers, delegated React roots, focusable dialogs) are not targets.
     const big = rect.width * rect.height > 0.5 * vw * vh || tag === "body" || tag === "html";
     if (big) return "";
+    const ti = el.getAttribute("tabindex");
+    if (ti !== null && parseInt(ti, 10) >= 0 && !holdsControl(el)) return "tabindex";
     let handler = typeof el.onclick === "function";
     for (const k of HANDLER_ATTRS) if (!handler && el.hasAttribute(k)) handler = true;
     if (!handler && tracker && tracker.has(el)) handler = true;
@@ -284,9 +290,10 @@
   }
 
   const HEADING = /^h[1-6]$/;
-  // The new text box starts right of the last line and shares most of its height.
+  // The new text box starts just right of the last line and shares most of its height.
   function sameRow(last, r) {
-    if (r.x < last.x + last.w - 2) return false;
+    if (r.x < last.x + last.w - 2 || r.x - (last.x + last.w) > 300) return false;
+    if (Math.max(last.h, r.height) > 2.5 * Math.min(last.h, r.height)) return false;
     const overlap = Math.min(last.y + last.h, r.y + r.height) - Math.max(last.y, r.y);
     return overlap >= 0.5 * Math.min(last.h, r.height);
   }
@@ -300,12 +307,31 @@
     return el.childNodes;
   }
 
+  // A file input is often hidden behind a styled button; uploads still need it, so it is
+  // reported (marked hidden) at the place of its hidden subtree.
+  function hiddenFileInputs(el, ctx) {
+    const inputs = el.localName === "input" ? [el] : el.querySelectorAll("input[type=file]");
+    for (const input of inputs) {
+      if (input.type !== "file" || input.disabled) continue;
+      flush();
+      const r = ctx.rect || { x: 0, y: 0, width: 0, height: 0 };
+      const text = nameOf(input, "input", null);
+      const attrs = attributesOf(input, "input", null, text);
+      attrs.hidden = "true";
+      out.push({ k: "e", id: idFor(input), tag: "input", role: null, text, attrs, i: true,
+        x: r.x, y: r.y, w: r.width, h: r.height, oc: ctx.out });
+    }
+  }
+
   function visit(el, ctx) {
     const tag = el.localName;
     if (SKIP.has(tag)) return;
     const style = getComputedStyle(el);
     const display = style.display;
-    if (display === "none" || style.opacity === "0") return;
+    if (display === "none" || style.opacity === "0") {
+      hiddenFileInputs(el, ctx);
+      return;
+    }
     const rect = el.getBoundingClientRect();
     let { clip, soft } = ctx;
     if (style.position === "fixed") { clip = null; soft = null; }
@@ -329,7 +355,7 @@
     }
     const why = isShown ? interactable(el, tag, role, style, ctx, rect) : "";
     const media = tag === "svg" || tag === "img";
-    const disabledControl = !why && isShown && NATIVE.has(tag) && el.disabled;
+    const disabledControl = !why && isShown && NATIVE.has(tag) && isDisabled(el);
     const next = { clip, soft, out: out_, interactive: ctx.interactive, pointer: style.cursor === "pointer",
       quiet: ctx.quiet };
     if (style.overflowX !== "visible" || style.overflowY !== "visible") {
@@ -345,7 +371,7 @@
       flush();
       const text = nameOf(el, tag, role);
       const node = { k: "e", id: idFor(el), tag, role, text, attrs: attributesOf(el, tag, role, text),
-        i: !!why && !el.disabled, x: rect.x, y: rect.y, w: rect.width, h: rect.height, oc: out_ };
+        i: !!why && !isDisabled(el), x: rect.x, y: rect.y, w: rect.width, h: rect.height, oc: out_ };
       if (why === "hover") node.attrs.hover = "true";
       const opts = optionsOf(el, tag, role);
       if (opts) node.opts = opts;
@@ -368,10 +394,12 @@
       if (el.control) next.quiet = true;
     }
 
-    if (block || why) flush();
+    const live = role === "alert" || role === "status" ||
+      (el.getAttribute("aria-live") || "off") !== "off";
+    if (block || why || live) flush();
     const cell = display === "table-cell";
     if (cell && buf.length) buf.push(" | ");
-    next.tag = block ? (role === "alert" || role === "status" ? role : tag) : ctx.tag;
+    next.tag = live ? (role === "alert" ? "alert" : "status") : block ? tag : ctx.tag;
     next.rect = sized ? rect : ctx.rect;
     next.shown = isShown;
     for (const child of childrenOf(el)) {
@@ -387,7 +415,7 @@
         buf.push(data);
       }
     }
-    if (block || why) flush();
+    if (block || why || live) flush();
     else if (tag === "br") buf.push(" ");
     else if (display === "inline-block" && buf.length) buf.push(" ");
   }

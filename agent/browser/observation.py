@@ -123,6 +123,7 @@ class Observation(BaseModel):
     )
     _frame_objects: dict[str, Frame] = PrivateAttr(default_factory=dict)
     _by_id: dict[str, Element] | None = PrivateAttr(default=None)
+    _rendered: dict[int, str] = PrivateAttr(default_factory=dict)
 
     def render(self, token_budget: int | None = None) -> str:
         """The exact compact text the prompt carries, within ``token_budget`` tokens.
@@ -133,7 +134,10 @@ class Observation(BaseModel):
         """
         from agent.browser.render import render_observation  # render imports this module
 
-        return render_observation(self, token_budget or self.token_budget)
+        budget = token_budget or self.token_budget
+        if budget not in self._rendered:  # an observation is not changed after it is made
+            self._rendered[budget] = render_observation(self, budget)
+        return self._rendered[budget]
 
     def element(self, element_id: str) -> Element | None:
         """The element with this id, or None."""

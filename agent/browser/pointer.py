@@ -22,9 +22,18 @@ from typing import TYPE_CHECKING, Any
 
 from playwright.async_api import Error as PlaywrightError
 
-from agent.browser._context import CLICK_TIMEOUT_MS, ActionContext, ActionFailed, Target, js, js_handle
+from agent.browser._context import (
+    CLICK_TIMEOUT_MS,
+    ActionContext,
+    ActionFailed,
+    Target,
+    js,
+    js_handle,
+)
 
 if TYPE_CHECKING:
+    from playwright.async_api import Position
+
     from agent.browser.action_types import ClickAction, HoverAction
 
 HOVER_SETTLE_SECONDS = 0.15
@@ -67,7 +76,7 @@ async def pointer_click(
             return await _click_label(target, what, double=double)
         await js(target, "scriptClick")
         return "it could not be reached with the mouse, so it was clicked by script"
-    position = {"x": hit["x"], "y": hit["y"]}
+    position: Position = {"x": hit["x"], "y": hit["y"]}
     force = hit["kind"] == "ancestor"
     try:
         if double:
@@ -127,12 +136,23 @@ async def click(ctx: ActionContext, action: ClickAction) -> str:
     verb = "double-clicked" if action.double_click else "clicked"
     if action.checked is not None and checkable and before == action.checked:
         return f"{what} was already {_state_word(checkable, before)}; left as is"
+    ctx.expect_activity = bool(info["navigates"])
     route = await pointer_click(locator, what, double=action.double_click, info=info)
     suffix = f" ({route})" if route else ""
+    if info["select"]:
+        return f"{verb} {what}{suffix}; it is a <select>: choose an option with SELECT_OPTION"
     if not checkable:
-        note = " (it is not a checkbox, so its state could not be checked)" if action.checked is not None else ""
+        note = (
+            " (it is not a checkbox, so its state could not be checked)"
+            if action.checked is not None
+            else ""
+        )
         return f"{verb} {what}{suffix}{note}"
-    wanted = action.checked if action.checked is not None else (True if checkable == "radio" else not before)
+    wanted = (
+        action.checked
+        if action.checked is not None
+        else (True if checkable == "radio" else not before)
+    )
     after = await _read_checked(locator)
     if after != wanted and action.checked is not None and after == before:
         # One more way in: the control itself (or its label) by script.
@@ -172,7 +192,7 @@ async def hover(ctx: ActionContext, action: HoverAction) -> str:
     if hit["kind"] == "blocked":
         raise ActionFailed(_blocked_message("hover", what, hit))
     await js(locator, "markVisible")
-    position = {"x": hit["x"], "y": hit["y"]} if "x" in hit else None
+    position: Position | None = {"x": hit["x"], "y": hit["y"]} if "x" in hit else None
     await locator.hover(position=position, force=hit["kind"] != "self", timeout=CLICK_TIMEOUT_MS)
     await asyncio.sleep(HOVER_SETTLE_SECONDS)
     revealed = [name for name in await js(locator, "revealed") if name]

@@ -31,8 +31,10 @@ CHARS_PER_TOKEN = 3.0
 MARGIN_SCREENS = 1.0  # how far beyond the viewport (in viewport heights) may be rendered
 MAX_TEXT = 300  # characters of one text line before the budget squeezes further
 MAX_OPTIONS = 12
+OVERFLOW = 1.25  # a viewport this far over budget, even compacted, has its long runs thinned
 _BARE = re.compile(r"^[\w\-.:/@+,%?=&#~]+$")
 _ATTR_ORDER = ("type", "name", "role", "placeholder", "value", "href")
+_COMPACT_KEYS = {"type", "role", "value", "checked", "selected", "expanded", "disabled", "class"}
 _HEADINGS = {"h1": "# ", "h2": "## ", "h3": "### ", "h4": "#### ", "h5": "##### ", "h6": "###### "}
 
 
@@ -47,10 +49,14 @@ def _quote(value: str) -> str:
     return '"' + value.replace('"', "'") + '"'  # readable beats exact here
 
 
-def _attrs(element: Element, page_url: str) -> str:
+def _attrs(element: Element, page_url: str, compact: bool = False) -> str:
     attrs = dict(element.attributes)
     if element.role and element.role != element.tag:
         attrs["role"] = element.role
+    if compact:  # a crowded viewport: only what tells controls apart
+        attrs = {k: v for k, v in attrs.items() if k in _COMPACT_KEYS}
+        if not element.text and "placeholder" in element.attributes:
+            attrs["placeholder"] = element.attributes["placeholder"]
     keys = [k for k in _ATTR_ORDER if k in attrs] + sorted(k for k in attrs if k not in _ATTR_ORDER)
     parts = []
     for key in keys:
@@ -64,23 +70,32 @@ def _attrs(element: Element, page_url: str) -> str:
     return (" " + " ".join(parts)) if parts else ""
 
 
-def _options(element: Element, shown_ids: set[str]) -> str:
+def _options(element: Element, shown_ids: set[str], limit: int = MAX_OPTIONS) -> str:
     options = element.options or []
     if not options or any(o.get("id") in shown_ids for o in options):
         return ""
-    labels = [str(o.get("label", "")) for o in options[:MAX_OPTIONS]]
+    labels = [str(o.get("label", "")) for o in options[:limit]]
     more = len(options) - len(labels)
     tail = f" | …+{more} more" if more > 0 else ""
     return " options: " + " | ".join(json.dumps(x, ensure_ascii=False) for x in labels) + tail
 
 
-def element_line(element: Element, page_url: str, shown_ids: set[str], text_cap: int) -> str:
-    """One element as ``[id]<tag attrs>text</tag>``."""
+def element_line(
+    element: Element,
+    page_url: str,
+    shown_ids: set[str],
+    text_cap: int,
+    compact: bool = False,
+    attrs: str | None = None,
+) -> str:
+    """One element as ``[id]<tag attrs>text</tag>``; ``compact`` keeps only telling attributes."""
     text = element.text
     if len(text) > text_cap:
         text = text[: text_cap - 1] + "…"
-    body = text + _options(element, shown_ids)
-    head = f"[{element.id}]<{element.tag}{_attrs(element, page_url)}>"
+    body = text + _options(element, shown_ids, 4 if compact else MAX_OPTIONS)
+    if attrs is None:
+        attrs = _attrs(element, page_url, compact)
+    head = f"[{element.id}]<{element.tag}{attrs}>"
     return head + (f"{body}</{element.tag}>" if body else "")
 
 
@@ -153,11 +168,18 @@ class _Layout:
         self.margin = MARGIN_SCREENS * obs.viewport.height
         self.elem_cap = 120
         self.text_cap = MAX_TEXT
+        self.compact = False
+        self._attrs: dict[tuple[str, bool], str] = {}
 
     def line(self, item: Item) -> str:
         indent = "  " * self.depths.get(item.frame, 0)
         if isinstance(item, Element):
-            return indent + element_line(item, self.obs.url, self.shown_ids, self.elem_cap)
+            key = (item.id, self.compact)
+            if key not in self._attrs:
+                self._attrs[key] = _attrs(item, self.obs.url, self.compact)
+            return indent + element_line(
+                item, self.obs.url, self.shown_ids, self.elem_cap, self.compact, self._attrs[key]
+            )
         return indent + text_line(item, self.text_cap)
 
     def cost(self, item: Item) -> int:
@@ -168,10 +190,16 @@ def _choose(items: list[Item], layout: _Layout, budget: int) -> set[int]:
     """Indices of the items to render: viewport elements always, then by nearness."""
     must = [i for i, it in enumerate(items) if it.in_viewport and _is_element(it)]
     used = sum(layout.cost(items[i]) for i in must)
-    if used > budget:  # a crowded viewport: shorten names before anything else
-        layout.elem_cap = 60
+    # A crowded viewport: shorten names, then drop attributes; every element keeps its line
+    # (and may then pass the budget: an element the model cannot name is worse).
+    for cap, compact in ((60, False), (40, True)):
+        if used <= budget:
+            break
+        layout.elem_cap, layout.compact = cap, compact
         used = sum(layout.cost(items[i]) for i in must)
     chosen = set(must)
+    if used > budget * OVERFLOW:
+        used -= _collapse_runs(items, chosen, layout, used - budget)
     view_text = [i for i, it in enumerate(items) if it.in_viewport and not _is_element(it)]
     if used + sum(layout.cost(items[i]) for i in view_text) > budget:
         layout.text_cap = 100
@@ -194,6 +222,34 @@ def _choose(items: list[Item], layout: _Layout, budget: int) -> set[int]:
     return chosen
 
 
+def _collapse_runs(items: list[Item], chosen: set[int], layout: _Layout, excess: int) -> int:
+    """Thin out long runs of alike viewport elements (600 links in a grid); returns tokens saved.
+
+    Each run keeps its first few and last two lines; the rest become one "… N more" line.
+    """
+    runs: list[list[int]] = []
+    for i in sorted(chosen):
+        item = items[i]
+        prev = items[runs[-1][-1]] if runs else None
+        if (
+            isinstance(item, Element)
+            and isinstance(prev, Element)
+            and runs[-1][-1] == i - 1
+            and (prev.tag, prev.role, prev.frame) == (item.tag, item.role, item.frame)
+        ):
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    saved = 0
+    for run in sorted((r for r in runs if len(r) > 8), key=len, reverse=True):
+        for i in reversed(run[5:-2]):
+            if saved >= excess:
+                return saved
+            chosen.discard(i)
+            saved += layout.cost(items[i])
+    return saved
+
+
 def _emit(items: list[Item], chosen: set[int], layout: _Layout) -> list[str]:
     """The lines in document order, with summaries for what was left out."""
     obs = layout.obs
@@ -202,7 +258,7 @@ def _emit(items: list[Item], chosen: set[int], layout: _Layout) -> list[str]:
     below = {"elements": 0, "text lines": 0}
     frame_lines: dict[int, int] = {}  # depth -> index of the latest iframe line at that depth
     emitted: set[int] = set()
-    skipped_here = False
+    skipped: list[Item] = []  # viewport items left out since the last line
     far_below = 0.0
     for i, item in enumerate(items):
         depth = layout.depths.get(item.frame, 0)
@@ -216,16 +272,16 @@ def _emit(items: list[Item], chosen: set[int], layout: _Layout) -> list[str]:
             if is_frame_line:
                 pass
             elif item.in_viewport:
-                skipped_here = True
+                skipped.append(item)
             elif _side(item) == "above":
                 above[kind] += 1
             else:
                 below[kind] += 1
                 far_below = max(far_below, _distance(item, obs))
             continue
-        if skipped_here:
-            lines.append("…")
-            skipped_here = False
+        if skipped:
+            lines.append(_gap(skipped))
+            skipped = []
         for d in sorted(frame_lines):  # the iframe lines this item sits under
             if d < depth and frame_lines[d] not in emitted:
                 emitted.add(frame_lines[d])
@@ -233,14 +289,23 @@ def _emit(items: list[Item], chosen: set[int], layout: _Layout) -> list[str]:
         if i not in emitted:
             emitted.add(i)
             lines.append(layout.line(item))
-    if skipped_here:
-        lines.append("…")
+    if skipped:
+        lines.append(_gap(skipped))
     if sum(above.values()):
         lines.insert(0, _summary(above, "above", "scroll up to see them"))
     if sum(below.values()):
         screens = max(1, math.ceil(far_below / max(obs.viewport.height, 1)))
         lines.append(_summary(below, "below", f"~{screens} screens down"))
     return lines
+
+
+def _gap(skipped: list[Item]) -> str:
+    """The line that stands for viewport items the budget left out."""
+    ids = [x.id for x in skipped if isinstance(x, Element)]
+    if not ids:
+        return "… (text shortened to fit)"
+    span = f"[{ids[0]}]" if len(ids) == 1 else f"[{ids[0]}] to [{ids[-1]}]"
+    return f"… {len(ids)} more elements here like those around them ({span})"
 
 
 def _summary(counts: dict[str, int], where: str, hint: str) -> str:

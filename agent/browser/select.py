@@ -22,7 +22,15 @@ import asyncio
 import difflib
 from typing import TYPE_CHECKING, Any
 
-from agent.browser._context import CLICK_TIMEOUT_MS, ActionContext, ActionFailed, Target, js, js_handle, norm
+from agent.browser._context import (
+    CLICK_TIMEOUT_MS,
+    ActionContext,
+    ActionFailed,
+    Target,
+    js,
+    js_handle,
+    norm,
+)
 from agent.browser.pointer import pointer_click
 
 if TYPE_CHECKING:
@@ -32,15 +40,17 @@ if TYPE_CHECKING:
 
 OPEN_WAIT_SECONDS = 1.5
 """How long a dropdown may take to show its options after the click or the typing."""
-STICK_SECONDS = 0.35
+STICK_SECONDS = 0.25
 """How long a choice must hold before it counts (pages revert choices after a tick)."""
 _POLL = 0.05
 
 
 def _wanted(option: SelectOption) -> str:
-    parts = [f"label {option.label!r}" if option.label is not None else "",
-             f"value {option.value!r}" if option.value is not None else "",
-             f"index {option.index}" if option.index is not None else ""]
+    parts = [
+        f"label {option.label!r}" if option.label is not None else "",
+        f"value {option.value!r}" if option.value is not None else "",
+        f"index {option.index}" if option.index is not None else "",
+    ]
     return " / ".join(p for p in parts if p)
 
 
@@ -59,7 +69,10 @@ def match_option(options: list[dict[str, Any]], option: SelectOption) -> dict[st
             raise ValueError(f"there is no option at index {option.index} ({len(options)} options)")
         return hit
     if option.value is not None:
-        for same in (lambda o: o["value"] == option.value, lambda o: norm(o["value"]) == norm(option.value or "")):
+        for same in (
+            lambda o: o["value"] == option.value,
+            lambda o: norm(o["value"]) == norm(option.value or ""),
+        ):
             hits = [o for o in usable if o["value"] and same(o)]
             if len(hits) == 1:
                 return hits[0]
@@ -108,8 +121,10 @@ async def select_option(ctx: ActionContext, action: SelectOptionAction) -> str:
     if info["role"] in ("option", "menuitem", "menuitemradio", "treeitem"):
         await pointer_click(locator, what, info=info)
         return f"clicked the option {what}"
-    if info["checkable"] == "radio" or info["role"] == "radiogroup" or (
-        info["tag"] == "fieldset" and not info["editable_inside"]
+    if (
+        info["checkable"] == "radio"
+        or info["role"] == "radiogroup"
+        or (info["tag"] == "fieldset" and not info["editable_inside"])
     ):
         return await _radio(locator, what, action.option)
     if info["editable"]:
@@ -123,7 +138,9 @@ async def _native(locator: Locator, what: str, option: SelectOption, info: dict[
         chosen = match_option(options, option)
     except ValueError as exc:
         raise ActionFailed(f"{what}: {exc}; the options are {_listing(options)}") from None
-    await locator.select_option(index=chosen["index"], force=not info["visible"], timeout=CLICK_TIMEOUT_MS)
+    await locator.select_option(
+        index=chosen["index"], force=not info["visible"], timeout=CLICK_TIMEOUT_MS
+    )
     await asyncio.sleep(STICK_SECONDS)
     now = await js(locator, "selectedIndex")
     if now != chosen["index"] and not info["multiple"]:
@@ -135,14 +152,16 @@ async def _native(locator: Locator, what: str, option: SelectOption, info: dict[
     return f"selected {chosen['label']!r} in {what}"
 
 
-async def _choose_from(target: Target, what: str, option: SelectOption, *, only_new: bool) -> dict[str, Any]:
+async def _choose_from(
+    target: Target, what: str, option: SelectOption, *, fresh: bool
+) -> dict[str, Any]:
     """Wait for the options to show, match one, click it; return it."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + OPEN_WAIT_SECONDS
-    options: list[dict[str, Any]] = await js(target, "options", only_new)
+    options: list[dict[str, Any]] = await js(target, "options", fresh)
     while not options and loop.time() < deadline:
         await asyncio.sleep(_POLL)
-        options = await js(target, "options", only_new)
+        options = await js(target, "options", fresh)
     if not options:
         raise ActionFailed(f"{what} showed no options to choose from (is it a dropdown?)")
     try:
@@ -151,7 +170,9 @@ async def _choose_from(target: Target, what: str, option: SelectOption, *, only_
         raise ActionFailed(f"{what}: {exc}; the options are {_listing(options)}") from None
     handle = await js_handle(target, "pick", chosen["index"])
     if handle is None:
-        raise ActionFailed(f"the option {chosen['label']!r} of {what} disappeared before it could be clicked")
+        raise ActionFailed(
+            f"the option {chosen['label']!r} of {what} disappeared before it could be clicked"
+        )
     try:
         await pointer_click(handle, f"option {chosen['label']!r}")
     finally:
@@ -159,7 +180,9 @@ async def _choose_from(target: Target, what: str, option: SelectOption, *, only_
     return chosen
 
 
-async def _stuck(target: Target, label: str, before: str, selected_check: bool, index: int) -> tuple[bool, str]:
+async def _stuck(
+    target: Target, label: str, before: str, selected_check: bool, index: int
+) -> tuple[bool, str]:
     """Whether the control shows ``label`` now and still a moment later; and what it shows."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + OPEN_WAIT_SECONDS
@@ -188,10 +211,13 @@ async def _stuck(target: Target, label: str, before: str, selected_check: bool, 
 async def _custom(locator: Locator, what: str, option: SelectOption, info: dict[str, Any]) -> str:
     before = await js(locator, "display")
     is_list = info["role"] in ("listbox", "menu", "grid", "tree")
-    if not is_list or not await js(locator, "options", False):
+    # A list, or a dropdown already open: choose in it; otherwise click it open first and
+    # look at what the click revealed.
+    fresh = not ((is_list or info["expanded"]) and await js(locator, "options", False))
+    if fresh:
         await js(locator, "markVisible")
         await pointer_click(locator, what, info=info)
-    chosen = await _choose_from(locator, what, option, only_new=not is_list)
+    chosen = await _choose_from(locator, what, option, fresh=fresh)
     ok, shown = await _stuck(locator, chosen["label"], before, is_list, chosen["index"])
     if not ok:
         raise ActionFailed(
@@ -209,7 +235,7 @@ async def _combobox(locator: Locator, what: str, option: SelectOption) -> str:
     await locator.fill("", timeout=CLICK_TIMEOUT_MS)
     await locator.press_sequentially(text, delay=10, timeout=CLICK_TIMEOUT_MS)
     try:
-        chosen = await _choose_from(locator, what, option, only_new=True)
+        chosen = await _choose_from(locator, what, option, fresh=True)
     except ActionFailed:
         if norm(await js(locator, "display")) == norm(text):
             return f"typed {text!r} into {what} (no suggestion list appeared)"

@@ -203,7 +203,7 @@ class Tabs:
         """Stop watching: remove every listener this object added."""
         for page, handlers in self._listeners.items():
             for event, handler in handlers:
-                page.remove_listener(event, handler)  # type: ignore[call-overload]
+                page.remove_listener(event, handler)
         self._listeners.clear()
         if self._hooked:
             self.context.remove_listener("page", self._on_new_page)
@@ -287,7 +287,8 @@ class Tabs:
             if len(self.downloads) + len(self._pending) - 1 >= self.max_downloads:
                 await download.cancel()
                 self.download_errors.append(
-                    f"download of {name} refused: the run already has {self.max_downloads} files"
+                    f"download of {name} refused: the limit of {self.max_downloads} "
+                    "downloads per run is reached"
                 )
                 return
             failure = await download.failure()

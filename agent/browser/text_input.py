@@ -21,8 +21,16 @@ from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
 from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import Locator
 
-from agent.browser._context import CLICK_TIMEOUT_MS, ActionContext, ActionFailed, Target, js, js_handle
+from agent.browser._context import (
+    CLICK_TIMEOUT_MS,
+    ActionContext,
+    ActionFailed,
+    Target,
+    js,
+    js_handle,
+)
 from agent.browser._dates import input_value
 
 if TYPE_CHECKING:
@@ -59,7 +67,9 @@ async def input_text(ctx: ActionContext, action: InputTextAction) -> str:
     if info["file_input"] and not info["editable"]:
         raise ActionFailed(f"{what} is a file input; use UPLOAD_FILE with one of the allowed files")
     if not info["editable"]:
-        inner = await js_handle(target, "related", "editable") if info["editable_inside"] == 1 else None
+        inner = (
+            await js_handle(target, "related", "editable") if info["editable_inside"] == 1 else None
+        )
         if inner is None:
             raise ActionFailed(f"{what} does not accept text (it is a <{info['tag']}>)")
         target, info = inner, await js(inner, "probe")
@@ -85,7 +95,9 @@ async def input_text(ctx: ActionContext, action: InputTextAction) -> str:
         extra = "" if shown == wanted or secret else f" (the field shows {shown!r})"
         return f"typed {_shown(action.text, secret)} into {what}{extra}"
     if not shown:
-        raise ActionFailed(f"typed into {what} but the field is empty afterwards; the page cleared it")
+        raise ActionFailed(
+            f"typed into {what} but the field is empty afterwards; the page cleared it"
+        )
     raise ActionFailed(
         f"typed {_shown(action.text, secret)} into {what} but the field shows "
         f"{_shown(shown, secret)} (it may limit length or reformat input)"
@@ -97,13 +109,13 @@ async def _type(target: Target, text: str, *, multiline: bool) -> None:
     if not multiline and ("\n" in tail or "\r" in tail):  # Enter would submit the form
         head, tail = text, ""
     await target.fill(head, timeout=CLICK_TIMEOUT_MS)
-    if tail:
-        # fill() leaves the caret at the end; keep it there even if the page moved it.
-        await target.evaluate(
-            "el => { if (typeof el.setSelectionRange === 'function' && el.type !== 'email') "
-            "el.setSelectionRange(el.value.length, el.value.length); }"
-        )
+    if not tail:
+        return
+    # fill() left the caret at the end, where the typed keys go.
+    if isinstance(target, Locator):
         await target.press_sequentially(tail, delay=KEY_DELAY_MS, timeout=CLICK_TIMEOUT_MS)
+    else:
+        await target.type(tail, delay=KEY_DELAY_MS, timeout=CLICK_TIMEOUT_MS)
 
 
 async def _fill_exact(target: Target, what: str, text: str, input_type: str | None) -> str:

@@ -53,7 +53,7 @@ class ActionWatch:
         self._handlers: list[tuple[Any, str, Any]] = []
 
     # -- listeners -------------------------------------------------------------------------
-    def __enter__(self) -> ActionWatch:
+    def __enter__(self) -> ActionWatch:  # noqa: PYI034 - final class, py3.10 has no Self
         self._listen(self.page, "request", self._on_request)
         self._listen(self.page, "requestfailed", self._on_request_failed)
         self._listen(self.page, "framenavigated", self._on_navigated)
@@ -97,6 +97,13 @@ class ActionWatch:
     # -- settling --------------------------------------------------------------------------
     async def settle(self, grace: float = GRACE_SECONDS) -> None:
         """Wait for what the action started: navigation, new tabs, downloads."""
+        if not self._activity.is_set() and not self.page.is_closed():
+            # A round trip to the page first: events the action caused before it answers
+            # are delivered by then, however slow the machine is.
+            try:
+                await self.page.evaluate("0")
+            except PlaywrightError:
+                pass
         if grace > 0 and not self._activity.is_set():
             try:
                 await asyncio.wait_for(self._activity.wait(), grace)
@@ -118,7 +125,9 @@ class ActionWatch:
     @property
     def new_pages(self) -> list[Page]:
         """Tabs opened during the action (still open)."""
-        return [p for p in self.page.context.pages if p not in self._pages_before and not p.is_closed()]
+        return [
+            p for p in self.page.context.pages if p not in self._pages_before and not p.is_closed()
+        ]
 
     @property
     def new_downloads(self) -> list[DownloadedFile]:

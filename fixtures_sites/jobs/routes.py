@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import html
 
-from fixtures_sites.server import FixtureServer, Request, Response, SITES_DIR
+from fixtures_sites.server import SITES_DIR, FixtureServer, Request, Response
 
 REQUIRED = {"name": "full name", "email": "email", "position": "position", "terms": "consent"}
 
@@ -15,7 +15,9 @@ def _form(_request: Request) -> Response:
 
 
 def _apply(request: Request) -> Response:
-    missing = [label for field, label in REQUIRED.items() if not request.form.get(field, "").strip()]
+    missing = [
+        label for field, label in REQUIRED.items() if not request.form.get(field, "").strip()
+    ]
     resume = request.files.get("resume")
     if resume is None or not resume.content:
         missing.append("resume")

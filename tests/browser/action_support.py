@@ -15,8 +15,8 @@ from agent.browser.tabs import Tabs
 from fixtures_sites.server import FixtureServer
 
 
-@pytest.fixture
-async def tabs(page: Any, tmp_path: Path) -> AsyncIterator[Tabs]:
+@pytest.fixture(name="tabs")
+async def tabs_fixture(page: Any, tmp_path: Path) -> AsyncIterator[Tabs]:
     """The run's Tabs around the test page's context, saving downloads under tmp_path."""
     run_tabs = Tabs(page.context, downloads_dir=tmp_path / "downloads")
     await run_tabs.start()
@@ -33,7 +33,9 @@ def by_text(obs: Observation, text: str, *, tag: str | None = None) -> str:
     """Id of the one element whose accessible name is ``text`` (or starts with it)."""
     hits = [e for e in obs.elements if e.text == text and (tag is None or e.tag == tag)]
     if not hits:
-        hits = [e for e in obs.elements if e.text.startswith(text) and (tag is None or e.tag == tag)]
+        hits = [
+            e for e in obs.elements if e.text.startswith(text) and (tag is None or e.tag == tag)
+        ]
     assert len(hits) == 1, (text, [(e.id, e.tag, e.text) for e in obs.elements])
     return hits[0].id
 
@@ -45,6 +47,8 @@ async def css_id(page: Any, selector: str) -> str:
     return str(value)
 
 
-async def do(page: Any, obs: Observation | None, tabs: Tabs | None = None, **action: Any) -> ActionResult:
+async def do(
+    page: Any, obs: Observation | None, tabs: Tabs | None = None, **action: Any
+) -> ActionResult:
     """act() with the action given as keywords; returns the result."""
     return await act(page, action, obs, tabs=tabs, upload_files=action.pop("_uploads", ()))

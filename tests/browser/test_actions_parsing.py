@@ -34,8 +34,17 @@ def test_plan_answer_with_aliases_and_loose_fields():
     )
     assert notes == []
     assert [a.action_type for a in actions] == [
-        "CLICK", "INPUT_TEXT", "SELECT_OPTION", "SELECT_OPTION", "KEYPRESS", "EXTRACT", "CLICK",
-        "CLICK", "UPLOAD_FILE", "GOTO_URL", "COMPLETE",
+        "CLICK",
+        "INPUT_TEXT",
+        "SELECT_OPTION",
+        "SELECT_OPTION",
+        "KEYPRESS",
+        "EXTRACT",
+        "CLICK",
+        "CLICK",
+        "UPLOAD_FILE",
+        "GOTO_URL",
+        "COMPLETE",
     ]
     click, typed, select, by_index, enter, extract, double, uncheck, upload, goto, done = actions
     assert isinstance(click, ClickAction) and click.id == "7" and click.reasoning == "open the form"
@@ -121,10 +130,14 @@ def test_field_normalization():
 
 def test_every_action_type_round_trips_through_json():
     samples = {
-        "CLICK": {"id": "1"}, "INPUT_TEXT": {"id": "1", "text": "x"},
+        "CLICK": {"id": "1"},
+        "INPUT_TEXT": {"id": "1", "text": "x"},
         "SELECT_OPTION": {"id": "1", "option": {"value": "v"}},
-        "UPLOAD_FILE": {"id": "1", "file_url": "a.txt"}, "KEYPRESS": {"keys": ["Tab"]},
-        "HOVER": {"id": "1"}, "GOTO_URL": {"url": "http://x"}, "SWITCH_TAB": {"tab_index": 0},
+        "UPLOAD_FILE": {"id": "1", "file_url": "a.txt"},
+        "KEYPRESS": {"keys": ["Tab"]},
+        "HOVER": {"id": "1"},
+        "GOTO_URL": {"url": "http://x"},
+        "SWITCH_TAB": {"tab_index": 0},
     }
     raw = [{"action_type": t, **samples.get(t, {})} for t in ACTION_TYPES]
     actions, notes = parse_actions(raw)

@@ -137,6 +137,9 @@ async def test_password_value_never_leaves_the_page(page, server):
     assert secret not in repr(obs)
     assert obs.screenshot is not None and obs.screenshot.startswith(b"\x89PNG")
     assert "screenshot" not in obs.model_dump()
+    await page.evaluate("document.querySelector('#password').type = 'text'")  # "show password"
+    shown = await observe(page)
+    assert secret not in shown.render() and secret not in shown.model_dump_json()
 
 
 async def test_states_and_values(page, server):
@@ -154,9 +157,15 @@ async def test_states_and_values(page, server):
     delete = obs.element(by_text(obs, "Delete account"))
     assert delete is not None and not delete.interactable and delete.attributes["disabled"]
     assert "Invisible button" not in obs.render()
+    photo = next(e for e in obs.elements if e.attributes.get("type") == "file")
+    assert photo.attributes["hidden"] == "true" and photo.attributes["name"] == "photo"
+    await obs.locate(page, photo.id).set_input_files(
+        files=[{"name": "a.png", "mimeType": "image/png", "buffer": b"x"}]
+    )
+    assert (await observe(page)).element(photo.id).attributes["value"] == "a.png"  # type: ignore[union-attr]
     combo = obs.element(by_text(obs, "Pick a colour"))
     assert combo is not None and combo.attributes["expanded"] == "true"
-    before = obs.fingerprint()
+    before = (await observe(page)).fingerprint()
     assert (await observe(page)).fingerprint() == before
     await obs.locate(page, remember).click()
     assert (await observe(page)).fingerprint() != before
@@ -247,3 +256,15 @@ async def test_long_hrefs_are_shortened_and_expand_back(page, server):
     assert obs.expand_url(f"open {short_href} now") == f"open {full} now"
     assert obs.expand_url("/hard_cases/long.html") == server.url("/hard_cases/long.html")
     assert obs.expand_url("https://example.com/x") == "https://example.com/x"
+
+
+async def test_crowded_viewport_is_compacted_then_thinned(page, server):
+    await page.goto(server.url("/hard_cases/dense.html"))
+    obs = await observe(page)
+    text = obs.render()
+    assert estimate_tokens(text) <= obs.token_budget
+    assert "more elements here like those around them" in text
+    visible = [e for e in obs.elements if e.in_viewport]
+    assert len(visible) > 300
+    assert f"[{visible[0].id}]" in text and f"[{visible[-1].id}]" in text
+    assert obs.render() is text  # rendered once per budget
