@@ -92,6 +92,7 @@ class Agent:
             browser_path=browser_path or settings.browser_path,
         )
         self._tasks: dict[str, asyncio.Task[None]] = {}
+        self._closed = False
         from agent.totp import TOTPSecrets
 
         self.totp_secrets = TOTPSecrets()
@@ -150,8 +151,10 @@ class Agent:
                 "No model configured: set the AGENT_LLM environment variable to a litellm model "
                 "name (e.g. AGENT_LLM=gpt-4o-mini) or pass llm= to Agent(...)."
             )
+        from agent.llm import warm_up
         from agent.proxy import resolve_proxy
 
+        warm_up()
         if not request.browser_session_id:
             resolve_proxy(request.proxy_location, self.proxies)  # a bad location fails now
         run_id = new_id(ID_PREFIXES[request.run_type])
@@ -246,7 +249,10 @@ class Agent:
 
     # -- lifecycle -------------------------------------------------------------------------------
     def close(self) -> None:
-        """Cancel running runs, close the browser and the store, stop the loop."""
+        """Cancel running runs, close the browser and the store, stop the loop (idempotent)."""
+        if self._closed:
+            return
+        self._closed = True
         for run_id in list(self._tasks):
             try:
                 self.cancel_run(run_id)

@@ -261,6 +261,24 @@ def _repair(chunk: str) -> str:
     return chunk
 
 
+def warm_up() -> None:
+    """Import litellm on a background thread, so the first model call does not wait for it.
+
+    The import takes seconds; started when a run starts, it overlaps the browser launch.
+    """
+    import sys
+    import threading
+
+    if "litellm" in sys.modules:
+        return
+
+    def _import() -> None:
+        quiet_litellm_env()
+        import litellm  # noqa: F401
+
+    threading.Thread(target=_import, name="litellm-import", daemon=True).start()
+
+
 def supports_vision(model: str) -> bool:
     """Whether to send screenshots to ``model`` (litellm's table; doubles say for themselves)."""
     if model.startswith(TEST_PROVIDER + "/"):

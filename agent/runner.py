@@ -195,10 +195,10 @@ async def _record_ending(config: RunnerConfig, run_id: str, outcome: Outcome,
                 errors=[*current.errors, *outcome.errors], **extra,
             )
     if run.run_request.webhook_url:
-        from agent.webhooks import deliver_webhook
+        from agent.webhooks import deliver_webhook, run_webhook_payload
 
         delivery = await deliver_webhook(
-            run.run_request.webhook_url, run.model_dump(mode="json"),
+            run.run_request.webhook_url, run_webhook_payload(run.model_dump(mode="json")),
             signing_key=config.webhook_key or "",
         )
         if not delivery.delivered:

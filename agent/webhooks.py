@@ -140,14 +140,14 @@ def signed_headers(body: bytes, key: str | None, *, now: float | None = None) ->
 def run_webhook_payload(run: Mapping[str, Any]) -> dict[str, Any]:
     """The webhook body for a run, from ``run.model_dump(mode="json")``.
 
-    Keeps every run field except ``run_request`` and adds the legacy names hosted
+    The whole run object (what ``get_run`` returns), plus the legacy names hosted
     receivers read (``task_id``, ``extracted_information``), so both old and new
     receivers find what they expect.
 
-    >>> run_webhook_payload({"run_id": "tsk_1", "output": {"a": 1}, "run_request": {}})
+    >>> run_webhook_payload({"run_id": "tsk_1", "output": {"a": 1}})
     {'run_id': 'tsk_1', 'output': {'a': 1}, 'task_id': 'tsk_1', 'extracted_information': {'a': 1}}
     """
-    payload = {k: v for k, v in run.items() if k != "run_request"}
+    payload = dict(run)
     payload.setdefault("task_id", run.get("run_id"))
     payload.setdefault("extracted_information", run.get("output"))
     return payload

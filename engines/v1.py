@@ -162,12 +162,12 @@ async def _one_step(ctx: RunContext, step: Step, memory: _Memory, *, goal: str,
     observation = await ctx.observe()
     step.url = observation.url
     await ctx.screenshot(step)
-    totp_code = await _totp_if_asked(ctx, observation)
+    totp_code: str | None = None
     prompt = render(
         "plan", goal=goal, context_goal=context_goal,
         error_codes=ctx.request.error_code_mapping or {}, url=observation.url,
         tabs=ctx.tabs.describe(), dialogs=ctx.tabs.take_dialogs(),
-        totp_available=totp_code is not None, totp_placeholder=TOTP_PLACEHOLDER,
+        totp_available=ctx.get_totp_code is not None, totp_placeholder=TOTP_PLACEHOLDER,
         elements=observation.render(), history=memory.history[-HISTORY_LINES:],
         warnings=memory.warnings,
     )
@@ -200,9 +200,13 @@ async def _one_step(ctx: RunContext, step: Step, memory: _Memory, *, goal: str,
             return _StepResult(loop_error=(
                 f"Stuck in a loop: {described} was repeated {done_before + 1} times on an "
                 "unchanged page without effect."))
+        if totp_code is None and TOTP_PLACEHOLDER in str(getattr(action, "text", "") or ""):
+            totp_code = await _fetch_totp(ctx)
         real = _with_totp(action, totp_code)
         result = await act(ctx.page, real, observation, tabs=ctx.tabs,
                            upload_files=ctx.upload_files)
+        if totp_code:  # the code is typed, never written down: prompts and steps keep the placeholder
+            result.message = result.message.replace(totp_code, TOTP_PLACEHOLDER)
         if result.success:  # failed actions are the retry logic's business
             memory.repeats[key] = done_before + 1
             if done_before + 1 >= LOOP_WARN_AT:
@@ -223,13 +227,11 @@ async def _one_step(ctx: RunContext, step: Step, memory: _Memory, *, goal: str,
     return _StepResult()
 
 
-async def _totp_if_asked(ctx: RunContext, observation: Any) -> str | None:
+async def _fetch_totp(ctx: RunContext) -> str:
+    """The code, fetched only when the model decided to type it (pushed codes may take a while)."""
     if ctx.get_totp_code is None:
-        return None
-    from agent.totp import looks_like_code_request
-
-    if not looks_like_code_request(observation.render()):
-        return None
+        raise TOTPTimeoutError("The model asked for a verification code, but this run has no "
+                               "TOTP source: pass totp_identifier or totp_url.")
     return str(await ctx.get_totp_code())
 
 

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin
 
+from playwright.async_api import Error as PlaywrightError
+
 from agent.config import DEFAULT_MAX_ITERATIONS_V2, DEFAULT_MAX_STEPS_V2
 from agent.errors import LLMError
 from agent.models import RunStatus, StepStatus
@@ -64,7 +66,11 @@ async def run_v2(ctx: RunContext) -> Outcome:
 
 
 def _mark_last_step(ctx: RunContext, outcome: Outcome) -> None:
-    """Each navigate or loop item flags its own final step ``is_last``; the run has one."""
+    """Keep one ``is_last`` step per run (none when it failed or was canceled).
+
+    Each block's inner step loop flags its own final step; for the run's timeline only
+    the very last step is the last one.
+    """
     steps = ctx.store.list_steps(ctx.run_id)
     ended = outcome.status in (RunStatus.completed, RunStatus.terminated)
     final = steps[-1] if steps and ended else None
@@ -78,7 +84,6 @@ async def _run_blocks(ctx: RunContext) -> Outcome:
     failure = await open_start_page(ctx, step=None)
     if failure is not None:
         return failure
-    goal = ctx.request.prompt
     budget = ctx.request.max_steps or DEFAULT_MAX_STEPS_V2
     blocks: list[dict[str, Any]] = []
     for _ in range(DEFAULT_MAX_ITERATIONS_V2):
@@ -215,7 +220,7 @@ async def _loop_block(ctx: RunContext, index: int, plan: _Plan, budget: int) -> 
         target = item.get("url") or start_url
         try:
             await ctx.page.goto(urljoin(start_url, target), wait_until="domcontentloaded")
-        except Exception as exc:  # one unreachable item must not stop the loop
+        except PlaywrightError as exc:  # one unreachable item must not stop the loop
             failures += 1
             results.append({"item": item.get("label"), "error": str(exc).splitlines()[0]})
             continue

@@ -57,12 +57,12 @@ def test_signed_headers_omit_the_signature_without_a_key() -> None:
     assert signed_headers(b"{}", "k")[SIGNATURE_HEADER] == sign(b"{}", "k")
 
 
-def test_run_webhook_payload_adds_legacy_keys_and_drops_the_request() -> None:
+def test_run_webhook_payload_is_the_run_plus_legacy_keys() -> None:
     run = {"run_id": "tsk_1", "status": "completed", "output": {"ok": True}, "run_request": {}}
     payload = run_webhook_payload(run)
     assert payload["task_id"] == "tsk_1"
     assert payload["extracted_information"] == {"ok": True}
-    assert "run_request" not in payload and payload["status"] == "completed"
+    assert payload["run_request"] == {} and payload["status"] == "completed"
 
 
 async def test_signed_webhook_is_verified_by_the_receiver(server: FixtureServer) -> None:

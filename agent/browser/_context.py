@@ -99,7 +99,7 @@ class ActionContext:
             raise ActionFailed(str(exc)) from None
         # A node that merely copied the attribute (cloneNode, outerHTML) is not the observed
         # one: the walker's own registry says which node owns the id.
-        index = await locator.evaluate_all(_OWNER_JS) if await locator.count() else -1
+        index = await locator.evaluate_all(_OWNER_JS)  # -1 when no node has the id
         if index < 0:
             raise ActionFailed(
                 f"element {element_id} is no longer on the page (stale id); observe the page again"

@@ -202,8 +202,9 @@
     // Radios of the group around e (a radiogroup, a fieldset, or a radio's name group).
     radios(e) {
       let list;
-      if (e.tagName === "INPUT" && e.type === "radio" && e.name) {
-        list = Array.from((e.form || e.ownerDocument).querySelectorAll(`input[type=radio][name="${CSS.escape(e.name)}"]`));
+      const radio = checkTarget(e);
+      if (radio && radio.tagName === "INPUT" && radio.type === "radio" && radio.name) {
+        list = Array.from((radio.form || radio.ownerDocument).querySelectorAll(`input[type=radio][name="${CSS.escape(radio.name)}"]`));
       } else {
         list = Array.from(e.querySelectorAll("input[type=radio],[role=radio]"));
       }

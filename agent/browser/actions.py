@@ -28,7 +28,14 @@ from playwright.async_api import Error as PlaywrightError
 from pydantic import BaseModel, ConfigDict, Field
 
 from agent.browser import action_types as at
-from agent.browser._context import NAVIGATION_TIMEOUT_MS, ActionContext, ActionFailed, js, page_js
+from agent.browser._context import (
+    CLICK_TIMEOUT_MS,
+    NAVIGATION_TIMEOUT_MS,
+    ActionContext,
+    ActionFailed,
+    js,
+    page_js,
+)
 from agent.browser.pointer import click, hover
 from agent.browser.select import select_option
 from agent.browser.tabs import DownloadedFile, Tabs
@@ -46,7 +53,7 @@ _NO_SETTLE = frozenset({"WAIT", "SCROLL", "HOVER", "SWITCH_TAB"}) | at.DECISIONS
 # How long to wait for an action's consequences to start (see watch.ActionWatch.settle).
 _GRACE = {"CLICK": 0.15, "KEYPRESS": 0.15, "UPLOAD_FILE": 0.1, "SELECT_OPTION": 0.1}
 _DEFAULT_GRACE = 0.05
-_EXPECTED_GRACE = 1.5  # a link, a submit button, Enter in a form: the load is worth waiting for
+_EXPECTED_GRACE = 1.0  # a link, a submit button, Enter in a form: the load is worth waiting for
 
 
 class ActionResult(BaseModel):
@@ -103,32 +110,31 @@ async def act(
     )
     try:
         with ActionWatch(page, run_tabs) as watch:
-            try:
-                success, message, data = (
-                    True,
-                    *await asyncio.wait_for(_run(ctx, action), ACTION_TIMEOUT_SECONDS),
-                )
-            except ActionFailed as exc:
-                success, message, data = False, str(exc), None
-            except asyncio.TimeoutError:
-                success, message, data = (
-                    False,
-                    f"{action.action_type} took longer than {ACTION_TIMEOUT_SECONDS:.0f}s and was stopped",
-                    None,
-                )
-            except PlaywrightError as exc:
-                success, message, data = False, _playwright_failure(ctx, action, exc), None
+            success, message, data = await _attempt(ctx, action)
             if action.action_type not in _NO_SETTLE:
-                grace = (
-                    _EXPECTED_GRACE
-                    if ctx.expect_activity
-                    else _GRACE.get(action.action_type, _DEFAULT_GRACE)
-                )
-                await watch.settle(grace)
-        return _result(ctx, action, watch, success, message, data)
+                expected = _EXPECTED_GRACE if ctx.expect_activity else None
+                await watch.settle(expected or _GRACE.get(action.action_type, _DEFAULT_GRACE))
+        result = _result(ctx, action, watch, success, message, data)
+        if result.page_changed and not own_tabs:
+            await run_tabs.refresh_titles()  # so describe() shows the new titles at once
+        return result
     finally:
         if own_tabs:
             run_tabs.detach()
+
+
+async def _attempt(ctx: ActionContext, action: at.Action) -> tuple[bool, str, Any]:
+    """Run the handler; turn every page-level failure into (False, reason, None)."""
+    try:
+        message, data = await asyncio.wait_for(_run(ctx, action), ACTION_TIMEOUT_SECONDS)
+    except ActionFailed as exc:
+        return False, str(exc), None
+    except asyncio.TimeoutError:
+        limit = f"{ACTION_TIMEOUT_SECONDS:.0f}s"
+        return False, f"{action.action_type} took longer than {limit} and was stopped", None
+    except PlaywrightError as exc:
+        return False, _playwright_failure(ctx, action, exc), None
+    return True, message, data
 
 
 def _result(
@@ -286,7 +292,7 @@ async def _keypress(ctx: ActionContext, action: at.KeypressAction) -> str:
     where = ""
     if action.id:
         locator = await ctx.resolve(action.id)
-        await locator.focus(timeout=3000)
+        await locator.focus(timeout=CLICK_TIMEOUT_MS)
         where = f" on {ctx.describe(action.id)}"
     if "Enter" in action.keys:  # Enter in a form field submits it
         ctx.expect_activity = bool(
@@ -316,15 +322,15 @@ async def _scroll(ctx: ActionContext, action: at.ScrollAction) -> str:
         end = "top" if sign < 0 and vertical else "bottom" if vertical else "edge"
         raise ActionFailed(f"{what} did not move: it is already at the {end}")
     distance = abs(moved["after"] - moved["before"])
-    where = (
-        "reached the end"
-        if moved["after"] >= moved["max"] - 1
-        else "reached the start"
-        if moved["after"] <= 0
-        else "more beyond"
-    )
+    if moved["after"] >= moved["max"] - 1:
+        where = "reached the end"
+    elif moved["after"] <= 0:
+        where = "reached the start"
+    else:
+        where = "more beyond"
     await asyncio.sleep(0.1)  # lazy lists load on scroll events
-    return f"scrolled {what} {action.direction} by {distance}px (now at {moved['after']} of {moved['max']}px; {where})"
+    position = f"now at {moved['after']} of {moved['max']}px"
+    return f"scrolled {what} {action.direction} by {distance}px ({position}; {where})"
 
 
 async def _upload(ctx: ActionContext, action: at.UploadFileAction) -> str:

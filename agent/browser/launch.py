@@ -73,8 +73,6 @@ def find_chromium(browser_path: str | None = None, playwright: Playwright | None
     )
 
 
-
-
 async def launch_chromium(
     playwright: Playwright,
     *,

@@ -88,8 +88,9 @@ class BrowserManager:
         return await browser.new_context(**options)
 
     # -- sessions ----------------------------------------------------------------------------
-    async def create_session(self, timeout_minutes: float, *, proxy: dict[str, str] | None,
-                             downloads_dir: Path) -> BrowserSession:
+    async def create_session(
+        self, timeout_minutes: float, *, proxy: dict[str, str] | None, downloads_dir: Path
+    ) -> BrowserSession:
         from agent.browser.tabs import Tabs
 
         self.expire_sessions()

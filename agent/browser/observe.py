@@ -104,16 +104,15 @@ async def observe(page: Page, *, screenshot: bool = False, token_budget: int = 1
         await track_click_listeners(page)
     shot = asyncio.ensure_future(page.screenshot(type="png")) if screenshot else None
     try:
-        main = await _walk_main(page, state)
-        infos: dict[str, FrameInfo] = {}
-        frames: dict[str, Frame] = {"": page.main_frame}
-        flat = await _walk_children(
-            page.main_frame, "", main, (0.0, 0.0), None, state, infos, frames
-        )
+        walked = await _walk_all(page, state)
+        await _map_iframes(page, walked, state)
+        stitch = _Stitcher(walked, state)
+        flat = stitch.nodes(page.main_frame, "", (0.0, 0.0), None)
         png = await shot if shot is not None else None
     finally:
         if shot is not None and not shot.done():
             shot.cancel()
+    main = walked[page.main_frame]
     viewport = Viewport(
         width=int(main["vw"]),
         height=int(main["vh"]),
@@ -122,18 +121,18 @@ async def observe(page: Page, *, screenshot: bool = False, token_budget: int = 1
         page_width=int(main["sw"]),
         page_height=int(main["sh"]),
     )
-    obs = _assemble(flat, viewport, infos)
+    elements, texts = _assemble(flat, viewport, stitch.infos)
     observation = Observation(
         url=page.url,
         title=str(main.get("title") or ""),
-        elements=obs[0],
-        texts=obs[1],
-        frames=infos,
+        elements=elements,
+        texts=texts,
+        frames=stitch.infos,
         viewport=viewport,
         token_budget=token_budget,
         screenshot=png,
     )
-    observation._frame_objects = frames
+    observation._frame_objects = stitch.frames
     return observation
 
 
@@ -148,90 +147,96 @@ async def _walk(frame: Frame, key: str, state: _PageState) -> dict[str, Any]:
     return raw
 
 
-async def _walk_main(page: Page, state: _PageState) -> dict[str, Any]:
-    """Walk the main frame, waiting out a navigation that destroys the context mid-walk."""
+async def _walk_all(page: Page, state: _PageState) -> dict[Frame, dict[str, Any]]:
+    """Walk every frame at once (one round trip, not one per nesting level).
+
+    A main-frame walk that a navigation interrupts is retried once the new document is
+    there; a child frame that fails (detached, still loading) is left out.
+    """
     from playwright.async_api import Error as PlaywrightError
 
     for attempt in range(_WALK_RETRIES):
-        try:
-            return await _walk(page.main_frame, "", state)
-        except PlaywrightError as exc:
-            if attempt == _WALK_RETRIES - 1 or "closed" in str(exc).lower():
-                raise
-            logger.debug("observe: main frame walk failed (%s); retrying", exc)
+        frames = [f for f in page.frames if not f.is_detached()]
+        if page.main_frame not in frames:
+            frames.insert(0, page.main_frame)
+        keys = ["" if f == page.main_frame else state.key_for(f) for f in frames]
+        results = await asyncio.gather(
+            *(_walk(f, k, state) for f, k in zip(frames, keys)), return_exceptions=True
+        )
+        main = results[frames.index(page.main_frame)]
+        if isinstance(main, PlaywrightError):
+            if attempt == _WALK_RETRIES - 1 or "closed" in str(main).lower():
+                raise main
+            logger.debug("observe: main frame walk failed (%s); retrying", main)
             try:
                 await page.wait_for_load_state("domcontentloaded", timeout=5000)
             except PlaywrightError:
                 pass
+            continue
+        walked: dict[Frame, dict[str, Any]] = {}
+        for frame, result in zip(frames, results):
+            if isinstance(result, dict):
+                walked[frame] = result
+            elif not isinstance(result, PlaywrightError):
+                raise result
+            else:
+                logger.debug("observe: frame %s could not be walked: %s", frame.url, result)
+        return walked
     raise AssertionError("unreachable")
 
 
-async def _iframe_id(frame: Frame, state: _PageState) -> str | None:
-    if frame in state.iframe_ids:
-        return state.iframe_ids[frame]
-    handle = await frame.frame_element()
-    try:
-        value = await handle.get_attribute("data-agent-id")
-    finally:
-        await handle.dispose()
-    if value:
-        state.iframe_ids[frame] = value
-    return value
-
-
-async def _walk_children(
-    frame: Frame,
-    key: str,
-    raw: dict[str, Any],
-    offset: tuple[float, float],
-    clip: Rect | None,
-    state: _PageState,
-    infos: dict[str, FrameInfo],
-    frames: dict[str, Frame],
-) -> list[dict[str, Any]]:
-    """Nodes of ``frame`` (already walked as ``raw``) with its child frames spliced in."""
+async def _map_iframes(page: Page, walked: dict[Frame, Any], state: _PageState) -> None:
+    """Learn which <iframe> element (by its agent id) holds each newly seen child frame."""
     from playwright.async_api import Error as PlaywrightError
 
-    iframes = {n["id"]: n for n in raw["nodes"] if n["k"] == "f"}
-    children = [c for c in frame.child_frames if not c.is_detached()] if iframes else []
-    ids = await asyncio.gather(*(_iframe_id(c, state) for c in children), return_exceptions=True)
+    async def lookup(frame: Frame) -> None:
+        handle = await frame.frame_element()
+        try:
+            value = await handle.get_attribute("data-agent-id")
+        finally:
+            await handle.dispose()
+        if value:
+            state.iframe_ids[frame] = value
 
-    async def walk_child(child: Frame, node: dict[str, Any]) -> list[dict[str, Any]]:
-        child_key = state.key_for(child)
-        left, top = offset[0] + node["x"], offset[1] + node["y"]
-        box: Rect = (left, top, left + node["w"], top + node["h"])
-        child_clip = box if clip is None else _intersection(clip, box)
-        child_raw = await _walk(child, child_key, state)
-        infos[child_key] = FrameInfo(
-            key=child_key, url=child.url, parent=key, element_id=node["id"]
-        )
-        frames[child_key] = child
-        return await _walk_children(
-            child, child_key, child_raw, (left, top), child_clip, state, infos, frames
-        )
+    new = [f for f in walked if f != page.main_frame and f not in state.iframe_ids]
+    for result in await asyncio.gather(*(lookup(f) for f in new), return_exceptions=True):
+        if isinstance(result, BaseException) and not isinstance(result, PlaywrightError):
+            raise result
 
-    jobs: dict[str, asyncio.Future[list[dict[str, Any]]]] = {}
-    for child, iframe_id in zip(children, ids):
-        if isinstance(iframe_id, str) and iframe_id in iframes:
-            jobs[iframe_id] = asyncio.ensure_future(walk_child(child, iframes[iframe_id]))
-    results = dict(zip(jobs, await asyncio.gather(*jobs.values(), return_exceptions=True)))
 
-    flat: list[dict[str, Any]] = []
-    for node in raw["nodes"]:
-        node["frame"] = key
-        node["x"] += offset[0]
-        node["y"] += offset[1]
-        node["clip"] = clip
-        flat.append(node)
-        if node["k"] == "f":
-            sub = results.get(node["id"])
-            if isinstance(sub, list) and sub:
-                flat.extend(sub)
-            elif isinstance(sub, PlaywrightError):
-                logger.debug("observe: frame %s could not be walked: %s", node["id"], sub)
-            elif isinstance(sub, BaseException):
-                raise sub
-    return flat
+class _Stitcher:
+    """Splices each child frame's nodes in after its iframe, in main-viewport coordinates."""
+
+    def __init__(self, walked: dict[Frame, dict[str, Any]], state: _PageState) -> None:
+        self.walked = walked
+        self.state = state
+        self.infos: dict[str, FrameInfo] = {}
+        self.frames: dict[str, Frame] = {}
+
+    def nodes(
+        self, frame: Frame, key: str, offset: tuple[float, float], clip: Rect | None
+    ) -> list[dict[str, Any]]:
+        self.frames[key] = frame
+        children = {
+            self.state.iframe_ids[c]: c
+            for c in frame.child_frames
+            if c in self.walked and c in self.state.iframe_ids
+        }
+        flat: list[dict[str, Any]] = []
+        for node in self.walked[frame]["nodes"]:
+            left, top = offset[0] + node["x"], offset[1] + node["y"]
+            flat.append({**node, "frame": key, "x": left, "y": top, "clip": clip})
+            child = children.get(node["id"]) if node["k"] == "f" else None
+            if child is None:
+                continue
+            child_key = self.state.key_for(child)
+            box: Rect = (left, top, left + node["w"], top + node["h"])
+            self.infos[child_key] = FrameInfo(
+                key=child_key, url=child.url, parent=key, element_id=node["id"]
+            )
+            inner = box if clip is None else _intersection(clip, box)
+            flat.extend(self.nodes(child, child_key, (left, top), inner))
+        return flat
 
 
 def _intersection(a: Rect, b: Rect) -> Rect:

@@ -18,6 +18,7 @@ change the state is a failure, never silently reported as done.
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING, Any
 
 from playwright.async_api import Error as PlaywrightError
@@ -181,8 +182,6 @@ async def _read_checked(target: Target) -> bool | None:
 
 async def hover(ctx: ActionContext, action: HoverAction) -> str:
     """HOVER: move the mouse over the element; say what it revealed."""
-    import asyncio
-
     what = ctx.describe(action.id)
     locator = await ctx.resolve(action.id)
     info = await js(locator, "probe")

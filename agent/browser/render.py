@@ -12,8 +12,9 @@ One element per line, text lines without ids, child frames indented under their 
 
 What fits: every element in the viewport (always), then the viewport's text, then what
 lies within a margin above and below, nearest first, while the token budget lasts.
-Everything else is counted in a summary line. Tokens are estimated from characters
-(about 3 per token for this markup), so no tokenizer is needed at run time.
+Everything else is counted in a summary line. A viewport too crowded for the budget
+first loses long names, then attributes, then the middle of long runs of alike elements.
+Tokens are estimated by :func:`estimate_tokens`, so no tokenizer is needed at run time.
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ from agent.browser.observation import Element, Observation, TextLine, shorten_ur
 
 Item = Element | TextLine
 
-CHARS_PER_TOKEN = 3.0
+_PIECES = re.compile(r"\d{1,3}|[^\W\d_]+|[^\w\s]|_")
+_LONG_WORDS = re.compile(r"[^\W\d_]{8,}")
 MARGIN_SCREENS = 1.0  # how far beyond the viewport (in viewport heights) may be rendered
 MAX_TEXT = 300  # characters of one text line before the budget squeezes further
 MAX_OPTIONS = 12
@@ -39,8 +41,14 @@ _HEADINGS = {"h1": "# ", "h2": "## ", "h3": "### ", "h4": "#### ", "h5": "##### 
 
 
 def estimate_tokens(text: str) -> int:
-    """A cheap, slightly pessimistic token count for rendered observation text."""
-    return math.ceil(len(text) / CHARS_PER_TOKEN)
+    """A cheap, slightly pessimistic count of gpt-4o-style tokens, with no tokenizer.
+
+    Letters runs count one token per 7 letters, digits one per 3, every other symbol one.
+    Measured on the bench and fixture renders it lands 3-30% above litellm's count.
+    """
+    count = len(_PIECES.findall(text))
+    count += sum((len(word) - 1) // 7 for word in _LONG_WORDS.findall(text))
+    return math.ceil(count / 1.03)
 
 
 def _quote(value: str) -> str:
@@ -170,6 +178,7 @@ class _Layout:
         self.text_cap = MAX_TEXT
         self.compact = False
         self._attrs: dict[tuple[str, bool], str] = {}
+        self._costs: dict[tuple[int, int, bool, int], int] = {}
 
     def line(self, item: Item) -> str:
         indent = "  " * self.depths.get(item.frame, 0)
@@ -183,7 +192,10 @@ class _Layout:
         return indent + text_line(item, self.text_cap)
 
     def cost(self, item: Item) -> int:
-        return estimate_tokens(self.line(item)) + 1
+        key = (item.order, self.elem_cap, self.compact, self.text_cap)
+        if key not in self._costs:
+            self._costs[key] = estimate_tokens(self.line(item)) + 1
+        return self._costs[key]
 
 
 def _choose(items: list[Item], layout: _Layout, budget: int) -> set[int]:

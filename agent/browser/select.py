@@ -83,6 +83,9 @@ def match_option(options: list[dict[str, Any]], option: SelectOption) -> dict[st
         if hits:
             return hits[0]
         raise ValueError("an empty label matches no option")
+    disabled = [o for o in options if o.get("disabled") and norm(o["label"]) == key]
+    if disabled and not any(norm(o["label"]) == key for o in usable):
+        raise ValueError(f"the option {disabled[0]['label']!r} is disabled")
     tests = (
         lambda o: o["label"] == wanted,
         lambda o: norm(o["label"]) == key,
@@ -103,9 +106,6 @@ def match_option(options: list[dict[str, Any]], option: SelectOption) -> dict[st
     )
     if scored and scored[0][0] >= 0.75 and (len(scored) == 1 or scored[1][0] < scored[0][0] - 0.05):
         return scored[0][1]
-    disabled = [o for o in options if o.get("disabled") and norm(o["label"]) == key]
-    if disabled:
-        raise ValueError(f"the option {disabled[0]['label']!r} is disabled")
     raise ValueError(f"no option matches {wanted!r}")
 
 

@@ -31,8 +31,9 @@ def _apt_install(packages: list[str]) -> bool:
     if not shutil.which("apt-get") or os.geteuid() != 0:
         return False
     env_ok = _try(["apt-get", "update", "-qq"])
-    return env_ok and _try(["env", "DEBIAN_FRONTEND=noninteractive", "apt-get", "install",
-                            "-y", "-qq", *packages])
+    return env_ok and _try(
+        ["env", "DEBIAN_FRONTEND=noninteractive", "apt-get", "install", "-y", "-qq", *packages]
+    )
 
 
 def main() -> int:

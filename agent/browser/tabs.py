@@ -21,6 +21,7 @@ import hashlib
 import re
 import tempfile
 from collections.abc import Callable
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,8 @@ class DownloadedFile(BaseModel):
     """Size in bytes."""
     source_url: str
     """Where the browser downloaded it from."""
+    modified_at: datetime
+    """When it was saved (UTC)."""
 
 
 def safe_filename(suggested: str) -> str:
@@ -318,6 +321,7 @@ class Tabs:
                 filename=target.name,
                 file_size=target.stat().st_size,
                 source_url=download.url,
+                modified_at=datetime.now(timezone.utc),
             )
         )
 

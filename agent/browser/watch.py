@@ -30,6 +30,8 @@ COMMIT_SECONDS = 5.0
 """How long a started navigation may take to commit (or turn into a download)."""
 LOAD_TIMEOUT_MS = 5000
 """How long a committed document or a new tab may take to reach DOMContentLoaded."""
+DOWNLOAD_START_SECONDS = 1.0
+"""How long an aborted navigation may take to show up as a download."""
 DOWNLOAD_SECONDS = 15.0
 """How long to wait for downloads to be saved."""
 
@@ -48,7 +50,9 @@ class ActionWatch:
         self._started_before = tabs.started_downloads
         self._activity = asyncio.Event()
         self._committed = asyncio.Event()
+        self._download = asyncio.Event()
         self._nav_request: Request | None = None
+        self._nav_failed = False
         self._navigated = False
         self._handlers: list[tuple[Any, str, Any]] = []
 
@@ -82,6 +86,7 @@ class ActionWatch:
 
     def _on_request_failed(self, request: Request) -> None:
         if request is self._nav_request:
+            self._nav_failed = True  # aborted: often because the response became a download
             self._committed.set()
 
     def _on_navigated(self, frame: Frame) -> None:
@@ -91,6 +96,7 @@ class ActionWatch:
             self._committed.set()
 
     def _on_download(self, _download: Download) -> None:
+        self._download.set()
         self._activity.set()
         self._committed.set()
 
@@ -112,6 +118,12 @@ class ActionWatch:
         if self._nav_request is not None and not self._committed.is_set():
             try:
                 await asyncio.wait_for(self._committed.wait(), COMMIT_SECONDS)
+            except asyncio.TimeoutError:
+                pass
+        if self._nav_failed and not self._navigated and not self._download.is_set():
+            # The aborted request of a download is reported a moment before the download.
+            try:
+                await asyncio.wait_for(self._download.wait(), DOWNLOAD_START_SECONDS)
             except asyncio.TimeoutError:
                 pass
         if self._navigated and not self.page.is_closed():

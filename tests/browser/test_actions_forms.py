@@ -205,6 +205,15 @@ async def test_select_option_on_a_radio_of_the_group(page, server):
     assert not missing.success and '"6 years or more"' in missing.message
 
 
+async def test_select_option_on_a_radio_card_whose_input_is_hidden(page, server):
+    obs = await open_page(page, server, "/widgets/controls.html")
+    result = await do(
+        page, obs, action_type="SELECT_OPTION", id=by_text(obs, "Basic €0"), option={"value": "pro"}
+    )
+    assert result.success and "'Pro €9'" in result.message, result.message
+    assert await page.is_checked("#plan-pro")
+
+
 async def test_upload_only_allowed_files_directly_and_through_a_chooser(
     page, server, resume, tmp_path
 ):

@@ -9,9 +9,11 @@ from agent.browser.action_types import (
     MAX_WAIT_SECONDS,
     ClickAction,
     KeypressAction,
+    SelectOption,
     SelectOptionAction,
     parse_actions,
 )
+from agent.browser.select import match_option
 
 
 def test_plan_answer_with_aliases_and_loose_fields():
@@ -144,3 +146,42 @@ def test_every_action_type_round_trips_through_json():
     assert notes == [] and [a.action_type for a in actions] == list(ACTION_TYPES)
     again, notes = parse_actions([a.model_dump(mode="json") for a in actions])
     assert notes == [] and again == actions
+
+
+OPTIONS = [
+    {"label": "Choose…", "value": "", "index": 0},
+    {"label": "United States", "value": "us", "index": 1},
+    {"label": "United Kingdom", "value": "uk", "index": 2},
+    {"label": "Germany", "value": "de", "index": 3},
+    {"label": "Greenland", "value": "gl", "index": 4, "disabled": True},
+]
+
+
+@pytest.mark.parametrize(
+    ("asked", "index"),
+    [
+        ({"index": 3}, 3),
+        ({"value": "uk"}, 2),
+        ({"value": "Germany"}, 3),  # a label given as the value
+        ({"label": "  united   states "}, 1),
+        ({"label": "germ"}, 3),
+        ({"label": "Untied States"}, 1),
+        ({"label": "Federal Republic of Germany"}, 3),  # the option's label inside the asked text
+    ],
+)
+def test_option_matching(asked, index):
+    assert match_option(OPTIONS, SelectOption(**asked))["index"] == index
+
+
+@pytest.mark.parametrize(
+    ("asked", "error"),
+    [
+        ({"label": "United"}, "'United' matches several options"),
+        ({"label": "France"}, "no option matches 'France'"),
+        ({"label": "Greenland"}, "the option 'Greenland' is disabled"),
+        ({"index": 9}, "there is no option at index 9"),
+    ],
+)
+def test_option_matching_failures(asked, error):
+    with pytest.raises(ValueError, match=error):
+        match_option(OPTIONS, SelectOption(**asked))

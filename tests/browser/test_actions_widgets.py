@@ -29,6 +29,8 @@ async def test_native_select_fuzzy_label_and_a_page_that_reverts(page, server):
     )
     assert not missing.success and "no option matches 'Drone'" in missing.message
     assert '"Pick up in store"' in missing.message  # the options are listed for the next step
+    typed = await do(page, obs, action_type="INPUT_TEXT", id=shipping, text="Standard")
+    assert typed.success and await page.input_value("#shipping") == "standard"
     typo = await do(
         page, obs, action_type="SELECT_OPTION", id=shipping, option={"label": "Pick up in stroe"}
     )
@@ -146,3 +148,17 @@ async def test_wait_is_short_and_capped(page, server):
     result = await do(page, obs, action_type="WAIT", seconds=0.3)
     assert result.success and result.message == "waited 0.3s"
     assert 0.25 < time.monotonic() - started < 1.5
+
+
+async def test_typing_and_clicking_inside_an_iframe(page, server):
+    obs = await open_page(page, server, "/widgets/checkout.html")
+    number = by_text(obs, "Card number")
+    assert obs.element(number).frame  # the field lives in the payment frame
+    typed = await do(page, obs, action_type="INPUT_TEXT", id=number, text="4242424242424242")
+    assert typed.success and "'4242 4242 4242 4242'" in typed.message, typed.message
+    await do(page, obs, action_type="INPUT_TEXT", id=by_text(obs, "Expiry (MM/YY)"), text="12/29")
+    paid = await do(page, obs, action_type="CLICK", id=by_text(obs, "Pay €89.00"))
+    assert paid.success, paid.message
+    form = server.wait_for_submission("/widgets/payment").form
+    assert form == {"card_number": "4242 4242 4242 4242", "expiry": "12/29"}
+    assert await page.inner_text("#payment-status") == "Paid with card ending 4242"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from agent.browser.observation import Observation, StaleElementError
@@ -268,3 +270,13 @@ async def test_crowded_viewport_is_compacted_then_thinned(page, server):
     assert len(visible) > 300
     assert f"[{visible[0].id}]" in text and f"[{visible[-1].id}]" in text
     assert obs.render() is text  # rendered once per budget
+
+
+async def test_blank_page_and_observing_during_navigation(page, server):
+    blank = await observe(page)
+    assert blank.elements == [] and "shows no text" in blank.render()
+    await page.goto(server.url("/hard_cases/widgets.html"))
+    navigation = page.goto(server.url("/hard_cases/shadow.html"))
+    observed, _ = await asyncio.gather(observe(page), navigation)
+    assert observed.url  # either page, never an error
+    assert (await observe(page)).title == "Hard cases: shadow DOM"

@@ -71,11 +71,13 @@ def _blocks(request: LLMRequest, task_type: str) -> list[dict[str, Any]]:
             if b["task_type"] == task_type and b["status"] == "completed"]
 
 
-def jobboard_policy(keyword: str, want: str, *, start_url: str = "") -> Callable[..., Any]:
+def jobboard_policy(keyword: str, want: str, *, start_url: str = "",
+                    links: bool = True) -> Callable[..., Any]:
     """A model that searches the board for ``keyword`` and reads ``want`` from the results.
 
     ``want`` is "titles" (an extract block on the results page) or "salaries" (a loop over
-    the results' detail pages).
+    the results' detail pages). With ``links=False`` the loop's items are bare titles, and
+    each item is reached by clicking it on the list page.
     """
 
     def collected(request: LLMRequest) -> Any:
@@ -107,7 +109,11 @@ def jobboard_policy(keyword: str, want: str, *, start_url: str = "") -> Callable
             return {"task_type": "loop", "plan": "The links of the job results on this page",
                     "loop_goal": "Read the job's title and salary"}
         if purpose == "plan":
-            if "The item:" in request.prompt:  # one item of a loop: a job's page
+            if "The item:" in request.prompt:  # one item of a loop
+                item = request.prompt.rsplit("The item: ", 1)[1]
+                link = next((e for e in _job_links(request) if e.text == item), None)
+                if link is not None:
+                    return {"actions": [{"action_type": "CLICK", "id": link.id}]}
                 return {"actions": [{"action_type": "EXTRACT", "reasoning": "salary is shown"}]}
             box, button = find(request, tag="input", name="q"), find(request, tag="button")
             if box is None:
@@ -119,7 +125,7 @@ def jobboard_policy(keyword: str, want: str, *, start_url: str = "") -> Callable
         if purpose == "extract":
             schema = request.context["schema"]
             if "items" in schema["properties"]:  # the loop's list of items
-                return {"items": [{"label": e.text, "url": e.attributes["href"]}
+                return {"items": [{"label": e.text, "url": e.attributes["href"] if links else None}
                                   for e in _job_links(request)]}
             if "titles" in schema["properties"]:
                 return {"titles": [e.text for e in _job_links(request)]}
@@ -129,7 +135,7 @@ def jobboard_policy(keyword: str, want: str, *, start_url: str = "") -> Callable
                 return {"user_goal_achieved": False, "should_terminate": True,
                         "termination_reason": f"No job matches {keyword!r} on the board."}
             data = collected(request)
-            done = bool(data) and len(data.get("jobs", [None] * 3)) >= 3
+            done = data is not None and (want == "titles" or len(data["jobs"]) >= 3)
             return {"user_goal_achieved": done, "should_terminate": False}
         if purpose == "summarize_v2":
             return {"description": f"read the {want} of the first results page",
@@ -171,9 +177,24 @@ def test_loop_over_detail_pages(agent_for, server: FixtureServer):
     (loop,) = run.blocks
     assert loop["task_type"] == "loop" and loop["status"] == "completed"
     assert loop["output"] == PAGE_ONE_SALARIES
+    # the validator is shown the data the blocks gathered, not only the page it ends on
+    (check,) = llm.calls_for("validate_v2")
+    shown = check.messages[0]["content"]
+    assert all(job["salary"] in shown for job in PAGE_ONE_SALARIES)
+    assert "EUR 72,000" not in page_text(check)
     # each item's loop is told which item it is on
     item_goals = [c.prompt for c in llm.calls_for("plan")]
     assert [g.rsplit("The item: ", 1)[1] for g in item_goals] == PAGE_ONE_TITLES
+
+
+def test_loop_over_items_without_links_starts_each_from_the_list(agent_for, server):
+    llm = FunctionLLM(jobboard_policy("engineer", "salaries", links=False))
+    run = agent_for(llm).run_task(
+        "Get the title and salary of each job on this results page",
+        server.url("/jobboard/search?q=engineer"), SALARIES_SCHEMA, max_steps=8)
+    assert run.status == RunStatus.completed, run.failure_reason
+    assert run.output == {"jobs": PAGE_ONE_SALARIES}
+    assert run.step_count == 7  # the listing, then CLICK + EXTRACT per job
 
 
 def test_impossible_goal_terminates(agent_for, server: FixtureServer):
@@ -255,6 +276,7 @@ def test_steps_of_every_block_in_order(agent_for, server: FixtureServer):
     # navigate: search, COMPLETE; loop: the listing, then one step per job
     assert [(s.order, s.block) for s in steps] == [(0, 0), (1, 0), (2, 1), (3, 1), (4, 1), (5, 1)]
     assert all(s.status == StepStatus.completed and s.task_id == run.run_id for s in steps)
+    assert [s.is_last for s in steps] == [False] * 5 + [True]  # one last step per run
     assert [a["action_type"] for s in steps for a in s.actions] == [
         "INPUT_TEXT", "CLICK", "COMPLETE", "EXTRACT", "EXTRACT", "EXTRACT", "EXTRACT"]
     assert run.step_count == 6
@@ -271,7 +293,7 @@ def test_cancel_between_blocks(agent_for, server: FixtureServer):
     def policy(request: LLMRequest) -> Any:
         if request.purpose == "validate_v2":  # the first block is done: hold the run here
             reached.set()
-            assert resume.wait(10), "the test never let the run go on"
+            assert resume.wait(30), "the test never let the run go on"
         return inner(request)
 
     llm = FunctionLLM(policy)
@@ -281,10 +303,10 @@ def test_cancel_between_blocks(agent_for, server: FixtureServer):
         "first results page", server.url("/jobboard/"), SALARIES_SCHEMA, max_steps=8,
         wait=False)
     assert started.status in (RunStatus.created, RunStatus.queued, RunStatus.running)
-    assert reached.wait(20), "the run never finished its first block"
+    assert reached.wait(60), "the run never finished its first block"
     assert agent.cancel_run(started.run_id).status == RunStatus.canceled
     resume.set()
-    run = agent.wait(started.run_id, timeout=20)
+    run = agent.wait(started.run_id, timeout=30)
     assert run.status == RunStatus.canceled
     assert [b["task_type"] for b in run.blocks] == ["navigate"]
     assert {s.block for s in agent.list_steps(run.run_id)} == {0}

@@ -1,0 +1,84 @@
+"""Framework overhead per step: everything but the model's own time.
+
+Runs fixture tasks with an instant scripted model (the offline policy) and reports, per
+step, the wall time of the step minus nothing (the double answers in microseconds), plus
+where it went: observe, screenshot, model round trip through litellm, actions.
+
+    .venv/bin/python tests/bench/step_overhead.py [repeats]
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import time
+
+os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+os.environ.setdefault("LITELLM_OFFLINE_MODE", "true")
+
+from agent import Agent  # noqa: E402
+from agent.testing import offline_llm  # noqa: E402
+from fixtures_sites.server import FixtureServer  # noqa: E402
+
+TASKS = [
+    ("seed job application (1.0)", "skyvern-1.0", "/lever/apply",
+     "Apply for a job on behalf of this person: name: Chris P Bacon. email: chris@pbacon.com",
+     {"application_success": {"type": "boolean"}}),
+    ("seed job application (2.0)", "skyvern-2.0", "/lever/apply",
+     "Apply for a job on behalf of this person: name: Chris P Bacon. email: chris@pbacon.com",
+     {"application_success": {"type": "boolean"}}),
+    ("login (1.0)", "skyvern-1.0", "/login/",
+     "Log in. username: demo. password: correct-horse-battery", None),
+]
+
+
+def main() -> None:
+    repeats = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+    import litellm  # noqa: F401  - imported up front so no step pays for it
+
+    print(f"{'task':<30} {'runs':>4} {'steps':>6} {'calls/run':>9} {'run ms':>8} "
+          f"{'step ms (median)':>17} {'llm ms/call':>11}")
+    all_steps: list[float] = []
+    with FixtureServer(max_lifetime=900) as server:
+        for label, engine, path, prompt, schema in TASKS:
+            llm = offline_llm()
+            with Agent(llm=llm, data_dir="/tmp/agent-bench", progress=False) as agent:
+                agent.run_task(prompt, server.url(path), schema, engine=engine)  # warm-up
+                llm.calls.clear()
+                run_ms, step_ms, calls = [], [], []
+                for _ in range(repeats):
+                    started = time.perf_counter()
+                    run = agent.run_task(prompt, server.url(path), schema, engine=engine)
+                    run_ms.append((time.perf_counter() - started) * 1000)
+                    assert run.status.value == "completed", run.failure_reason
+                    steps = agent.list_steps(run.run_id)
+                    step_ms += [s.duration_ms or 0 for s in steps if s.duration_ms]
+                    calls.append(run.llm_calls)
+                all_steps += step_ms
+                llm_ms = _llm_ms(llm)
+                print(f"{label:<30} {repeats:>4} {len(step_ms):>6} "
+                      f"{statistics.mean(calls):>9.1f} {statistics.median(run_ms):>8.0f} "
+                      f"{statistics.median(step_ms):>17.0f} {llm_ms:>11.1f}")
+    print(f"\nmedian framework overhead per step, all tasks: {statistics.median(all_steps):.0f} ms")
+
+
+def _llm_ms(llm: object) -> float:
+    """Round trip of one call through agent.llm and litellm with an instant double."""
+    import asyncio
+
+    from agent.llm import LLMRequest, complete_json
+
+    request = LLMRequest("verify", [{"role": "user", "content": "x" * 4000}], "goal")
+
+    async def timed() -> float:
+        started = time.perf_counter()
+        for _ in range(20):
+            await complete_json(llm.model_name, request)  # type: ignore[attr-defined]
+        return (time.perf_counter() - started) * 1000 / 20
+
+    return asyncio.run(timed())
+
+
+if __name__ == "__main__":
+    main()
