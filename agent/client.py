@@ -68,6 +68,7 @@ class Agent:
         proxies: Mapping[str, str] | None = None,
         upload_files: Sequence[str | Path] = (),
         progress: bool | None = None,
+        record_video: bool = True,
         totp_timeout: float = 15 * 60,
         totp_poll_interval: float = 10.0,
         settings: Settings | None = None,
@@ -86,6 +87,7 @@ class Agent:
         self.webhook_key = webhook_key if webhook_key is not None else settings.webhook_key
         self.proxies = dict(proxies if proxies is not None else settings.proxies)
         self.progress = progress
+        self.record_video = record_video
         self._loop = LoopThread()
         self._browsers = BrowserManager(
             headless=settings.headless if headless is None else headless,
@@ -179,7 +181,7 @@ class Agent:
             store=self.store, browsers=self._browsers, model=self.model, data_dir=self.data_dir,
             upload_files=self.upload_files, webhook_key=self.webhook_key, proxies=self.proxies,
             totp=self.totp_secrets, totp_timeout=self.totp_timeout,
-            totp_poll_interval=self.totp_poll_interval, on_step=self._progress_callback(),
+            totp_poll_interval=self.totp_poll_interval, record_video=self.record_video, on_step=self._progress_callback(),
         )
 
     def _progress_callback(self) -> Any:

@@ -39,6 +39,7 @@ class RunnerConfig:
     proxies: Mapping[str, str] = field(default_factory=dict)
     totp: Any = None
     """The Agent's ``agent.totp.TOTPSecrets``."""
+    record_video: bool = True
     totp_timeout: float = 15 * 60
     totp_poll_interval: float = 10.0
     on_step: Callable[[Step], None] | None = None
@@ -73,7 +74,7 @@ async def execute_run(config: RunnerConfig, run_id: str) -> None:
                 from agent.proxy import resolve_proxy
 
                 proxy = resolve_proxy(request.proxy_location, config.proxies)
-                video_dir = folder / "video" if ensure_ffmpeg() else None
+                video_dir = folder / "video" if config.record_video and ensure_ffmpeg() else None
                 context = await config.browsers.new_context(proxy=proxy, video_dir=video_dir)
                 tabs = Tabs(context, downloads_dir=folder / "downloads")
                 await tabs.start(None)

@@ -78,8 +78,13 @@ async def run_steps(
     schema: Any,
     block: int | None = None,
     context_goal: str | None = None,
+    verify_complete: bool = True,
 ) -> Outcome:
-    """Run steps toward ``goal`` until it is achieved, impossible, or a budget runs out."""
+    """Run steps toward ``goal`` until it is achieved, impossible, or a budget runs out.
+
+    ``verify_complete=False`` takes a COMPLETE at its word: skyvern-2.0 does, because its
+    validator checks the whole goal right after the block anyway.
+    """
     memory = _Memory()
     done_steps = 0
     retry = 0
@@ -132,7 +137,7 @@ async def run_steps(
             reason = _reason(decision) or "The model judged the goal impossible."
             return await _failure(ctx, step, goal, reason, RunStatus.terminated,
                                   proposed=decision.errors)
-        if kind == "COMPLETE":
+        if kind == "COMPLETE" and verify_complete:
             achieved, thoughts = await _verify(ctx, step, goal, memory)
             if not achieved:
                 memory.history.append(f"COMPLETE was checked and rejected: {thoughts}")

@@ -172,7 +172,8 @@ async def _run_block(ctx: RunContext, block: dict[str, Any], plan: _Plan, budget
     elif plan.task_type == "loop":
         outcome = await _loop_block(ctx, index, plan, budget)
     else:
-        outcome = await run_steps(ctx, goal=plan.goal, max_steps=budget - ctx.next_order,
+        outcome = await run_steps(ctx, goal=plan.goal, verify_complete=False,
+                                  max_steps=budget - ctx.next_order,
                                   schema=None, block=index, context_goal=ctx.request.prompt)
     block["status"] = outcome.status.value
     block["result"] = (outcome.failure_reason or outcome.summary or "")[:500]

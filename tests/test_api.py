@@ -29,14 +29,14 @@ def test_public_names_are_pinned():
 
 def test_no_model_configured_names_both_fixes(tmp_path, monkeypatch):
     monkeypatch.delenv("AGENT_LLM", raising=False)
-    with Agent(data_dir=tmp_path) as bare:
+    with Agent(data_dir=tmp_path, record_video=False) as bare:
         with pytest.raises(LLMNotConfiguredError, match="AGENT_LLM.*llm="):
             bare.run_task("do it", "https://example.com")
         assert bare.list_runs() == []
 
 
 def test_bad_input_fails_before_any_run_exists(tmp_path):
-    with Agent(llm=offline_llm(), data_dir=tmp_path) as a:
+    with Agent(llm=offline_llm(), data_dir=tmp_path, record_video=False) as a:
         with pytest.raises(InvalidRequestError, match="max_steps"):
             a.run_task("do it", "https://example.com", max_steps=0)
         with pytest.raises(InvalidRequestError, match="engine"):
@@ -47,7 +47,7 @@ def test_bad_input_fails_before_any_run_exists(tmp_path):
 
 
 def test_unknown_ids_are_clear_key_errors(tmp_path):
-    with Agent(llm=offline_llm(), data_dir=tmp_path) as a:
+    with Agent(llm=offline_llm(), data_dir=tmp_path, record_video=False) as a:
         for call in (a.get_run, a.list_steps, a.cancel_run):
             with pytest.raises(RunNotFoundError, match="No run with id 'tsk_nope'"):
                 call("tsk_nope")
@@ -56,7 +56,7 @@ def test_unknown_ids_are_clear_key_errors(tmp_path):
 
 
 def test_runs_are_listed_newest_first(tmp_path, server):
-    with Agent(llm=offline_llm(), data_dir=tmp_path, store="sqlite") as a:
+    with Agent(llm=offline_llm(), data_dir=tmp_path, store="sqlite", record_video=False) as a:
         first = a.run_task(SEED_PROMPT, server.url("/lever/apply"), engine="skyvern-1.0")
         second = a.run_task(SEED_PROMPT, server.url("/lever/apply"), engine="skyvern-1.0")
         assert [r.run_id for r in a.list_runs()] == [second.run_id, first.run_id]
@@ -72,7 +72,7 @@ async def test_wait_false_inside_a_running_loop_can_be_polled_and_canceled(tmp_p
         gate.set()
         return {"actions": [{"action_type": "WAIT", "seconds": 0.2}]}
 
-    with Agent(llm=offline_llm(), data_dir=tmp_path) as a:
+    with Agent(llm=offline_llm(), data_dir=tmp_path, record_video=False) as a:
         run = await a.run_task_async(SEED_PROMPT, server.url("/lever/apply"),
                                      {"application_success": {"type": "boolean"}},
                                      engine="skyvern-1.0", wait=False)
@@ -84,7 +84,7 @@ async def test_wait_false_inside_a_running_loop_can_be_polled_and_canceled(tmp_p
             await asyncio.sleep(0.1)
         assert run.status == RunStatus.completed and run.output == {"application_success": True}
 
-    with Agent(llm=FunctionLLM(slow), data_dir=tmp_path) as b:
+    with Agent(llm=FunctionLLM(slow), data_dir=tmp_path, record_video=False) as b:
         waiting = b.run_task("wait", server.url("/products/"), engine="skyvern-1.0",
                              max_steps=100, wait=False)
         assert await asyncio.to_thread(gate.wait, 30)
@@ -97,7 +97,7 @@ def test_sync_methods_work_from_a_thread_without_a_loop(tmp_path, server):
     results = []
 
     def worker() -> None:
-        with Agent(llm=offline_llm(), data_dir=tmp_path) as a:
+        with Agent(llm=offline_llm(), data_dir=tmp_path, record_video=False) as a:
             results.append(a.run_task(SEED_PROMPT, server.url("/lever/apply"),
                                       engine="skyvern-1.0").status)
 

@@ -26,6 +26,7 @@ def agent_for(tmp_path):
     agents: list[Agent] = []
 
     def make(llm, **options) -> Agent:
+        options.setdefault("record_video", False)
         agent = Agent(llm=llm, data_dir=tmp_path, progress=False, **options)
         agents.append(agent)
         return agent
@@ -210,7 +211,7 @@ def test_recording_degrades_to_null_without_ffmpeg(agent_for, server, monkeypatc
     import agent.browser.recording as recording
 
     monkeypatch.setattr(recording, "ensure_ffmpeg", lambda: False)
-    agent = agent_for(FunctionLLM(complete_at_once))
+    agent = agent_for(FunctionLLM(complete_at_once), record_video=True)
     run = agent.run_task("Look", server.url("/products/"), engine="skyvern-1.0")
     assert run.status == RunStatus.completed and run.recording_url is None
 

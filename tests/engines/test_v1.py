@@ -20,8 +20,9 @@ SEED_SCHEMA = {"application_success": {"type": "boolean"}}
 def agent_for(tmp_path):
     agents: list[Agent] = []
 
-    def make(llm) -> Agent:
-        agent = Agent(llm=llm, data_dir=tmp_path, progress=False)
+    def make(llm, **options) -> Agent:
+        options.setdefault("record_video", False)  # the seed test checks recording
+        agent = Agent(llm=llm, data_dir=tmp_path, progress=False, **options)
         agents.append(agent)
         return agent
 
@@ -32,7 +33,7 @@ def agent_for(tmp_path):
 
 def test_seed_job_application_completes(agent_for, server: FixtureServer):
     llm = offline_llm()
-    agent = agent_for(llm)
+    agent = agent_for(llm, record_video=True)
     run = agent.run_task(SEED_PROMPT, server.url("/lever/apply"), SEED_SCHEMA,
                          engine="skyvern-1.0", max_steps=5)
     assert run.status == RunStatus.completed, run.failure_reason

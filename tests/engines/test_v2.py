@@ -40,7 +40,7 @@ def agent_for(tmp_path) -> Iterator[Callable[[Any], Agent]]:
     agents: list[Agent] = []
 
     def make(llm: Any) -> Agent:
-        agent = Agent(llm=llm, data_dir=tmp_path, progress=False)
+        agent = Agent(llm=llm, data_dir=tmp_path, progress=False, record_video=False)
         agents.append(agent)
         return agent
 
@@ -159,9 +159,11 @@ def test_navigate_then_extract(agent_for, server: FixtureServer):
     assert [r.query for r in server.requests if r.path == "/jobboard/search"] == [{"q": "engineer"}]
     assert [(b["task_type"], b["status"]) for b in run.blocks] == [
         ("navigate", "completed"), ("extract", "completed")]
-    # plan_v2, plan (search), plan (COMPLETE), verify, validate_v2,
-    # plan_v2, extract, validate_v2, summarize_v2
-    assert run.llm_calls == len(llm.calls) == 9
+    # plan_v2, plan (search), plan (COMPLETE), validate_v2 (a block's COMPLETE is not
+    # verified separately: the validator follows at once), plan_v2, extract, validate_v2,
+    # summarize_v2
+    assert run.llm_calls == len(llm.calls) == 8
+    assert "verify" not in [c.purpose for c in llm.calls]
     assert [c.purpose for c in llm.calls].count("plan_v2") == 2
 
 
@@ -246,8 +248,8 @@ def test_default_engine_is_v2_and_applies_for_the_seed_job(agent_for, server: Fi
     assert run.output == {"application_success": True}
     sent = server.wait_for_submission("/lever/apply")
     assert sent.form["name"] == "Chris P Bacon" and sent.form["email"] == "chris@pbacon.com"
-    # plan_v2, plan (fill + submit), plan (COMPLETE), verify, validate_v2, summarize_v2
-    assert run.llm_calls == len(llm.calls) == 6
+    # plan_v2, plan (fill + submit), plan (COMPLETE), validate_v2, summarize_v2
+    assert run.llm_calls == len(llm.calls) == 5
 
 
 def test_v1_gives_the_same_outputs_with_fewer_calls(agent_for, server: FixtureServer):
@@ -262,7 +264,7 @@ def test_v1_gives_the_same_outputs_with_fewer_calls(agent_for, server: FixtureSe
     assert titles.status == RunStatus.completed, titles.failure_reason
     assert titles.output == {"titles": PAGE_ONE_TITLES}
     # seed: plan, plan, verify, extract; titles: plan (search), plan (COMPLETE), verify, extract
-    assert (seed.llm_calls, titles.llm_calls) == (4, 4)  # 2.0: 6 and 9
+    assert (seed.llm_calls, titles.llm_calls) == (4, 4)  # 2.0: 5 and 8
 
 
 def test_steps_of_every_block_in_order(agent_for, server: FixtureServer):
