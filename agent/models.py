@@ -335,6 +335,21 @@ class TaskRun(BaseModel):
             stamps["finished_at"] = now
         return self.model_copy(update={"status": new, **stamps, **changes})
 
+    def report(self, path: str | None = None) -> str:
+        """Write a self-contained HTML report of this run; returns its path.
+
+        Needs the run's files (screenshots) from the data dir it ran with.
+        """
+        from agent.report import write_report
+
+        return str(write_report(self, path))
+
+    def _repr_html_(self) -> str:
+        """Rich display in Jupyter."""
+        from agent.display import run_html
+
+        return run_html(self)
+
 
 class Step(BaseModel):
     """One step of a run: an observation, one model answer, its actions and their results."""
@@ -364,6 +379,12 @@ class Step(BaseModel):
         default_factory=dict, description="file:// URLs: screenshot, prompt, answer."
     )
     block: int | None = Field(None, description="skyvern-2.0: index of the block it ran in.")
+
+    def _repr_html_(self) -> str:
+        """Rich display in Jupyter."""
+        from agent.display import step_html
+
+        return step_html(self)
 
     def transition(self, new: StepStatus, **changes: Any) -> Step:
         if new != self.status and not self.status.can_become(new):

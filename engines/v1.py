@@ -268,6 +268,13 @@ def _record(action: Any, result: Any, note: str | None, observation: Any = None)
         element = observation.element(action.id)
         if element is not None and element.attributes.get("type") == "password":
             data["text"] = "•" * 8
+    if observation is not None and action.id:
+        element = observation.element(action.id)
+        if element is not None:  # how to find it again (workflow replay, reports)
+            data["element"] = element.model_dump(mode="json", exclude={"box"},
+                                                 exclude_none=True)
+            if element.attributes.get("type") == "password":
+                data["element"].get("attributes", {}).pop("value", None)
     if result is None:
         data["result"] = {"success": True, "message": note or ""}
     else:

@@ -85,7 +85,11 @@ class BrowserManager:
         if video_dir is not None:
             options["record_video_dir"] = str(video_dir)
             options["record_video_size"] = VIEWPORT
-        return await browser.new_context(**options)
+        context = await browser.new_context(**options)
+        from agent.browser.observe import track_click_listeners
+
+        await track_click_listeners(context)  # script-attached click handlers, from page one
+        return context
 
     # -- sessions ----------------------------------------------------------------------------
     async def create_session(
