@@ -4,11 +4,14 @@
     agent runs [--page 1 --page-size 10]
     agent show RUN_ID
     agent cancel RUN_ID
+    agent report RUN_ID [--output report.html]
 
 Runs are kept in the SQLite store of the data dir (``AGENT_DATA_DIR``, default
 ``./agent-data``) unless ``AGENT_STORE`` says otherwise, so ``runs`` and ``show`` see
 what earlier ``run`` commands did. ``run`` prints progress on stderr and the run as
-JSON on stdout, and exits 0 only when the run completed.
+JSON on stdout, and exits 0 only when the run completed. ``report`` writes the run's
+self-contained HTML report (default ``<data dir>/runs/RUN_ID/report.html``) and prints
+its path.
 """
 
 from __future__ import annotations
@@ -43,6 +46,9 @@ def _parser() -> argparse.ArgumentParser:
     show.add_argument("run_id")
     cancel = commands.add_parser("cancel", help="cancel a run")
     cancel.add_argument("run_id")
+    report = commands.add_parser("report", help="write a run's HTML report and print its path")
+    report.add_argument("run_id")
+    report.add_argument("--output", type=Path, help="where to write it (default: the run folder)")
     return parser
 
 
@@ -82,6 +88,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 steps = agent.list_steps(args.run_id)
                 _print({"run": run.model_dump(mode="json"),
                         "steps": [s.model_dump(mode="json") for s in steps]})
+                return 0
+            if args.command == "report":
+                from agent.report import report_for
+
+                print(report_for(agent, args.run_id, args.output))
                 return 0
             run = agent.cancel_run(args.run_id)
             print(f"{run.run_id}\t{run.status.value}")

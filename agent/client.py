@@ -279,3 +279,37 @@ class Agent:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    # -- workflows -------------------------------------------------------------------------------
+    def publish_workflow(self, run_id: str) -> dict[str, Any]:
+        """Save a completed run as a workflow (``wpid_...``) that replays without the model."""
+        from agent.workflows import publish
+
+        return publish(self.store, run_id)
+
+    def run_workflow(self, workflow_id: str, parameters: dict[str, Any] | None = None, *,
+                     url: str | None = None, wait: bool = True) -> TaskRun:
+        """Replay a workflow with ``parameters``; ``url`` overrides its start URL."""
+        from agent.workflows import start_replay
+
+        return self._loop.run(start_replay(self, workflow_id, parameters, url=url, wait=wait))
+
+    async def run_workflow_async(self, workflow_id: str, parameters: dict[str, Any] | None = None,
+                                 *, url: str | None = None, wait: bool = True) -> TaskRun:
+        """The awaitable form of :meth:`run_workflow`."""
+        from agent.workflows import start_replay
+
+        return await self._loop.run_async(
+            start_replay(self, workflow_id, parameters, url=url, wait=wait))
+
+    def list_workflows(self) -> list[dict[str, Any]]:
+        """All workflows, newest first."""
+        return self.store.list_workflows()
+
+    def get_workflow(self, workflow_id: str) -> dict[str, Any]:
+        """One workflow; raises :class:`~agent.errors.RunNotFoundError`."""
+        return self.store.get_workflow(workflow_id)
+
+    def delete_workflow(self, workflow_id: str) -> None:
+        """Remove a workflow; raises :class:`~agent.errors.RunNotFoundError`."""
+        self.store.delete_workflow(workflow_id)

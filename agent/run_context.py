@@ -102,16 +102,20 @@ class RunContext:
         step.artifacts[name.rsplit(".", 1)[0]] = url
         return url
 
-    async def screenshot(self, step: Step) -> bytes | None:
-        try:
-            png = await self.page.screenshot(type="png", timeout=5000)
-        except Exception as exc:  # a screenshot is evidence, not a reason to fail the step
-            logger.debug("screenshot failed: %s", exc)
-            return None
-        url = self.write_artifact(step, "screenshot.png", png)
+    async def screenshot(self, step: Step, observation: Observation | None = None) -> None:
+        """Keep a picture of the page for ``step`` (the observation's own, when it has one)."""
+        image = observation.screenshot if observation is not None else None
+        name = "screenshot.png"
+        if image is None:
+            try:  # JPEG: a third of PNG's encoding time and size, plenty for a record
+                image = await self.page.screenshot(type="jpeg", quality=70, timeout=5000)
+            except Exception as exc:  # a screenshot is evidence, not a reason to fail the step
+                logger.debug("screenshot failed: %s", exc)
+                return
+            name = "screenshot.jpg"
+        url = self.write_artifact(step, name, image)
         run = self.store.get_run(self.run_id)
         self.store.update_run(self.run_id, screenshot_urls=[url, *run.screenshot_urls][:3])
-        return png
 
     # -- model calls -----------------------------------------------------------------------------
     async def llm(

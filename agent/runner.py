@@ -51,8 +51,12 @@ def run_dir(data_dir: Path, run_id: str) -> Path:
     return path
 
 
-async def execute_run(config: RunnerConfig, run_id: str) -> None:
-    """Run the engine for ``run_id`` and record how it ended. Never raises."""
+async def execute_run(config: RunnerConfig, run_id: str,
+                      engine: Callable[[RunContext], Awaitable[Outcome]] | None = None) -> None:
+    """Run the engine for ``run_id`` and record how it ended. Never raises.
+
+    ``engine`` replaces the request's engine (a workflow replay, ``engines.replay``).
+    """
     store = config.store
     run = store.get_run(run_id)
     request = run.run_request
@@ -93,7 +97,7 @@ async def execute_run(config: RunnerConfig, run_id: str) -> None:
             )
             from engines import engine_for
 
-            outcome = await engine_for(request.engine)(ctx)
+            outcome = await (engine or engine_for(request.engine))(ctx)
     except asyncio.CancelledError:
         outcome = Outcome(RunStatus.canceled)
     except AgentError as exc:
@@ -195,6 +199,10 @@ async def _record_ending(config: RunnerConfig, run_id: str, outcome: Outcome,
                 failure_reason=outcome.failure_reason,
                 errors=[*current.errors, *outcome.errors], **extra,
             )
+    if run.status == RunStatus.completed and run.run_request.publish_workflow:
+        from agent.workflows import publish_on_completion
+
+        run = publish_on_completion(store, run_id)
     if run.run_request.webhook_url:
         from agent.webhooks import deliver_webhook, run_webhook_payload
 

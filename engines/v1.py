@@ -166,7 +166,7 @@ async def _one_step(ctx: RunContext, step: Step, memory: _Memory, *, goal: str,
                     context_goal: str | None) -> _StepResult:
     observation = await ctx.observe()
     step.url = observation.url
-    await ctx.screenshot(step)
+    await ctx.screenshot(step, observation)
     totp_code: str | None = None
     prompt = render(
         "plan", goal=goal, context_goal=context_goal,

@@ -1,8 +1,9 @@
-"""The command line, round trip: run → runs → show → cancel."""
+"""The command line, round trip: run → runs → show → report → cancel."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from agent.__main__ import main
 from agent.testing import offline_llm
@@ -31,10 +32,19 @@ def test_cli_round_trip(tmp_path, server, monkeypatch, capsys):
     shown = json.loads(capsys.readouterr().out)
     assert shown["run"]["run_id"] == run["run_id"] and len(shown["steps"]) == 2
 
+    assert main(["report", run["run_id"]]) == 0
+    report = Path(capsys.readouterr().out.strip())
+    assert report == tmp_path / "runs" / run["run_id"] / "report.html"
+    html = report.read_text()
+    assert run["run_id"] in html and "application_success" in html
+    assert html.count('class="step"') == 2 and html.count("data:image/") == 2
+
     assert main(["cancel", run["run_id"]]) == 0
     assert capsys.readouterr().out.strip() == f"{run['run_id']}\tcompleted"
 
     assert main(["show", "tsk_missing"]) == 2
+    assert "No run with id 'tsk_missing'" in capsys.readouterr().err
+    assert main(["report", "tsk_missing"]) == 2
     assert "No run with id 'tsk_missing'" in capsys.readouterr().err
     assert (tmp_path / "agent.db").is_file()
 

@@ -73,8 +73,9 @@ class ActionContext:
     upload_files: tuple[Path, ...] = field(default_factory=tuple)
     tabs_given: bool = True
     """False when act() made a throwaway Tabs for this one action (no tab actions then)."""
-    expect_activity: bool = False
-    """Set by a handler whose action most likely navigates, opens a tab or downloads."""
+    expect_activity: float = 0.0
+    """Seconds worth waiting for the action's effect to start, set by a handler whose action
+    most likely navigates, opens a tab or downloads (0: use the action type's short grace)."""
 
     def describe(self, element_id: str) -> str:
         """``12 (<button> "Submit application")``: how messages name an element."""

@@ -53,7 +53,8 @@ _NO_SETTLE = frozenset({"WAIT", "SCROLL", "HOVER", "SWITCH_TAB"}) | at.DECISIONS
 # How long to wait for an action's consequences to start (see watch.ActionWatch.settle).
 _GRACE = {"CLICK": 0.15, "KEYPRESS": 0.15, "UPLOAD_FILE": 0.1, "SELECT_OPTION": 0.1}
 _DEFAULT_GRACE = 0.05
-_EXPECTED_GRACE = 1.0  # a link, a submit button, Enter in a form: the load is worth waiting for
+ENTER_WAIT_SECONDS = 1.0
+"""How long Enter in a form field waits for the submission to start."""
 
 
 class ActionResult(BaseModel):
@@ -112,8 +113,8 @@ async def act(
         with ActionWatch(page, run_tabs) as watch:
             success, message, data = await _attempt(ctx, action)
             if action.action_type not in _NO_SETTLE:
-                expected = _EXPECTED_GRACE if ctx.expect_activity else None
-                await watch.settle(expected or _GRACE.get(action.action_type, _DEFAULT_GRACE))
+                grace = ctx.expect_activity or _GRACE.get(action.action_type, _DEFAULT_GRACE)
+                await watch.settle(grace)
         result = _result(ctx, action, watch, success, message, data)
         if result.page_changed and not own_tabs:
             await run_tabs.refresh_titles()  # so describe() shows the new titles at once
@@ -295,11 +296,8 @@ async def _keypress(ctx: ActionContext, action: at.KeypressAction) -> str:
         await locator.focus(timeout=CLICK_TIMEOUT_MS)
         where = f" on {ctx.describe(action.id)}"
     if "Enter" in action.keys:  # Enter in a form field submits it
-        ctx.expect_activity = bool(
-            await ctx.page.evaluate(
-                "() => !!(document.activeElement && document.activeElement.form)"
-            )
-        )
+        in_form = await ctx.page.evaluate("() => !!(document.activeElement?.form)")
+        ctx.expect_activity = ENTER_WAIT_SECONDS if in_form else 0.0
     for _ in range(action.repeat):
         for key in action.keys:
             await ctx.page.keyboard.press(key)

@@ -38,6 +38,10 @@ if TYPE_CHECKING:
     from agent.browser.action_types import ClickAction, HoverAction
 
 HOVER_SETTLE_SECONDS = 0.15
+NAVIGATION_WAIT_SECONDS = 1.0
+"""How long a click on a link or a submit button waits for the navigation to start."""
+NEW_TAB_WAIT_SECONDS = 2.0
+"""The same for a link into a new tab (a new tab takes longer to be announced)."""
 
 
 def _blocked_message(verb: str, what: str, hit: dict[str, Any]) -> str:
@@ -137,7 +141,9 @@ async def click(ctx: ActionContext, action: ClickAction) -> str:
     verb = "double-clicked" if action.double_click else "clicked"
     if action.checked is not None and checkable and before == action.checked:
         return f"{what} was already {_state_word(checkable, before)}; left as is"
-    ctx.expect_activity = bool(info["navigates"])
+    if info["navigates"]:  # a link or a submit button: wait for the load it starts
+        new_tab = info["target"] not in ("", "_self", "_top", "_parent")
+        ctx.expect_activity = NEW_TAB_WAIT_SECONDS if new_tab else NAVIGATION_WAIT_SECONDS
     route = await pointer_click(locator, what, double=action.double_click, info=info)
     suffix = f" ({route})" if route else ""
     if info["select"]:

@@ -1,0 +1,92 @@
+"""Rich display in Jupyter: ``TaskRun._repr_html_`` and ``Step._repr_html_``.
+
+A run shows its status badge, totals, failure reason, output, its latest screenshot
+(small, embedded) and a link to its HTML report once :meth:`TaskRun.report` has written
+one. A step shows its status, the actions it took with their results, and its
+screenshot. Everything is escaped (page text and model output are untrusted) and
+styled inline, since a notebook output cannot carry a stylesheet of its own.
+
+    run = agent.run_task(...)
+    run                  # in a notebook cell: the card below
+    agent.list_steps(run.run_id)[0]
+"""
+
+from __future__ import annotations
+
+from agent.models import Step, TaskRun
+from agent.report import (
+    REPORT_NAME,
+    action_view,
+    find_run_dir,
+    load_image,
+    pretty_json,
+    render_template,
+    status_class,
+    step_facts,
+)
+
+MAX_OUTPUT_CHARS = 4000
+"""Longer output is cut in the card (the report and ``run.output`` have all of it)."""
+MAX_SHOT_BYTES = 2_000_000
+"""Screenshots larger than this are not embedded, to keep notebooks small."""
+BADGE_COLORS = {"good": "#1a7f37", "bad": "#cf222e", "busy": "#0969da", "muted": "#6e7781"}
+
+
+def run_html(run: TaskRun) -> str:
+    """An HTML card of a run for Jupyter.
+
+    >>> from agent.models import RunRequest
+    >>> request = RunRequest(prompt="Say hi", url="https://example.com")
+    >>> run = TaskRun(run_id="tsk_1", status="completed", run_type="task_v1",
+    ...               run_request=request, output={"x": "<script>"})
+    >>> html = run_html(run)
+    >>> "&lt;script&gt;" in html and "<script>" not in html
+    True
+    """
+    facts = [run.run_request.engine, f"{run.step_count} step{'' if run.step_count == 1 else 's'}",
+             f"{run.input_token_count + run.output_token_count} tokens",
+             f"{run.llm_calls} model call{'' if run.llm_calls == 1 else 's'}",
+             f"${run.total_cost:.4f}"]
+    if run.started_at and run.finished_at:
+        facts.append(f"{(run.finished_at - run.started_at).total_seconds():.1f} s")
+    output = None
+    if run.output is not None:
+        output = pretty_json(run.output)
+        if len(output) > MAX_OUTPUT_CHARS:
+            output = output[:MAX_OUTPUT_CHARS] + "\n… (cut; see run.output)"
+    shot = _shot(run.screenshot_urls[0] if run.screenshot_urls else None)
+    folder = find_run_dir(run)
+    report = folder / REPORT_NAME if folder is not None else None
+    if report is not None and not report.is_file():
+        report = None
+    return render_template(
+        "run_card.html",
+        heading=run.title or _shorten(run.run_request.prompt, 80),
+        status=run.status.value, color=BADGE_COLORS[status_class(run.status)],
+        run_id=run.run_id, facts=" · ".join(facts), failure_reason=run.failure_reason,
+        output_json=output, shot=shot,
+        report_href=report.as_uri() if report is not None else None,
+        report_path=str(report or ""),
+    )
+
+
+def step_html(step: Step) -> str:
+    """An HTML card of a step for Jupyter: status, actions and results, screenshot."""
+    label = f"Step {step.order}" + (f" · retry {step.retry_index}" if step.retry_index else "")
+    return render_template(
+        "step_card.html",
+        label=label, status=step.status.value, color=BADGE_COLORS[status_class(step.status)],
+        step_id=step.step_id, facts=step_facts(step), url=step.url,
+        failure_reason=step.failure_reason, reasoning=step.reasoning,
+        actions=[action_view(i, a) for i, a in enumerate(step.actions, start=1)],
+        shot=_shot(step.artifacts.get("screenshot")),
+    )
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _shot(url: str | None) -> str | None:
+    image = load_image(url, max_bytes=MAX_SHOT_BYTES)
+    return image.data_uri if image is not None else None

@@ -1,0 +1,390 @@
+"""A run as one self-contained HTML file: the request, the result and a step timeline.
+
+    path = write_report(run, steps=agent.list_steps(run.run_id))   # or run.report()
+    # -> <data_dir>/runs/<run_id>/report.html
+
+The file opens offline in any browser: CSS is inline, each step's screenshot is embedded
+as a ``data:`` URI, and a Content-Security-Policy forbids scripts and any fetch. Links
+(recording, downloads, the prompt and answer of each call) point at the run's own files,
+relative to the report when it sits in the run folder, so the folder can be moved whole.
+
+Page text and model output are untrusted: everything goes through Jinja2 with
+autoescape on, and only ``file:``, ``http:`` and ``https:`` URLs become links.
+
+Without ``steps`` the timeline is read back from the run folder (``steps/NNN-R/``: the
+screenshot and the actions the model planned); the results of those actions, tokens
+and timings live in the store, so :func:`report_for` passes the stored steps.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, urlsplit
+from urllib.request import url2pathname
+
+from agent.errors import UsageError
+from agent.models import RunStatus, Step, StepStatus, TaskRun
+
+if TYPE_CHECKING:
+    from agent.client import Agent
+
+TEMPLATES_DIR = Path(__file__).resolve().parent / "report_templates"
+REPORT_NAME = "report.html"
+LINK_SCHEMES = ("file", "http", "https")
+_STEP_DIR = re.compile(r"^(\d+)-(\d+)$")
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_DETAIL_FIELDS = ("text", "option", "url", "file_url", "keys", "direction", "reason")
+_SHOWN_REQUEST_FIELDS = ("title", "engine", "max_steps", "proxy_location", "error_code_mapping",
+                         "webhook_url", "totp_identifier", "totp_url", "browser_session_id",
+                         "publish_workflow")
+
+
+# -- public API --------------------------------------------------------------------------------
+
+
+def write_report(run: TaskRun, path: str | Path | None = None, *,
+                 steps: list[Step] | None = None, run_dir: str | Path | None = None) -> Path:
+    """Write the run's HTML report and return its path.
+
+    ``path`` defaults to ``report.html`` in the run folder, which is found from the run's
+    screenshot, recording or step file URLs (or given as ``run_dir``). ``steps`` are the
+    stored steps (``agent.list_steps(run_id)``); without them the timeline is rebuilt from
+    the run folder and shows planned actions without their results.
+    """
+    folder = Path(run_dir).resolve() if run_dir is not None else find_run_dir(run, steps)
+    if path is None:
+        if folder is None:
+            raise UsageError(
+                f"cannot tell where the files of run {run.run_id} are (it has no screenshot, "
+                "recording or step file); pass path= to say where the report goes"
+            )
+        target = folder / REPORT_NAME
+    else:
+        target = Path(path).resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(render_report(run, steps, folder, target.parent), encoding="utf-8")
+    return target
+
+
+def report_for(agent: Agent, run_id: str, path: str | Path | None = None) -> Path:
+    """Write the report of a stored run, with its stored steps; returns its path.
+
+    This is what ``Agent.report(run_id)`` and ``python -m agent report RUN_ID`` call.
+    Raises :class:`~agent.errors.RunNotFoundError` for an unknown id.
+    """
+    run = agent.get_run(run_id)
+    steps = agent.list_steps(run_id)
+    folder = find_run_dir(run, steps) or Path(agent.data_dir) / "runs" / run_id
+    return write_report(run, path, steps=steps, run_dir=folder)
+
+
+def find_run_dir(run: TaskRun, steps: list[Step] | None = None) -> Path | None:
+    """The folder ``.../runs/<run_id>`` holding the run's files, or None when none is known.
+
+    Looks at the file:// URLs the run and its steps carry and takes the ancestor named
+    after the run id (so a download saved elsewhere, e.g. by a browser session, is skipped).
+    """
+    urls = [*run.screenshot_urls, run.recording_url or ""]
+    urls += [url for step in steps or [] for url in step.artifacts.values()]
+    urls += [f.url for f in run.downloaded_files or []]
+    for url in urls:
+        local = file_path(url)
+        if local is None:
+            continue
+        for parent in local.parents:
+            if parent.name == run.run_id and parent.parent.name == "runs":
+                return parent
+    return None
+
+
+def render_report(run: TaskRun, steps: list[Step] | None, run_dir: Path | None,
+                  report_dir: Path) -> str:
+    """The report's HTML; links are made relative to ``report_dir`` where they can be."""
+    if steps is not None:
+        views = [_step_view(step, report_dir) for step in steps]
+        note = ""
+    else:
+        views = _folder_step_views(run_dir, report_dir) if run_dir is not None else []
+        note = ("Step records were not given, so this timeline is read from the run folder: "
+                "the actions the model planned, without their results, tokens or timings. "
+                "Agent.report(run_id) or `python -m agent report RUN_ID` include them.")
+    return render_template("report.html", run=_run_view(run, report_dir), steps=views,
+                           steps_note=note,
+                           written_at=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
+
+
+# -- shared helpers (also used by agent.display) -----------------------------------------------
+
+
+@cache
+def _environment() -> Any:
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def render_template(name: str, **variables: Any) -> str:
+    """Render ``agent/report_templates/<name>`` with autoescape; a missing variable raises."""
+    return str(_environment().get_template(name).render(**variables))
+
+
+def file_path(url: str | None) -> Path | None:
+    """The local path of a ``file://`` URL, else None."""
+    if not url:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+        return None
+    return Path(url2pathname(parts.path))
+
+
+@dataclass(frozen=True)
+class Image:
+    """A screenshot ready to embed."""
+
+    data_uri: str
+    """``data:image/png;base64,...`` (or ``image/jpeg``)."""
+    size: tuple[int, int] | None
+    """Width and height in pixels, when the header could be read."""
+
+
+def load_image(url: str | None, *, max_bytes: int | None = None) -> Image | None:
+    """A local PNG or JPEG as an embeddable :class:`Image`, or None when it is not readable."""
+    path = file_path(url)
+    try:
+        if path is None or (max_bytes is not None and path.stat().st_size > max_bytes):
+            return None
+        data = path.read_bytes()
+    except OSError:
+        return None
+    if data.startswith(_PNG_SIGNATURE):
+        mime = "image/png"
+        size = ((int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big"))
+                if len(data) >= 24 else None)
+    elif data.startswith(b"\xff\xd8"):
+        mime, size = "image/jpeg", _jpeg_size(data)
+    else:
+        return None
+    return Image(f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}", size)
+
+
+def _jpeg_size(data: bytes) -> tuple[int, int] | None:
+    """Width and height from a JPEG's start-of-frame segment."""
+    i = 2
+    while i + 9 <= len(data):
+        if data[i] != 0xFF:
+            return None
+        marker = data[i + 1]
+        if marker == 0xFF:  # fill byte
+            i += 1
+            continue
+        if marker == 0x01 or 0xD0 <= marker <= 0xD8:  # segments without a length
+            i += 2
+            continue
+        if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
+            return int.from_bytes(data[i + 7:i + 9], "big"), int.from_bytes(data[i + 5:i + 7], "big")
+        i += 2 + int.from_bytes(data[i + 2:i + 4], "big")
+    return None
+
+
+def safe_href(url: str | None, base_dir: Path | None = None) -> str | None:
+    """A link target that cannot run code: file/http/https only, relative under ``base_dir``."""
+    if not url or urlsplit(url).scheme.lower() not in LINK_SCHEMES:
+        return None
+    local = file_path(url)
+    if local is not None and base_dir is not None and local.is_relative_to(base_dir):
+        return quote(local.relative_to(base_dir).as_posix())
+    return url
+
+
+def status_class(status: RunStatus | StepStatus | str) -> str:
+    """The badge colour class for a run or step status."""
+    value = status.value if isinstance(status, (RunStatus, StepStatus)) else status
+    if value == "completed":
+        return "good"
+    if value in ("failed", "terminated", "timed_out"):
+        return "bad"
+    if value == "canceled":
+        return "muted"
+    return "busy"
+
+
+def pretty_json(value: Any) -> str:
+    """Indented JSON for display (non-JSON values as their text)."""
+    return json.dumps(value, indent=2, ensure_ascii=False, default=str)
+
+
+def step_facts(step: Step) -> str:
+    """``12.0 s · 776 tokens (683 in / 93 out) · 1 model call · $0.0000``."""
+    facts = []
+    if step.duration_ms is not None:
+        facts.append(f"{step.duration_ms / 1000:.1f} s")
+    tokens = step.input_token_count + step.output_token_count
+    facts.append(f"{tokens} tokens ({step.input_token_count} in / {step.output_token_count} out)")
+    facts.append(f"{step.llm_calls} model call{'' if step.llm_calls == 1 else 's'}")
+    facts.append(f"${step.step_cost:.4f}")
+    if step.block is not None:
+        facts.append(f"block {step.block}")
+    return " · ".join(facts)
+
+
+# -- views: plain values for the template ------------------------------------------------------
+
+
+def _run_view(run: TaskRun, report_dir: Path) -> dict[str, Any]:
+    request = run.run_request
+    fields = []
+    for name in _SHOWN_REQUEST_FIELDS:
+        value = getattr(request, name)
+        if value is not None and value is not False:
+            fields.append((name, value if isinstance(value, (str, int)) else pretty_json(value)))
+    duration = None
+    if run.started_at and run.finished_at:
+        duration = f"{(run.finished_at - run.started_at).total_seconds():.1f} s"
+    return {
+        "heading": run.title or "Run " + run.run_id,
+        "run_id": run.run_id, "status": run.status.value, "status_class": status_class(run.status),
+        "engine": request.engine, "run_type": run.run_type,
+        "created_at": run.created_at.strftime("%Y-%m-%d %H:%M:%S UTC"), "duration": duration,
+        "prompt": request.prompt, "url": request.url,
+        "schema_json": (pretty_json(request.data_extraction_schema)
+                        if request.data_extraction_schema is not None else None),
+        "request_fields": fields,
+        "failure_reason": run.failure_reason,
+        "output_json": pretty_json(run.output) if run.output is not None else None,
+        "errors": [{"code": str(e.get("error_code", "?")), "reasoning": str(e.get("reasoning", ""))}
+                   for e in run.errors],
+        "downloads": [{"filename": f.filename, "href": safe_href(f.url, report_dir),
+                       "size": f"{f.file_size} bytes" if f.file_size is not None else "",
+                       "checksum": f.checksum} for f in run.downloaded_files or []],
+        "recording": safe_href(run.recording_url, report_dir),
+        "blocks": [{key: str(block.get(key, "")) for key in
+                    ("index", "task_type", "goal", "status", "result")}
+                   for block in run.blocks or []],
+        "step_count": run.step_count, "llm_calls": run.llm_calls,
+        "input_tokens": run.input_token_count, "output_tokens": run.output_token_count,
+        "cost": f"${run.total_cost:.4f}",
+    }
+
+
+def _step_view(step: Step, report_dir: Path) -> dict[str, Any]:
+    label = f"Step {step.order}" + (f" · retry {step.retry_index}" if step.retry_index else "")
+    files = {name: url for name, url in step.artifacts.items() if name != "screenshot"}
+    return _step_common(
+        label=label, order=step.order, retry_index=step.retry_index, status=step.status.value,
+        status_class=status_class(step.status), facts=step_facts(step), url=step.url,
+        failure_reason=step.failure_reason, reasoning=step.reasoning, actions=step.actions,
+        screenshot_url=step.artifacts.get("screenshot"), files=files, report_dir=report_dir,
+    )
+
+
+def _folder_step_views(run_dir: Path, report_dir: Path) -> list[dict[str, Any]]:
+    """Steps rebuilt from ``steps/NNN-R/`` folders when no step records were given."""
+    found = []
+    steps_dir = run_dir / "steps"
+    for folder in steps_dir.iterdir() if steps_dir.is_dir() else []:
+        match = _STEP_DIR.match(folder.name)
+        if match and folder.is_dir():
+            found.append((int(match[1]), int(match[2]), folder))
+    views = []
+    for order, retry, folder in sorted(found):
+        answer = _read_json(folder / "plan-answer.json")
+        actions = answer.get("actions") if isinstance(answer, dict) else answer
+        reasoning = answer.get("page_summary") if isinstance(answer, dict) else None
+        files = {p.stem: p.resolve().as_uri() for p in sorted(folder.iterdir())
+                 if p.suffix in (".txt", ".json")}
+        shots = sorted(folder.glob("screenshot.*"))
+        views.append(_step_common(
+            label=f"Step {order}" + (f" · retry {retry}" if retry else ""), order=order,
+            retry_index=retry, status=None, status_class="muted", facts="", url=None,
+            failure_reason=None, reasoning=str(reasoning) if reasoning else None,
+            actions=[a for a in actions or [] if isinstance(a, dict)],
+            screenshot_url=shots[0].resolve().as_uri() if shots else None,
+            files=files, report_dir=report_dir,
+        ))
+    return views
+
+
+def _step_common(*, actions: list[dict[str, Any]], screenshot_url: str | None,
+                 files: dict[str, str], report_dir: Path, **facts: Any) -> dict[str, Any]:
+    image = load_image(screenshot_url)
+    size = image.size if image is not None else None
+    marks = []
+    for number, action in enumerate(actions, start=1):
+        mark = _mark(number, action, size) if size else None
+        if mark is not None:
+            marks.append(mark)
+    targeted = any(isinstance(a.get("element"), dict) for a in actions)
+    links = [{"name": name, "href": href} for name, url in files.items()
+             for href in [safe_href(url, report_dir)] if href]
+    return {**facts, "screenshot": image.data_uri if image is not None else None,
+            "marks": marks, "unmarked": bool(image is not None and targeted and not marks),
+            "actions": [action_view(i + 1, a) for i, a in enumerate(actions)], "files": links}
+
+
+def action_view(number: int, action: dict[str, Any]) -> dict[str, Any]:
+    element = action.get("element") if isinstance(action.get("element"), dict) else None
+    target = ""
+    if element is not None:
+        target = f"#{element.get('id', '?')} <{element.get('tag', '?')}>"
+        if element.get("text"):
+            target += f" “{str(element['text'])[:80]}”"
+    elif action.get("id"):
+        target = f"#{action['id']}"
+    details = []
+    for name in _DETAIL_FIELDS:
+        value = action.get(name)
+        if value not in (None, "", []):
+            shown = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+            details.append(f"{name}: {shown}")
+    result = action.get("result") if isinstance(action.get("result"), dict) else None
+    return {
+        "number": number, "action_type": str(action.get("action_type", "?")), "target": target,
+        "detail": " · ".join(details), "reasoning": str(action.get("reasoning") or ""),
+        "success": None if result is None else bool(result.get("success")),
+        "message": str(result.get("message") or "") if result else "",
+    }
+
+
+def _mark(number: int, action: dict[str, Any], size: tuple[int, int]) -> dict[str, Any] | None:
+    """A box around the acted-on element, in percent of the screenshot.
+
+    Element boxes are viewport CSS pixels and run contexts use a device scale factor of 1,
+    so they map one to one onto the screenshot's pixels.
+    """
+    element = action.get("element")
+    box = element.get("box") if isinstance(element, dict) else None
+    if not isinstance(box, dict):
+        return None
+    try:
+        x, y, w, h = (float(box[k]) for k in ("x", "y", "width", "height"))
+    except (KeyError, TypeError, ValueError):
+        return None
+    width, height = size
+    left, top = max(x, 0.0), max(y, 0.0)
+    right, bottom = min(x + w, float(width)), min(y + h, float(height))
+    if right <= left or bottom <= top:
+        return None  # outside the screenshot (scrolled away)
+    return {"number": number, "left": f"{100 * left / width:.3f}",
+            "top": f"{100 * top / height:.3f}", "width": f"{100 * (right - left) / width:.3f}",
+            "height": f"{100 * (bottom - top) / height:.3f}"}
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None

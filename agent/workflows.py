@@ -1,0 +1,302 @@
+"""Workflows: a completed run saved as a replayable recipe, and the replays of it.
+
+:func:`publish` turns a **completed** run into a workflow: its goal, start URL, engine
+and schema, and each action that succeeded, in order, with several locators to find its
+element again (:mod:`agent.browser.locators`), the value it typed (values from the
+prompt become named parameters, :mod:`agent.workflow_params`) and the URL it happened
+on. A workflow is readable JSON, kept by the store::
+
+    {"workflow_id": "wpid_...", "title": "...", "goal": "Apply ... name: {{name}} ...",
+     "url": "http://.../lever/apply", "engine": "skyvern-1.0",
+     "data_extraction_schema": null, "parameters": [{"key": "name", "default": "..."}],
+     "actions": [{"index": 0, "step": 0, "action_type": "INPUT_TEXT", "text": "{{name}}",
+                  "url": "http://.../lever/apply", "intent": "type the name into ...",
+                  "locators": [{"tag": "input", "name": "Full name", ...}]}, ...],
+     "end": {"url": "...", "title": "Application submitted"},
+     "version": 1, "source_run_id": "tsk_...", "history": [...]}
+
+:func:`start_replay` runs a workflow as a normal run (own run id, steps, output) with
+the engine in :mod:`engines.replay`: no model call while the page is as recorded, a
+model call for a step that changed, and the workflow updated with what worked.
+
+    workflow = publish_workflow(agent, run.run_id)
+    run = run_workflow(agent, workflow["workflow_id"], {"name": "Ada Lovelace"})
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import os
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+from agent.browser.action_types import DECISIONS
+from agent.browser.locators import MAX_VARIANTS, describe, locator_from_snapshot, merge_live
+from agent.errors import InvalidRequestError, LLMNotConfiguredError
+from agent.models import ID_PREFIXES, RunStatus, Step, TaskRun, build_request, new_id, utcnow
+from agent.stores.base import RunStore
+from agent.workflow_params import fill, parameterize, resolve
+
+if TYPE_CHECKING:
+    from agent.client import Agent
+
+logger = logging.getLogger("agent.workflows")
+
+WORKFLOW_PREFIX = "wpid"
+_DROPPED_FIELDS = ("id", "reasoning", "element", "result", "replay")
+_REQUEST_FIELDS = ("error_code_mapping", "max_steps", "proxy_location", "totp_identifier",
+                   "totp_url")
+
+
+# -- publishing ---------------------------------------------------------------------------------
+def publish(store: RunStore, run_id: str) -> dict[str, Any]:
+    """Save the completed run ``run_id`` as a workflow; returns it.
+
+    Raises :class:`~agent.errors.InvalidRequestError` for a run that did not complete.
+    """
+    run = store.get_run(run_id)
+    if run.status != RunStatus.completed:
+        raise InvalidRequestError("run_id", f"run {run_id} is {run.status.value}; only a "
+                                            "completed run can be published as a workflow")
+    workflow = build_workflow(run, store.list_steps(run_id))
+    store.save_workflow(workflow["workflow_id"], workflow)
+    if run.workflow_id is None:
+        store.update_run(run_id, workflow_id=workflow["workflow_id"])
+    return workflow
+
+
+def build_workflow(run: TaskRun, steps: list[Step]) -> dict[str, Any]:
+    """The workflow for ``run`` and its ``steps`` (not stored)."""
+    request = run.run_request
+    recorded: list[dict[str, Any]] = []
+    for step in steps:
+        for data in step.actions:
+            if data.get("action_type") in DECISIONS or not (data.get("result") or {}).get(
+                    "success"):
+                continue
+            action = {k: v for k, v in data.items() if k not in _DROPPED_FIELDS}
+            element = data.get("element")
+            action["locators"] = [locator_from_snapshot(element)] if element else []
+            action["step"] = step.order
+            action["url"] = step.url
+            recorded.append(action)
+    goal, parameters, actions = parameterize(request.prompt, recorded)
+    for index, action in enumerate(actions):
+        action["index"] = index
+        action["intent"] = intent(action)
+    now = utcnow().isoformat()
+    return {
+        "workflow_id": new_id(WORKFLOW_PREFIX),
+        "title": run.title or request.title or request.prompt[:80],
+        "goal": goal,
+        "url": request.url or (steps[0].url if steps else None),
+        "engine": request.engine,
+        "data_extraction_schema": request.data_extraction_schema,
+        **{name: getattr(request, name) for name in _REQUEST_FIELDS},
+        "parameters": parameters,
+        "actions": actions,
+        "end": _end_of(steps),
+        "extract": any(a.get("action_type") == "EXTRACT" for s in steps for a in s.actions),
+        "version": 1,
+        "source_run_id": run.run_id,
+        "created_at": now,
+        "modified_at": now,
+        "history": [{"run_id": run.run_id, "at": now, "event": "published"}],
+    }
+
+
+def intent(action: dict[str, Any]) -> str:
+    """The action in words: ``type {{name}} into the field "Full name"``."""
+    kind = action.get("action_type", "")
+    target = describe(action["locators"][0]) if action.get("locators") else "the page"
+    if kind == "INPUT_TEXT":
+        return f"type {action.get('text', '')!r} into {target}"
+    if kind == "SELECT_OPTION":
+        option = action.get("option") or {}
+        choice = option.get("label") or option.get("value") or f"option {option.get('index')}"
+        return f"choose {choice!r} in {target}"
+    if kind in ("GOTO_URL", "NEW_TAB"):
+        return f"{kind.lower().replace('_', ' ')} {action.get('url', '')}"
+    if kind == "KEYPRESS":
+        return f"press {'+'.join(action.get('keys') or [])}" + (
+            f" in {target}" if action.get("locators") else "")
+    return f"{kind.lower().replace('_', ' ')} {target}".strip()
+
+
+def _end_of(steps: list[Step]) -> dict[str, Any]:
+    """Where the run ended: the last step's URL and, when known, the page title."""
+    if not steps:
+        return {"url": None, "title": None}
+    last = steps[-1]
+    title = getattr(last, "title", None)
+    acted = any(a.get("action_type") not in DECISIONS for a in last.actions)
+    if title is None and not acted:  # the title the last prompt showed (render's header)
+        title = _title_from_artifacts(last)
+    return {"url": last.url, "title": title}
+
+
+def _title_from_artifacts(step: Step) -> str | None:
+    for key in ("verify-prompt", "plan-prompt"):
+        uri = step.artifacts.get(key)
+        if not uri:
+            continue
+        try:
+            text = Path(url2pathname(urlsplit(uri).path)).read_text(encoding="utf-8")
+        except OSError:
+            continue
+        found = re.search(r"^URL: .*\nTitle: (.*)$", text, re.MULTILINE)
+        if found:
+            return found.group(1).strip()
+    return None
+
+
+def publish_on_completion(store: RunStore, run_id: str) -> TaskRun:
+    """Publish a completed run that asked for it (``publish_workflow=True``); never raises.
+
+    A failure to publish does not undo the run: it is added to the run's ``errors``.
+    """
+    try:
+        publish(store, run_id)
+    except Exception as exc:  # the run completed; publishing is an extra
+        logger.warning("publishing run %s as a workflow failed: %s", run_id, exc)
+        run = store.get_run(run_id)
+        return store.update_run(run_id, errors=[*run.errors, {
+            "error_code": "WORKFLOW_PUBLISH_FAILED", "reasoning": str(exc),
+            "error_type": "SYSTEM_DEFINED_ERROR"}])
+    return store.get_run(run_id)
+
+
+# -- reading and deleting -----------------------------------------------------------------------
+def list_workflows(store: RunStore) -> list[dict[str, Any]]:
+    """All workflows, newest first."""
+    return store.list_workflows()
+
+
+def get_workflow(store: RunStore, workflow_id: str) -> dict[str, Any]:
+    """One workflow; raises :class:`~agent.errors.RunNotFoundError`."""
+    return store.get_workflow(workflow_id)
+
+
+def delete_workflow(store: RunStore, workflow_id: str) -> None:
+    """Remove a workflow (its past replay runs stay); raises ``RunNotFoundError``."""
+    store.delete_workflow(workflow_id)
+
+
+# -- replaying ----------------------------------------------------------------------------------
+def replay_request_fields(workflow: dict[str, Any], values: dict[str, str], *,
+                          url: str | None = None, **overrides: Any) -> dict[str, Any]:
+    """The run request of a replay: the workflow's goal with ``values``, its URL or ``url``."""
+    fields: dict[str, Any] = {
+        "prompt": fill(workflow["goal"], values),
+        "url": url or workflow["url"],
+        "title": workflow.get("title"),
+        "engine": workflow.get("engine", "skyvern-1.0"),
+        "data_extraction_schema": workflow.get("data_extraction_schema"),
+        **{name: workflow.get(name) for name in _REQUEST_FIELDS if name in workflow},
+    }
+    fields.update({k: v for k, v in overrides.items() if v is not None})
+    return fields
+
+
+async def start_replay(agent: Agent, workflow_id: str, parameters: dict[str, Any] | None = None,
+                       *, url: str | None = None, wait: bool = True,
+                       webhook_url: str | None = None,
+                       browser_session_id: str | None = None) -> TaskRun:
+    """Start a replay of ``workflow_id`` on the Agent's loop (what ``run_workflow`` awaits).
+
+    Mirrors ``Agent._start``: the run is created ``queued`` with ``workflow_id`` set, then
+    carried by :func:`agent.runner.execute_run` with the replay engine.
+    """
+    from agent.runner import execute_run
+    from engines.replay import run_replay
+
+    workflow = agent.store.get_workflow(workflow_id)
+    values = resolve(workflow.get("parameters") or [], parameters)
+    request = build_request(**replay_request_fields(
+        workflow, values, url=url, webhook_url=webhook_url,
+        browser_session_id=browser_session_id))
+    if agent.model is None:
+        raise LLMNotConfiguredError(
+            "No model configured: a replay calls the model when a page changed. Set AGENT_LLM "
+            "or pass llm= to Agent(...).")
+    if not request.browser_session_id:
+        from agent.proxy import resolve_proxy
+
+        resolve_proxy(request.proxy_location, agent.proxies)
+    run_id = new_id(ID_PREFIXES[request.run_type])
+    if request.browser_session_id:
+        agent._browsers.claim_session(request.browser_session_id, run_id)
+    run = TaskRun(run_id=run_id, status=RunStatus.created, run_type=request.run_type,
+                  run_request=request, title=request.title, workflow_id=workflow_id,
+                  browser_session_id=request.browser_session_id, owner_pid=os.getpid())
+    agent.store.create_run(run)
+    run = agent.store.update_run(run_id, RunStatus.queued)
+    engine = functools.partial(run_replay, workflow=workflow, parameters=values)
+    task = asyncio.get_running_loop().create_task(
+        execute_run(agent._runner_config(), run_id, engine=engine))
+    agent._tasks[run_id] = task
+    task.add_done_callback(lambda _: agent._tasks.pop(run_id, None))
+    if not wait:
+        return run
+    await asyncio.shield(task)
+    return agent.store.get_run(run_id)
+
+
+def record_replay(store: RunStore, workflow_id: str, run_id: str,
+                  repaired: dict[int, dict[str, Any]], learned: dict[int, dict[str, Any]],
+                  moved: dict[int, str]) -> dict[str, Any] | None:
+    """Write what a completed replay learned into the stored workflow; returns it.
+
+    ``repaired``: action index -> the locator that worked after a model fallback (it goes
+    first; older variants stay behind it, so a page that changes back still matches).
+    ``learned``: index -> live details (id, CSS path, label) for the matched variant.
+    ``moved``: index -> the URL the action now happens on. None when the workflow is gone.
+    """
+    if not (repaired or learned or moved):
+        return None
+    try:
+        workflow = store.get_workflow(workflow_id)
+    except KeyError:  # deleted while the replay ran
+        return None
+    actions = workflow.get("actions") or []
+    changed = False
+    for index, action in enumerate(actions):
+        variants = list(action.get("locators") or [])
+        if index in repaired:
+            variants = [repaired[index], *variants][:MAX_VARIANTS]
+            changed = True
+        elif index in learned and variants:
+            changed = merge_live(variants[learned[index].get("variant", 0)],
+                                 learned[index]) or changed
+        if index in moved and moved[index] != action.get("url"):
+            action["url"] = moved[index]
+            changed = True
+        action["locators"] = variants
+    if not changed:
+        return workflow
+    now = utcnow().isoformat()
+    if repaired or moved:
+        workflow["version"] = int(workflow.get("version", 1)) + 1
+        workflow.setdefault("history", []).append(
+            {"run_id": run_id, "at": now, "event": "repaired",
+             "actions": sorted({*repaired, *moved})})
+    workflow["modified_at"] = now
+    store.save_workflow(workflow_id, workflow)
+    return workflow
+
+
+# -- Agent methods, as functions (see the issue note for the wiring) ---------------------------
+def publish_workflow(agent: Agent, run_id: str) -> dict[str, Any]:
+    """``Agent.publish_workflow``: save a completed run as a workflow."""
+    return publish(agent.store, run_id)
+
+
+def run_workflow(agent: Agent, workflow_id: str, parameters: dict[str, Any] | None = None, *,
+                 url: str | None = None, wait: bool = True) -> TaskRun:
+    """``Agent.run_workflow``: replay a workflow with ``parameters`` (sync)."""
+    return agent._loop.run(start_replay(agent, workflow_id, parameters, url=url, wait=wait))
