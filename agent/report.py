@@ -257,7 +257,7 @@ def _run_view(run: TaskRun, report_dir: Path) -> dict[str, Any]:
     return {
         "heading": run.title or "Run " + run.run_id,
         "run_id": run.run_id, "status": run.status.value, "status_class": status_class(run.status),
-        "engine": request.engine, "run_type": run.run_type,
+        "engine": request.engine, "run_type": run.run_type, "workflow_id": run.workflow_id,
         "created_at": run.created_at.strftime("%Y-%m-%d %H:%M:%S UTC"), "duration": duration,
         "prompt": request.prompt, "url": request.url,
         "schema_json": (pretty_json(request.data_extraction_schema)
@@ -350,6 +350,11 @@ def action_view(number: int, action: dict[str, Any]) -> dict[str, Any]:
         if value not in (None, "", []):
             shown = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
             details.append(f"{name}: {shown}")
+    replay = action.get("replay")
+    if isinstance(replay, dict):  # a workflow replay says how it found the element
+        matched = ", ".join(str(m) for m in replay.get("matched_by") or [])
+        details.append("replay: " + ("model fallback" if replay.get("fallback") else
+                                     f"matched by {matched}" if matched else "as recorded"))
     result = action.get("result") if isinstance(action.get("result"), dict) else None
     return {
         "number": number, "action_type": str(action.get("action_type", "?")), "target": target,

@@ -269,6 +269,8 @@ def record_replay(store: RunStore, workflow_id: str, run_id: str,
         variants = list(action.get("locators") or [])
         if index in repaired:
             variants = [repaired[index], *variants][:MAX_VARIANTS]
+            action["locators"] = variants
+            action["intent"] = intent(action)
             changed = True
         elif index in learned and variants:
             changed = merge_live(variants[learned[index].get("variant", 0)],

@@ -43,7 +43,7 @@ from engines.v1 import TOTP_PLACEHOLDER, _fetch_totp, _finish_step, _record
 
 MAX_REPAIR_CALLS = 2
 """Model calls one changed action may cost before the replay gives up."""
-RETRY_DELAYS = (0.3, 0.8)
+RETRY_DELAYS = (0.2, 0.6)
 """Seconds to wait before looking again when the element is not there (yet)."""
 WORKFLOW_KEYS = frozenset({"index", "step", "url", "intent", "locators"})
 """Keys of a workflow action that are not part of the action itself."""
@@ -95,14 +95,15 @@ class _Replay:
             started = time.monotonic()
             self.observation = await self.ctx.observe(screenshot=False)
             step.url = self.observation.url
-            await self.ctx.screenshot(step)
             for recorded in group:
                 if self.ctx.is_canceled():
                     return Outcome(RunStatus.canceled, last_step=step)
                 failure = await self._action(step, recorded)
                 if failure is not None:
+                    await self.ctx.screenshot(step)
                     _finish_step(self.ctx, step, started, StepStatus.failed, failure)
                     return Outcome(RunStatus.failed, failure_reason=failure, last_step=step)
+            await self.ctx.screenshot(step)  # after the actions: the last one shows the end page
             self.ctx.next_order += 1
             if number < len(groups) - 1:
                 _finish_step(self.ctx, step, started, StepStatus.completed)

@@ -36,9 +36,9 @@ from agent.browser._dates import input_value
 if TYPE_CHECKING:
     from agent.browser.action_types import InputTextAction
 
-TYPED_TAIL = 8
+TYPED_TAIL = 2
 """How many trailing characters are typed key by key (the rest is filled at once)."""
-KEY_DELAY_MS = 10
+KEY_DELAY_MS = 0
 DATE_TYPES = frozenset({"date", "time", "datetime-local", "month", "week"})
 _PLAIN_VALUE_TYPES = frozenset({"number", "range", "color"})
 
