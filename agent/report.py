@@ -195,7 +195,8 @@ def _jpeg_size(data: bytes) -> tuple[int, int] | None:
             i += 2
             continue
         if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
-            return int.from_bytes(data[i + 7:i + 9], "big"), int.from_bytes(data[i + 5:i + 7], "big")
+            height = int.from_bytes(data[i + 5:i + 7], "big")
+            return int.from_bytes(data[i + 7:i + 9], "big"), height
         i += 2 + int.from_bytes(data[i + 2:i + 4], "big")
     return None
 

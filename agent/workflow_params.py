@@ -52,11 +52,11 @@ def parameterize(prompt: str, actions: list[dict[str, Any]]
                 params.setdefault(key, {"key": key, "secret": True,
                                         "description": f"secret typed into {field}"})
                 goal = _slot_detail(goal, key, details.get(key))
-                action["text"] = "{{%s}}" % key
+                action["text"] = slot(key)
             else:
                 key, goal = _slot_for(text, goal, details, field, params)
                 if key:
-                    action["text"] = "{{%s}}" % key
+                    action["text"] = slot(key)
         elif action.get("action_type") == "SELECT_OPTION" and isinstance(action.get("option"),
                                                                           dict):
             option = dict(action["option"])
@@ -65,14 +65,20 @@ def parameterize(prompt: str, actions: list[dict[str, Any]]
                     key, goal = _slot_for(option[part], goal, details, field, params,
                                           verbatim=False)
                     if key:
-                        option[part] = "{{%s}}" % key
+                        option[part] = slot(key)
             action["option"] = option
         out.append(action)
     return goal, list(params.values()), out
 
 
+def slot(key: str) -> str:
+    """The placeholder for parameter ``key``: ``{{key}}``."""
+    return "{{" + key + "}}"
+
+
 def _slot_for(value: str, goal: str, details: dict[str, str], field: str,
-              params: dict[str, dict[str, Any]], *, verbatim: bool = True) -> tuple[str | None, str]:
+              params: dict[str, dict[str, Any]], *,
+              verbatim: bool = True) -> tuple[str | None, str]:
     """The parameter for a typed value (creating it), and the goal with its slot."""
     value_clean = value.strip()
     for key, detail in details.items():
@@ -85,7 +91,7 @@ def _slot_for(value: str, goal: str, details: dict[str, str], field: str,
         key = _unique(_slug(field), params, value)
         params.setdefault(key, {"key": key, "default": value,
                                 "description": f"typed into {field}"})
-        return key, goal.replace(value_clean, "{{%s}}" % key)
+        return key, goal.replace(value_clean, slot(key))
     for key, param in params.items():  # the same value typed twice
         if param.get("default") == value:
             return key, goal
@@ -96,10 +102,10 @@ def _slot_detail(goal: str, key: str, value: str | None) -> str:
     """Replace ``key: value`` in the goal by ``key: {{key}}`` (only there, not elsewhere)."""
     if not value:
         return goal
-    pattern = re.compile(r"(\b%s\s*:\s*)%s" % (re.escape(key).replace("_", "[ _]"),
-                                               re.escape(value)), re.IGNORECASE)
-    replaced, count = pattern.subn(lambda m: m.group(1) + "{{%s}}" % key, goal, count=1)
-    return replaced if count else goal.replace(value, "{{%s}}" % key, 1)
+    words = re.escape(key).replace("_", "[ _]")
+    pattern = re.compile(rf"(\b{words}\s*:\s*){re.escape(value)}", re.IGNORECASE)
+    replaced, count = pattern.subn(lambda m: m.group(1) + slot(key), goal, count=1)
+    return replaced if count else goal.replace(value, slot(key), 1)
 
 
 def _secret_key(details: dict[str, str], field: str, params: dict[str, Any]) -> str:
@@ -166,6 +172,7 @@ def resolve(parameters: list[dict[str, Any]], given: dict[str, Any] | None) -> d
         elif "default" in param:
             values[key] = str(param["default"])
         else:
-            raise InvalidRequestError("parameters", f"{key!r} is required ({param.get('description', 'no default is stored')}); pass "
+            why = param.get("description", "no default is stored")
+            raise InvalidRequestError("parameters", f"{key!r} is required ({why}); pass "
                                                     f"parameters={{{key!r}: ...}}")
     return values

@@ -115,6 +115,8 @@ async def _run_blocks(ctx: RunContext) -> Outcome:
         _save_blocks(ctx, blocks)
         if outcome.status == RunStatus.canceled:
             return outcome
+        if outcome.status == RunStatus.terminated and _user_errors(outcome):
+            return outcome  # a situation the caller named (e.g. LOGIN_FAILED): no re-planning
         if outcome.status == RunStatus.completed:
             verdict = await _validate(ctx, blocks)
             if verdict is not None:
@@ -122,6 +124,10 @@ async def _run_blocks(ctx: RunContext) -> Outcome:
     return await _out_of_budget(
         ctx, blocks, f"Max iterations exceeded: the planner ran {DEFAULT_MAX_ITERATIONS_V2} "
         "iterations without achieving the goal")
+
+
+def _user_errors(outcome: Outcome) -> list[dict[str, Any]]:
+    return [e for e in outcome.errors if e.get("error_type") == "USER_DEFINED_ERROR"]
 
 
 def _block(index: int, task_type: str, goal: str, status: str, result: str = "") -> dict[str, Any]:

@@ -18,10 +18,12 @@ PROMPT = "Apply for a job on behalf of this person: name: Chris P Bacon. email: 
 SCHEMA = {"application_success": {"type": "boolean"}}
 EVIL = '<script>window.pwned = 1</script><img src=x onerror="window.pwned = 2">'
 IMAGES = "[...document.images].map(i => i.complete && i.naturalWidth > 0)"
+HREFS = "els => els.map(e => e.getAttribute('href'))"
 
 
 @pytest.fixture(scope="module")
-def job_run(server: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Agent, TaskRun]]:
+def job_run(server: Any,
+            tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Agent, TaskRun]]:
     """One finished skyvern-1.0 run of the job application, shared by the module."""
     data_dir = tmp_path_factory.mktemp("report-data")
     with Agent(llm=offline_llm(), data_dir=data_dir, record_video=False) as agent:
@@ -53,7 +55,7 @@ async def test_report_opens_offline_with_every_step(job_run: Any, page: Any) -> 
     assert "Chris P Bacon" in first and "Submit application" in first and "the goal gives" in first
     assert await page.evaluate(IMAGES) == [True, True]
     assert all(url.startswith(("file:", "data:")) for url in fetched)  # nothing from outside
-    hrefs = await page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))")
+    hrefs = await page.eval_on_selector_all("a[href]", HREFS)
     assert hrefs and all((path.parent / href).is_file() for href in hrefs)  # relative, and there
 
 
@@ -96,7 +98,7 @@ async def test_report_escapes_untrusted_text_and_marks_boxes(job_run: Any, tmp_p
     assert await page.evaluate("window.pwned") is None
     assert json.loads(await page.inner_text("#output")) == {"note": EVIL}
     assert EVIL in await page.inner_text(".failure")
-    hrefs = await page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))")
+    hrefs = await page.eval_on_selector_all("a[href]", HREFS)
     assert not any(h.lower().startswith("javascript") for h in hrefs)
     mark = page.locator(".mark")
     assert await mark.count() == 1 and await mark.inner_text() == "1"

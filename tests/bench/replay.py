@@ -22,10 +22,10 @@ os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 os.environ.setdefault("LITELLM_OFFLINE_MODE", "true")
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from agent import Agent  # noqa: E402
-from agent.testing import FunctionLLM, offline_llm  # noqa: E402
-from fixtures_sites.server import FixtureServer  # noqa: E402
-from tests.engines.policies import product_policy  # noqa: E402
+from agent import Agent
+from agent.testing import FunctionLLM, offline_llm
+from fixtures_sites.server import FixtureServer
+from tests.engines.policies import product_policy
 
 SEED = "Apply for a job on behalf of this person: name: Chris P Bacon. email: chris@pbacon.com"
 SEED_SCHEMA = {"application_success": {"type": "boolean"}}
@@ -83,7 +83,7 @@ def main() -> None:
             totals.append(row)
             _print_row(label, *row)
     print("-" * len(header))
-    _print_row("all tasks", *(sum(column) for column in zip(*totals)))  # type: ignore[arg-type]
+    _print_row("all tasks", *(sum(column) for column in zip(*totals, strict=True)))  # type: ignore[arg-type]
 
 
 def _print_row(label: str, run_ms: float, replay_ms: float, run_calls: int,

@@ -313,3 +313,23 @@ def test_cancel_between_blocks(agent_for, server: FixtureServer):
     assert [b["task_type"] for b in run.blocks] == ["navigate"]
     assert {s.block for s in agent.list_steps(run.run_id)} == {0}
     assert len(llm.calls_for("plan_v2")) == 1 and not llm.calls_for("summarize_v2")
+
+
+def test_a_block_ending_on_a_mapped_error_code_ends_the_run(agent_for, server: FixtureServer):
+    from tests.engines.policies import login_policy
+
+    inner = login_policy("demo", "wrong-password-123")
+
+    def planner(request):
+        if request.purpose == "plan_v2":
+            return {"task_type": "navigate", "plan": request.prompt}
+        return inner(request)
+
+    llm = FunctionLLM(planner)
+    run = agent_for(llm).run_task(
+        "Log in as demo with password wrong-password-123", server.url("/login/"),
+        error_code_mapping={"LOGIN_FAILED": "The username or password is wrong"})
+    assert run.status == RunStatus.terminated
+    assert run.output == {"error": "LOGIN_FAILED"}
+    assert [e["error_code"] for e in run.errors] == ["LOGIN_FAILED"]
+    assert len(llm.calls_for("plan_v2")) == 1  # not re-planned

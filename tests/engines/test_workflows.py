@@ -91,7 +91,7 @@ def test_changed_page_falls_back_for_the_changed_step_only_then_replays_clean(
     assert replay.status == RunStatus.completed, replay.failure_reason
     repairs = llm.calls[calls:]
     assert [c.purpose for c in repairs] == ["plan"] and '"Full name"' in repairs[0].prompt
-    assert fallbacks(agent, replay.run_id) == [True, False, False]  # name changed; email, submit not
+    assert fallbacks(agent, replay.run_id) == [True, False, False]  # only the name changed
     sent = server.wait_for_submission("/lever/apply-v2")
     assert (sent.form["candidate_name"], sent.form["contact_email"]) == (ADA["name"], ADA["email"])
 
