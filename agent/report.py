@@ -110,11 +110,13 @@ def render_report(run: TaskRun, steps: list[Step] | None, run_dir: Path | None,
     if steps is not None:
         views = [_step_view(step, report_dir) for step in steps]
         note = ""
-    else:
-        views = _folder_step_views(run_dir, report_dir) if run_dir is not None else []
+    elif run_dir is not None:
+        views = _folder_step_views(run_dir, report_dir)
         note = ("Step records were not given, so this timeline is read from the run folder: "
                 "the actions the model planned, without their results, tokens or timings. "
                 "Agent.report(run_id) or `python -m agent report RUN_ID` include them.")
+    else:
+        views, note = [], "Step records were not given and the run folder is unknown."
     return render_template("report.html", run=_run_view(run, report_dir), steps=views,
                            steps_note=note,
                            written_at=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))

@@ -54,18 +54,18 @@ def parameterize(prompt: str, actions: list[dict[str, Any]]
                 goal = _slot_detail(goal, key, details.get(key))
                 action["text"] = slot(key)
             else:
-                key, goal = _slot_for(text, goal, details, field, params)
-                if key:
-                    action["text"] = slot(key)
+                found, goal = _slot_for(text, goal, details, field, params)
+                if found:
+                    action["text"] = slot(found)
         elif action.get("action_type") == "SELECT_OPTION" and isinstance(action.get("option"),
                                                                           dict):
             option = dict(action["option"])
             for part in ("label", "value"):
                 if isinstance(option.get(part), str):
-                    key, goal = _slot_for(option[part], goal, details, field, params,
-                                          verbatim=False)
-                    if key:
-                        option[part] = slot(key)
+                    found, goal = _slot_for(option[part], goal, details, field, params,
+                                            verbatim=False)
+                    if found:
+                        option[part] = slot(found)
             action["option"] = option
         out.append(action)
     return goal, list(params.values()), out

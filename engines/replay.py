@@ -223,7 +223,7 @@ class _Replay:
             else:
                 real = chosen.model_dump(mode="json", exclude_none=True)
             element = observation.element(chosen.id) if chosen.id else None
-            live = (await live_details(observation.locate(self.ctx.page, chosen.id))
+            live = (await live_details(observation.locate(self.ctx.page, element.id))
                     if element is not None else {})
             failure = await self._act(step, real, observation, recorded,
                                       {"matched_by": [], "fallback": True})

@@ -89,3 +89,48 @@ def test_import_agent_is_fast_and_lazy():
     assert out[1] == "False", "import agent must not import litellm or playwright"
     assert float(out[0]) < 1.0, f"import agent took {out[0]}s"
     assert time.perf_counter() - started < 10
+
+
+async def test_rate_limits_are_retried_with_backoff(monkeypatch):
+    import litellm
+
+    import agent.llm as llm_module
+
+    failures = [litellm.RateLimitError("slow down", llm_provider="openai", model="gpt-4o-mini"),
+                litellm.Timeout("took too long", model="gpt-4o-mini", llm_provider="openai")]
+    double = FunctionLLM(lambda r: {"ok": True})
+    real_acompletion = litellm.acompletion
+    sleeps: list[float] = []
+
+    async def flaky(**kwargs):
+        if failures:
+            raise failures.pop(0)
+        return await real_acompletion(model=double.model_name, messages=kwargs["messages"])
+
+    async def no_sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+
+    monkeypatch.setattr(litellm, "acompletion", flaky)
+    monkeypatch.setattr(llm_module.asyncio, "sleep", no_sleep)
+    monkeypatch.setattr(llm_module, "_block_real_calls", False)
+    result = await complete_json("gpt-4o-mini", _request())
+    assert result.data == {"ok": True}
+    assert sleeps == [1.0, 2.0]
+
+
+async def test_errors_that_retrying_cannot_fix_fail_at_once(monkeypatch):
+    import litellm
+
+    import agent.llm as llm_module
+
+    calls = []
+
+    async def unauthorized(**kwargs):
+        calls.append(kwargs)
+        raise litellm.AuthenticationError("bad key", llm_provider="openai", model="gpt-4o-mini")
+
+    monkeypatch.setattr(litellm, "acompletion", unauthorized)
+    monkeypatch.setattr(llm_module, "_block_real_calls", False)
+    with pytest.raises(LLMError, match="AuthenticationError"):
+        await complete_json("gpt-4o-mini", _request())
+    assert len(calls) == 1
