@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from agent.llm import LLMRequest, LLMResult, complete_json
-from agent.models import RunRequest, RunStatus, Step, StepStatus
+from agent.models import RunRequest, RunStatus, Step, StepStatus, TaskRun
 from agent.stores.base import RunStore
 
 if TYPE_CHECKING:
@@ -58,8 +58,8 @@ class RunContext:
     upload_files: list[Path] = field(default_factory=list)
     get_totp_code: Callable[[], Any] | None = None
     """Async callable returning a 2FA code for this run, or None when no source is set."""
-    on_step: Callable[[Step], None] | None = None
-    """Called with each step as it is saved (live progress)."""
+    on_step: Callable[[Step, TaskRun], None] | None = None
+    """Called with each step as it is saved, and the run as it stands (live progress)."""
     next_order: int = 0
     """Next step order in the run (skyvern-2.0 blocks share one sequence)."""
 
@@ -82,7 +82,7 @@ class RunContext:
         self.store.save_step(step)
         if self.on_step is not None:
             try:
-                self.on_step(step)
+                self.on_step(step, self.store.get_run(self.run_id))
             except Exception:  # progress display must never break a run
                 logger.exception("progress callback failed")
 

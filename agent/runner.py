@@ -19,7 +19,7 @@ from typing import Any
 
 from agent.browser.manager import BrowserManager
 from agent.errors import AgentError
-from agent.models import FileInfo, RunStatus, Step, StepStatus, utcnow
+from agent.models import FileInfo, RunStatus, Step, StepStatus, TaskRun, utcnow
 from agent.run_context import Outcome, RunContext
 from agent.stores.base import RunStore
 
@@ -42,7 +42,7 @@ class RunnerConfig:
     record_video: bool = True
     totp_timeout: float = 15 * 60
     totp_poll_interval: float = 10.0
-    on_step: Callable[[Step], None] | None = None
+    on_step: Callable[[Step, TaskRun], None] | None = None
 
 
 def run_dir(data_dir: Path, run_id: str) -> Path:

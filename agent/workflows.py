@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import json
 import logging
 import os
 import re
@@ -49,6 +50,7 @@ logger = logging.getLogger("agent.workflows")
 
 WORKFLOW_PREFIX = "wpid"
 _DROPPED_FIELDS = ("id", "reasoning", "element", "result", "replay")
+_IDEMPOTENT = frozenset({"INPUT_TEXT", "SELECT_OPTION", "UPLOAD_FILE"})
 _REQUEST_FIELDS = ("error_code_mapping", "max_steps", "proxy_location", "totp_identifier",
                    "totp_url")
 
@@ -74,16 +76,21 @@ def build_workflow(run: TaskRun, steps: list[Step]) -> dict[str, Any]:
     """The workflow for ``run`` and its ``steps`` (not stored)."""
     request = run.run_request
     recorded: list[dict[str, Any]] = []
+    seen: set[str] = set()  # a retried step types the same values again: keep them once
     for step in steps:
         for data in step.actions:
-            if data.get("action_type") in DECISIONS or not (data.get("result") or {}).get(
-                    "success"):
+            if (data.get("action_type") in DECISIONS or (data.get("replay") or {}).get("skipped")
+                    or not (data.get("result") or {}).get("success")):
                 continue
             action = {k: v for k, v in data.items() if k not in _DROPPED_FIELDS}
             element = data.get("element")
             action["locators"] = [locator_from_snapshot(element)] if element else []
             action["step"] = step.order
             action["url"] = step.url
+            key = json.dumps([step.order, action], sort_keys=True, default=str)
+            if action["action_type"] in _IDEMPOTENT and key in seen:
+                continue
+            seen.add(key)
             recorded.append(action)
     goal, parameters, actions = parameterize(request.prompt, recorded)
     for index, action in enumerate(actions):

@@ -35,7 +35,7 @@ from agent.models import RunStatus, Step, StepStatus
 from agent.prompts import render
 from agent.run_context import Outcome, RunContext, user_message
 from agent.totp import TOTPTimeoutError
-from agent.workflow_params import REDACTED
+from agent.workflow_params import REDACTED, fill
 from agent.workflows import record_replay
 from engines.extraction import extract
 from engines.start import open_start_page
@@ -111,8 +111,6 @@ class _Replay:
 
     async def _action(self, step: Step, recorded: dict[str, Any]) -> str | None:
         """Run one recorded action (repairing it if needed); returns a failure reason or None."""
-        from agent.workflow_params import fill
-
         action = {k: v for k, v in fill(recorded, self.values).items() if k not in WORKFLOW_KEYS}
         if action.get("action_type") in ("GOTO_URL", "NEW_TAB") and action.get("url"):
             action["url"] = self._to_run(str(action["url"]))
@@ -246,8 +244,6 @@ class _Replay:
         if kind == "INPUT_TEXT" and not secret:
             value = self.values.get(parameter, "") if parameter else recorded.get("text")
         option = recorded.get("option") or {}
-        from agent.workflow_params import fill
-
         return render("replay_step", kind=kind,
                       target=describe(locators[0]) if locators else "the page",
                       parameter=parameter, value=value,
@@ -255,8 +251,6 @@ class _Replay:
                       intent=fill(recorded.get("intent", kind), self.values))
 
     def _beyond_repair(self, recorded: dict[str, Any], problem: str, tried: str) -> str:
-        from agent.workflow_params import fill
-
         return (f"Replay failed at action {int(recorded.get('index', 0)) + 1} of "
                 f"{len(self.actions)} ({fill(recorded.get('intent', ''), self.values)}): "
                 f"{problem}; the model could not repair it ({tried}). The page changed beyond "

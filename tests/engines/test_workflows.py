@@ -5,8 +5,11 @@ from __future__ import annotations
 import pytest
 
 from agent import Agent, InvalidRequestError, RunNotFoundError, RunStatus
+from agent.browser.locators import find
+from agent.browser.observation import Element, Observation, Viewport
 from agent.testing import offline_llm
 from agent.workflow_params import parameterize, resolve
+from engines.replay import _rebase, same_page
 from fixtures_sites.server import FixtureServer
 
 SEED_PROMPT = ("Apply for a job on behalf of this person: name: Chris P Bacon. "
@@ -145,3 +148,38 @@ def test_passwords_become_secret_parameters_without_a_default():
     with pytest.raises(InvalidRequestError, match="'password' is required"):
         resolve(params, {})
     assert resolve(params, {"password": "x"}) == {"username": "demo", "password": "x"}
+
+
+def _page(*elements: dict) -> Observation:
+    return Observation(url="http://x.test/form", viewport=Viewport(width=800, height=600),
+                       elements=[Element(id=str(n), **e) for n, e in enumerate(elements)])
+
+
+async def test_locators_need_one_element_and_agreeing_strategies():
+    name = {"tag": "input", "role": "textbox", "name": "Full name",
+            "attributes": {"name": "name"}}
+    moved = _page({"tag": "input", "text": "Email", "attributes": {"name": "email"}},
+                  {"tag": "input", "text": "Full name", "attributes": {"name": "fullname"}})
+    found = await find(None, moved, [name])  # type: ignore[arg-type] - no DOM query needed
+    assert (found.element.id, found.matched_by) == ("1", ["name"])
+    swapped = _page({"tag": "input", "text": "Full name", "attributes": {"name": "email"}},
+                    {"tag": "input", "text": "Email", "attributes": {"name": "name"}})
+    assert "point to different elements" in (await find(None, swapped, [name])).problem
+    twins = _page({"tag": "button", "text": "Next", "attributes": {"type": "button"}},
+                  {"tag": "button", "text": "Next", "attributes": {"type": "submit"}})
+    submit = {"tag": "button", "name": "Next", "attributes": {"type": "submit"}}
+    assert (await find(None, twins, [submit])).element.id == "1"  # type breaks the tie
+    assert (await find(None, twins, [{**submit, "attributes": {}}])).problem == (
+        '2 elements match the <button> "Next"')
+    old_first = await find(None, moved, [{"tag": "input", "name": "Phone"}, name])
+    assert (old_first.element.id, old_first.variant) == ("1", 1)
+
+
+def test_start_url_override_maps_recorded_urls():
+    assert _rebase("http://a.test/apply", "http://a.test/apply", "http://b.test/v2") == (
+        "http://b.test/v2")
+    assert _rebase("http://a.test/done?x=1", "http://a.test/apply", "http://b.test/v2") == (
+        "http://b.test/done?x=1")
+    assert _rebase("http://other.test/", "http://a.test/apply", "http://b.test/v2") == (
+        "http://other.test/")
+    assert same_page("http://a.test/p/?q=1#f", "http://a.test/p")
