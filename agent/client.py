@@ -201,6 +201,12 @@ class Agent:
         """A run's steps in order."""
         return self.store.list_steps(run_id)
 
+    def report(self, run_id: str, path: str | Path | None = None) -> str:
+        """Write the run's self-contained HTML report (default data_dir/runs/<id>/report.html)."""
+        from agent.report import report_for
+
+        return str(report_for(self, run_id, path))
+
     def cancel_run(self, run_id: str) -> TaskRun:
         """Cancel a created, queued or running run; it stops at the next step boundary."""
         run = self.store.get_run(run_id)

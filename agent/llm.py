@@ -103,6 +103,7 @@ async def _litellm_call(model: str, messages: list[dict[str, Any]], *, timeout: 
     from agent import testing
 
     testing.register_provider(litellm)
+    litellm.suppress_debug_info = True  # its "Give Feedback" banners are not ours to print
     if model.startswith(TEST_PROVIDER + "/"):
         attempts = 1  # a double's error is the test's point, not a network hiccup
     delay = 1.0

@@ -136,7 +136,14 @@ class RunContext:
         finally:
             if step is not None:
                 self.write_artifact(step, f"{purpose}-prompt.txt", _messages_text(messages))
-        if step is not None:
+            else:
+                prefix = self._run_call_prefix(purpose)
+                (prefix.parent / f"{prefix.name}-prompt.txt").write_text(
+                    _messages_text(messages), encoding="utf-8")
+        if step is None:  # planner, validator, summary: kept beside the steps, in order
+            (prefix.parent / f"{prefix.name}-answer.json").write_text(result.text,
+                                                                     encoding="utf-8")
+        else:
             step.input_token_count += result.input_tokens
             step.output_token_count += result.output_tokens
             step.step_cost += result.cost
@@ -151,6 +158,11 @@ class RunContext:
             total_cost=run.total_cost + result.cost,
         )
         return result
+
+    def _run_call_prefix(self, purpose: str) -> Path:
+        folder = self.run_dir / "calls"
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder / f"{len(list(folder.glob('*-prompt.txt'))):03d}-{purpose}"
 
     async def observe(self, *, screenshot: bool | None = None) -> Observation:
         from agent.browser.observe import observe

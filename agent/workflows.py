@@ -280,8 +280,8 @@ def record_replay(store: RunStore, workflow_id: str, run_id: str,
             action["intent"] = intent(action)
             changed = True
         elif index in learned and variants:
-            changed = merge_live(variants[learned[index].get("variant", 0)],
-                                 learned[index]) or changed
+            which = min(int(learned[index].get("variant", 0)), len(variants) - 1)
+            changed = merge_live(variants[which], learned[index]) or changed
         if index in moved and moved[index] != action.get("url"):
             action["url"] = moved[index]
             changed = True

@@ -166,11 +166,7 @@ class _Replay:
         record = _record(parse_action(shown_action), result, None, observation)
         record["replay"] = {"workflow_action": recorded.get("index"), **meta}
         step.actions.append(record)
-        if not result.success:
-            return result.message
-        if result.page_changed:
-            self.observation = None
-        return None
+        return None if result.success else result.message
 
     async def _observe(self, *, fresh: bool) -> Observation:
         if fresh or self.observation is None:

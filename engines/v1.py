@@ -181,7 +181,9 @@ async def _one_step(ctx: RunContext, step: Step, memory: _Memory, *, goal: str,
                            goal=goal, observation=observation,
                            context={"order": step.order, "retry_index": step.retry_index})
     data = answer.data if isinstance(answer.data, dict) else {"actions": answer.data}
-    step.reasoning = str(data.get("page_summary") or "")[:1000] or None
+    first = (data.get("actions") or [{}])[0] if isinstance(data.get("actions"), list) else {}
+    summary = data.get("page_summary") or (first.get("reasoning") if isinstance(first, dict) else "")
+    step.reasoning = str(summary or "")[:1000] or None
     actions, notes = parse_actions(data)
     for note in notes:
         memory.history.append(f"(dropped an unusable action: {note})")
@@ -271,8 +273,7 @@ def _record(action: Any, result: Any, note: str | None, observation: Any = None)
     if observation is not None and action.id:
         element = observation.element(action.id)
         if element is not None:  # how to find it again (workflow replay, reports)
-            data["element"] = element.model_dump(mode="json", exclude={"box"},
-                                                 exclude_none=True)
+            data["element"] = element.model_dump(mode="json", exclude_none=True)
             if element.attributes.get("type") == "password":
                 data["element"].get("attributes", {}).pop("value", None)
     if result is None:

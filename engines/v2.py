@@ -115,8 +115,8 @@ async def _run_blocks(ctx: RunContext) -> Outcome:
         _save_blocks(ctx, blocks)
         if outcome.status == RunStatus.canceled:
             return outcome
-        if outcome.status == RunStatus.terminated and _user_errors(outcome):
-            return outcome  # a situation the caller named (e.g. LOGIN_FAILED): no re-planning
+        if outcome.status == RunStatus.terminated and _decisive_errors(outcome):
+            return outcome  # a caller's error code (LOGIN_FAILED) or no 2FA code: no re-planning
         if outcome.status == RunStatus.completed:
             verdict = await _validate(ctx, blocks)
             if verdict is not None:
@@ -126,8 +126,10 @@ async def _run_blocks(ctx: RunContext) -> Outcome:
         "iterations without achieving the goal")
 
 
-def _user_errors(outcome: Outcome) -> list[dict[str, Any]]:
-    return [e for e in outcome.errors if e.get("error_type") == "USER_DEFINED_ERROR"]
+def _decisive_errors(outcome: Outcome) -> list[dict[str, Any]]:
+    """Error codes that end the whole run: the caller's own, and a 2FA code that never came."""
+    return [e for e in outcome.errors if e.get("error_type") == "USER_DEFINED_ERROR"
+            or str(e.get("error_code", "")).startswith("OTP_")]
 
 
 def _block(index: int, task_type: str, goal: str, status: str, result: str = "") -> dict[str, Any]:

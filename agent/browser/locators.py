@@ -325,9 +325,9 @@ def _same_kind(element: Element, locator: dict[str, Any]) -> bool:
 
 def _features(locator: dict[str, Any]) -> str:
     attributes = locator.get("attributes") or {}
-    parts = [f'name "{locator["name"]}"'] if locator.get("name") else []
-    parts += [f"{k}={v!r}" for k, v in attributes.items() if k in (*STRONG_ATTRIBUTES, "href")]
-    return ", ".join(parts) or f"tag {locator.get('tag')}"
+    parts = [f'text "{locator["name"]}"'] if locator.get("name") else []
+    parts += [f'{k}="{v}"' for k, v in attributes.items() if k in (*STRONG_ATTRIBUTES, "href")]
+    return "looked for " + (", ".join(parts) or f"a <{locator.get('tag')}>")
 
 
 def _norm(text: str) -> str:
