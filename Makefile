@@ -24,6 +24,8 @@ demo: browser
 	$(PY) -m agent.demo
 
 test: browser
+	$(PY) -m ruff check agent engines fixtures_sites tests
+	$(PY) -m ruff format --check agent engines fixtures_sites tests
 	$(PY) -m pytest -q
 
 bench: browser

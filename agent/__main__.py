@@ -71,23 +71,34 @@ def main(argv: Sequence[str] | None = None) -> int:
         with Agent(progress=progress) as agent:
             if args.command == "run":
                 run = agent.run_task(
-                    args.prompt, args.url, _read_json(args.schema), engine=args.engine,
-                    max_steps=args.max_steps, title=args.title,
+                    args.prompt,
+                    args.url,
+                    _read_json(args.schema),
+                    engine=args.engine,
+                    max_steps=args.max_steps,
+                    title=args.title,
                     error_code_mapping=_read_json(args.error_codes),
-                    webhook_url=args.webhook_url, totp_identifier=args.totp_identifier,
+                    webhook_url=args.webhook_url,
+                    totp_identifier=args.totp_identifier,
                 )
                 _print(run.model_dump(mode="json"))
                 return 0 if run.status.value == "completed" else 1
             if args.command == "runs":
                 for item in agent.list_runs(page=args.page, page_size=args.page_size):
-                    print(f"{item.run_id}\t{item.status.value}\t{item.created_at:%Y-%m-%d %H:%M}"
-                          f"\t{item.title or item.run_request.prompt[:60]}")
+                    print(
+                        f"{item.run_id}\t{item.status.value}\t{item.created_at:%Y-%m-%d %H:%M}"
+                        f"\t{item.title or item.run_request.prompt[:60]}"
+                    )
                 return 0
             if args.command == "show":
                 run = agent.get_run(args.run_id)
                 steps = agent.list_steps(args.run_id)
-                _print({"run": run.model_dump(mode="json"),
-                        "steps": [s.model_dump(mode="json") for s in steps]})
+                _print(
+                    {
+                        "run": run.model_dump(mode="json"),
+                        "steps": [s.model_dump(mode="json") for s in steps],
+                    }
+                )
                 return 0
             if args.command == "report":
                 from agent.report import report_for

@@ -28,8 +28,9 @@ def default_agent() -> Agent:
         return _default
 
 
-def run_task(prompt: str, url: str | None = None, data_extraction_schema: Any = None,
-             **kwargs: Any) -> TaskRun:
+def run_task(
+    prompt: str, url: str | None = None, data_extraction_schema: Any = None, **kwargs: Any
+) -> TaskRun:
     """Run a task with the default Agent; see :meth:`Agent.run_task`.
 
     >>> run = run_task("Apply for a job ...", "http://127.0.0.1:8000/jobs/apply")  # doctest: +SKIP
@@ -37,8 +38,9 @@ def run_task(prompt: str, url: str | None = None, data_extraction_schema: Any = 
     return default_agent().run_task(prompt, url, data_extraction_schema, **kwargs)
 
 
-async def run_task_async(prompt: str, url: str | None = None, data_extraction_schema: Any = None,
-                         **kwargs: Any) -> TaskRun:
+async def run_task_async(
+    prompt: str, url: str | None = None, data_extraction_schema: Any = None, **kwargs: Any
+) -> TaskRun:
     """Awaitable :func:`run_task`; see :meth:`Agent.run_task_async`."""
     return await default_agent().run_task_async(prompt, url, data_extraction_schema, **kwargs)
 

@@ -13,15 +13,18 @@ import logging
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from agent._loop import LoopThread
 from agent.browser.manager import BrowserManager
 from agent.config import Settings
 from agent.errors import LLMNotConfiguredError
-from agent.models import ID_PREFIXES, RunStatus, Step, TaskRun, build_request, new_id
+from agent.models import ID_PREFIXES, RunRequest, RunStatus, Step, TaskRun, build_request, new_id
 from agent.runner import RunnerConfig, execute_run
 from agent.stores.base import RunStore
+
+if TYPE_CHECKING:
+    from engines import Engine
 
 logger = logging.getLogger("agent")
 
@@ -42,8 +45,10 @@ def _model_name(llm: Any) -> str | None:
         return llm
     name = getattr(llm, "model_name", None)
     if not isinstance(name, str):
-        raise TypeError(f"llm= takes a litellm model name or a double from agent.testing, "
-                        f"not {type(llm).__name__}")
+        raise TypeError(
+            f"llm= takes a litellm model name or a double from agent.testing, "
+            f"not {type(llm).__name__}"
+        )
     return name
 
 
@@ -147,7 +152,20 @@ class Agent:
         return await self._loop.run_async(self._start(fields, wait))
 
     async def _start(self, fields: dict[str, Any], wait: bool) -> TaskRun:
-        request = build_request(**fields)
+        return await self._launch(build_request(**fields), wait)
+
+    async def _launch(
+        self,
+        request: RunRequest,
+        wait: bool,
+        *,
+        engine: Engine | None = None,
+        workflow_id: str | None = None,
+    ) -> TaskRun:
+        """Check what can be checked before anything runs, store the run, start it.
+
+        ``engine`` overrides the request's engine (workflow replay uses it).
+        """
         if self.model is None:
             raise LLMNotConfiguredError(
                 "No model configured: set the AGENT_LLM environment variable to a litellm model "
@@ -162,12 +180,21 @@ class Agent:
         run_id = new_id(ID_PREFIXES[request.run_type])
         if request.browser_session_id:
             self._browsers.claim_session(request.browser_session_id, run_id)
-        run = TaskRun(run_id=run_id, status=RunStatus.created, run_type=request.run_type,
-                      run_request=request, title=request.title,
-                      browser_session_id=request.browser_session_id, owner_pid=os.getpid())
+        run = TaskRun(
+            run_id=run_id,
+            status=RunStatus.created,
+            run_type=request.run_type,
+            run_request=request,
+            title=request.title,
+            workflow_id=workflow_id,
+            browser_session_id=request.browser_session_id,
+            owner_pid=os.getpid(),
+        )
         self.store.create_run(run)
         run = self.store.update_run(run_id, RunStatus.queued)
-        task = asyncio.get_running_loop().create_task(execute_run(self._runner_config(), run_id))
+        task = asyncio.get_running_loop().create_task(
+            execute_run(self._runner_config(), run_id, engine=engine)
+        )
         self._tasks[run_id] = task
         task.add_done_callback(lambda _: self._tasks.pop(run_id, None))
         if not wait:
@@ -178,10 +205,18 @@ class Agent:
     def _runner_config(self) -> RunnerConfig:
         assert self.model is not None
         return RunnerConfig(
-            store=self.store, browsers=self._browsers, model=self.model, data_dir=self.data_dir,
-            upload_files=self.upload_files, webhook_key=self.webhook_key, proxies=self.proxies,
-            totp=self.totp_secrets, totp_timeout=self.totp_timeout,
-            totp_poll_interval=self.totp_poll_interval, record_video=self.record_video, on_step=self._progress_callback(),
+            store=self.store,
+            browsers=self._browsers,
+            model=self.model,
+            data_dir=self.data_dir,
+            upload_files=self.upload_files,
+            webhook_key=self.webhook_key,
+            proxies=self.proxies,
+            totp=self.totp_secrets,
+            totp_timeout=self.totp_timeout,
+            totp_poll_interval=self.totp_poll_interval,
+            record_video=self.record_video,
+            on_step=self._progress_callback(),
         )
 
     def _progress_callback(self) -> Any:
@@ -218,6 +253,7 @@ class Agent:
         """Block until a run started with ``wait=False`` reaches a final status."""
         task = self._tasks.get(run_id)
         if task is not None:
+
             async def _join() -> None:
                 await asyncio.shield(task)
 
@@ -236,8 +272,9 @@ class Agent:
         push_totp_code(self.store, totp_identifier, code)
 
     # -- browser sessions ------------------------------------------------------------------------
-    def create_browser_session(self, timeout_minutes: float = 60,
-                               proxy_location: str | dict[str, Any] | None = None) -> str:
+    def create_browser_session(
+        self, timeout_minutes: float = 60, proxy_location: str | dict[str, Any] | None = None
+    ) -> str:
         """Open a browser that stays alive between runs; returns its ``pbs_...`` id."""
         from agent.proxy import resolve_proxy
 
@@ -293,20 +330,33 @@ class Agent:
 
         return publish(self.store, run_id)
 
-    def run_workflow(self, workflow_id: str, parameters: dict[str, Any] | None = None, *,
-                     url: str | None = None, wait: bool = True) -> TaskRun:
+    def run_workflow(
+        self,
+        workflow_id: str,
+        parameters: dict[str, Any] | None = None,
+        *,
+        url: str | None = None,
+        wait: bool = True,
+    ) -> TaskRun:
         """Replay a workflow with ``parameters``; ``url`` overrides its start URL."""
         from agent.workflows import start_replay
 
         return self._loop.run(start_replay(self, workflow_id, parameters, url=url, wait=wait))
 
-    async def run_workflow_async(self, workflow_id: str, parameters: dict[str, Any] | None = None,
-                                 *, url: str | None = None, wait: bool = True) -> TaskRun:
+    async def run_workflow_async(
+        self,
+        workflow_id: str,
+        parameters: dict[str, Any] | None = None,
+        *,
+        url: str | None = None,
+        wait: bool = True,
+    ) -> TaskRun:
         """The awaitable form of :meth:`run_workflow`."""
         from agent.workflows import start_replay
 
         return await self._loop.run_async(
-            start_replay(self, workflow_id, parameters, url=url, wait=wait))
+            start_replay(self, workflow_id, parameters, url=url, wait=wait)
+        )
 
     def list_workflows(self) -> list[dict[str, Any]]:
         """All workflows, newest first."""

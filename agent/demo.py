@@ -35,8 +35,9 @@ def main() -> int:
     with FixtureServer(max_lifetime=600) as server, Agent(llm=llm, progress=True) as agent:
         url = server.url("/lever/apply")
         print(f"Task: {PROMPT}\nStart page: {url}\nEngine: {engine}\n")
-        run = agent.run_task(PROMPT, url, SCHEMA, title="Job Application Task", engine=engine,
-                             max_steps=10)
+        run = agent.run_task(
+            PROMPT, url, SCHEMA, title="Job Application Task", engine=engine, max_steps=10
+        )
         print(json.dumps(run.model_dump(mode="json"), indent=2))
         received = server.submissions_to("/lever/apply")
         if received:

@@ -43,10 +43,13 @@ def run_html(run: TaskRun) -> str:
     >>> "&lt;script&gt;" in html and "<script>" not in html
     True
     """
-    facts = [run.run_request.engine, f"{run.step_count} step{'' if run.step_count == 1 else 's'}",
-             f"{run.input_token_count + run.output_token_count} tokens",
-             f"{run.llm_calls} model call{'' if run.llm_calls == 1 else 's'}",
-             f"${run.total_cost:.4f}"]
+    facts = [
+        run.run_request.engine,
+        f"{run.step_count} step{'' if run.step_count == 1 else 's'}",
+        f"{run.input_token_count + run.output_token_count} tokens",
+        f"{run.llm_calls} model call{'' if run.llm_calls == 1 else 's'}",
+        f"${run.total_cost:.4f}",
+    ]
     if run.started_at and run.finished_at:
         facts.append(f"{(run.finished_at - run.started_at).total_seconds():.1f} s")
     output = None
@@ -62,9 +65,13 @@ def run_html(run: TaskRun) -> str:
     return render_template(
         "run_card.html",
         heading=run.title or _shorten(run.run_request.prompt, 80),
-        status=run.status.value, color=BADGE_COLORS[status_class(run.status)],
-        run_id=run.run_id, facts=" · ".join(facts), failure_reason=run.failure_reason,
-        output_json=output, shot=shot,
+        status=run.status.value,
+        color=BADGE_COLORS[status_class(run.status)],
+        run_id=run.run_id,
+        facts=" · ".join(facts),
+        failure_reason=run.failure_reason,
+        output_json=output,
+        shot=shot,
         report_href=report.as_uri() if report is not None else None,
         report_path=str(report or ""),
     )
@@ -75,9 +82,14 @@ def step_html(step: Step) -> str:
     label = f"Step {step.order}" + (f" · retry {step.retry_index}" if step.retry_index else "")
     return render_template(
         "step_card.html",
-        label=label, status=step.status.value, color=BADGE_COLORS[status_class(step.status)],
-        step_id=step.step_id, facts=step_facts(step), url=step.url,
-        failure_reason=step.failure_reason, reasoning=step.reasoning,
+        label=label,
+        status=step.status.value,
+        color=BADGE_COLORS[status_class(step.status)],
+        step_id=step.step_id,
+        facts=step_facts(step),
+        url=step.url,
+        failure_reason=step.failure_reason,
+        reasoning=step.reasoning,
         actions=[action_view(i, a) for i, a in enumerate(step.actions, start=1)],
         shot=_shot(step.artifacts.get("screenshot")),
     )

@@ -16,8 +16,8 @@ litellm is imported on the first call, never at ``import agent``.
 
 from __future__ import annotations
 
-import asyncio
 import ast
+import asyncio
 import contextvars
 import json
 import logging
@@ -91,12 +91,18 @@ def current_request() -> LLMRequest | None:
     return _current_request.get()
 
 
-_RETRYABLE = ("RateLimitError", "Timeout", "APIConnectionError", "ServiceUnavailableError",
-              "InternalServerError")
+_RETRYABLE = (
+    "RateLimitError",
+    "Timeout",
+    "APIConnectionError",
+    "ServiceUnavailableError",
+    "InternalServerError",
+)
 
 
-async def _litellm_call(model: str, messages: list[dict[str, Any]], *, timeout: float,
-                        attempts: int = 4) -> Any:
+async def _litellm_call(
+    model: str, messages: list[dict[str, Any]], *, timeout: float, attempts: int = 4
+) -> Any:
     quiet_litellm_env()
     import litellm
 
@@ -155,16 +161,19 @@ async def complete_json(
     result = LLMResult(data=None, text="", model=model, calls=0)
     started = time.monotonic()
     for attempt in range(2):
-        call_request = LLMRequest(request.purpose, messages, request.prompt,
-                                  request.observation, dict(request.context))
+        call_request = LLMRequest(
+            request.purpose, messages, request.prompt, request.observation, dict(request.context)
+        )
         token = _current_request.set(call_request)
         try:
             response = await _litellm_call(model, messages, timeout=timeout)
-        except LLMError as exc:
+        except LLMError:
             double_error = call_request.context.get(DOUBLE_ERROR_KEY)
             if double_error is not None:  # say what the test's policy did, not litellm's wrapper
-                raise LLMError(f"the test double for {request.purpose!r} raised "
-                               f"{type(double_error).__name__}: {double_error}") from double_error
+                raise LLMError(
+                    f"the test double for {request.purpose!r} raised "
+                    f"{type(double_error).__name__}: {double_error}"
+                ) from double_error
             raise
         finally:
             _current_request.reset(token)
@@ -185,8 +194,11 @@ async def complete_json(
                 ) from None
             from agent.prompts import render
 
-            messages = [*messages, {"role": "assistant", "content": text},
-                        {"role": "user", "content": render("reask_json", error=str(exc))}]
+            messages = [
+                *messages,
+                {"role": "assistant", "content": text},
+                {"role": "user", "content": render("reask_json", error=str(exc))},
+            ]
             continue
         break
     result.seconds = time.monotonic() - started

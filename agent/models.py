@@ -72,16 +72,36 @@ class RunStatus(str, enum.Enum):
 
 
 FINAL_STATUSES = frozenset(
-    {RunStatus.completed, RunStatus.failed, RunStatus.terminated, RunStatus.canceled,
-     RunStatus.timed_out}
+    {
+        RunStatus.completed,
+        RunStatus.failed,
+        RunStatus.terminated,
+        RunStatus.canceled,
+        RunStatus.timed_out,
+    }
 )
 _RUN_TRANSITIONS: dict[RunStatus, frozenset[RunStatus]] = {
-    RunStatus.created: frozenset({RunStatus.queued, RunStatus.running, RunStatus.timed_out,
-                                  RunStatus.failed, RunStatus.canceled}),
-    RunStatus.queued: frozenset({RunStatus.running, RunStatus.timed_out, RunStatus.failed,
-                                 RunStatus.canceled}),
-    RunStatus.running: frozenset({RunStatus.completed, RunStatus.failed, RunStatus.terminated,
-                                  RunStatus.timed_out, RunStatus.canceled}),
+    RunStatus.created: frozenset(
+        {
+            RunStatus.queued,
+            RunStatus.running,
+            RunStatus.timed_out,
+            RunStatus.failed,
+            RunStatus.canceled,
+        }
+    ),
+    RunStatus.queued: frozenset(
+        {RunStatus.running, RunStatus.timed_out, RunStatus.failed, RunStatus.canceled}
+    ),
+    RunStatus.running: frozenset(
+        {
+            RunStatus.completed,
+            RunStatus.failed,
+            RunStatus.terminated,
+            RunStatus.timed_out,
+            RunStatus.canceled,
+        }
+    ),
     # Unlike the hosted service, a canceled run stays canceled: cancel always wins.
     **{status: frozenset() for status in FINAL_STATUSES},
 }
@@ -101,8 +121,9 @@ class StepStatus(str, enum.Enum):
 
 
 _STEP_TRANSITIONS: dict[StepStatus, frozenset[StepStatus]] = {
-    StepStatus.created: frozenset({StepStatus.running, StepStatus.failed, StepStatus.canceled,
-                                   StepStatus.completed}),
+    StepStatus.created: frozenset(
+        {StepStatus.running, StepStatus.failed, StepStatus.canceled, StepStatus.completed}
+    ),
     StepStatus.running: frozenset({StepStatus.completed, StepStatus.failed, StepStatus.canceled}),
     StepStatus.completed: frozenset(),
     StepStatus.failed: frozenset(),
@@ -128,8 +149,10 @@ def normalize_url(value: str, field: str = "url") -> str:
         )
     if parts.scheme in ("http", "https"):
         host = parts.hostname or ""
-        if not host or " " in text or (
-            "." not in host and host != "localhost" and ":" not in (parts.netloc or "")
+        if (
+            not host
+            or " " in text
+            or ("." not in host and host != "localhost" and ":" not in (parts.netloc or ""))
         ):
             raise ValueError(f"{value!r} is not a valid URL: it has no proper host name")
         try:
@@ -247,8 +270,21 @@ def check_schema(value: Any) -> Any:
     return value
 
 
-_SCHEMA_KEYS = {"type", "properties", "items", "$schema", "$ref", "anyOf", "oneOf", "allOf",
-                "enum", "const", "$defs", "definitions", "required"}
+_SCHEMA_KEYS = {
+    "type",
+    "properties",
+    "items",
+    "$schema",
+    "$ref",
+    "anyOf",
+    "oneOf",
+    "allOf",
+    "enum",
+    "const",
+    "$defs",
+    "definitions",
+    "required",
+}
 
 
 def effective_schema(value: Any) -> Any:
@@ -322,8 +358,7 @@ class TaskRun(BaseModel):
         reason = changes.get("failure_reason", self.failure_reason)
         if new in (RunStatus.failed, RunStatus.terminated) and not reason:
             raise InvalidTransitionError(f"a {new.value} run needs a failure_reason")
-        if self.failure_reason and changes.get("failure_reason") not in (None,
-                                                                         self.failure_reason):
+        if self.failure_reason and changes.get("failure_reason") not in (None, self.failure_reason):
             changes.pop("failure_reason")  # a failure reason, once set, is never overwritten
         now = utcnow()
         stamps: dict[str, Any] = {"modified_at": now}

@@ -23,8 +23,8 @@ def details_from_prompt(prompt: str) -> dict[str, str]:
     """``{"name": "Chris P Bacon", "email": "chris@pbacon.com"}`` from the goal's text."""
     matches = list(_KEY.finditer(prompt))
     details: dict[str, str] = {}
-    for match, nxt in zip(matches, [*matches[1:], None]):
-        value = prompt[match.end(): nxt.start() if nxt else len(prompt)].strip().rstrip(".,;")
+    for match, nxt in zip(matches, [*matches[1:], None], strict=True):
+        value = prompt[match.end() : nxt.start() if nxt else len(prompt)].strip().rstrip(".,;")
         key = match.group(1).strip().lower().split()[-1]
         if value and "://" not in match.group(0):
             details[key] = value
@@ -43,8 +43,10 @@ def _succeeded(request: LLMRequest) -> bool:
 
 def _plan(request: LLMRequest) -> dict[str, Any]:
     if _succeeded(request):
-        return {"user_goal_achieved": True,
-                "actions": [{"action_type": "COMPLETE", "reason": "confirmation shown"}]}
+        return {
+            "user_goal_achieved": True,
+            "actions": [{"action_type": "COMPLETE", "reason": "confirmation shown"}],
+        }
     observation = request.observation
     if observation is None:
         return {"actions": []}
@@ -55,17 +57,31 @@ def _plan(request: LLMRequest) -> dict[str, Any]:
         if not element.interactable:
             continue
         kind = element.attributes.get("type", "")
-        label = " ".join([element.text, element.attributes.get("name", ""),
-                          element.attributes.get("placeholder", ""),
-                          element.attributes.get("aria-label", "")]).lower()
+        label = " ".join(
+            [
+                element.text,
+                element.attributes.get("name", ""),
+                element.attributes.get("placeholder", ""),
+                element.attributes.get("aria-label", ""),
+            ]
+        ).lower()
         if element.tag in ("input", "textarea") and kind in TEXT_TYPES:
             for key, value in details.items():
                 if key in label and element.attributes.get("value", "") != value:
-                    actions.append({"action_type": "INPUT_TEXT", "id": element.id, "text": value,
-                                    "reasoning": f"the goal gives {key}"})
+                    actions.append(
+                        {
+                            "action_type": "INPUT_TEXT",
+                            "id": element.id,
+                            "text": value,
+                            "reasoning": f"the goal gives {key}",
+                        }
+                    )
                     break
-        elif submit is None and (element.tag == "button" or kind == "submit") and any(
-                word in label for word in SUBMIT_WORDS):
+        elif (
+            submit is None
+            and (element.tag == "button" or kind == "submit")
+            and any(word in label for word in SUBMIT_WORDS)
+        ):
             submit = element
     if submit is not None:
         actions.append({"action_type": "CLICK", "id": submit.id, "reasoning": "send the form"})
@@ -107,8 +123,13 @@ def offline_policy(request: LLMRequest) -> dict[str, Any]:
         return {"description": "filled the form and saw the confirmation", "output": data}
     if purpose in ("plan_v2", "validate_v2"):
         done = _succeeded(request)
-        return {"user_goal_achieved": done, "should_terminate": False, "termination_reason": "",
-                "task_type": "navigate", "plan": request.prompt}
+        return {
+            "user_goal_achieved": done,
+            "should_terminate": False,
+            "termination_reason": "",
+            "task_type": "navigate",
+            "plan": request.prompt,
+        }
     if purpose == "error_codes":
         return {"errors": []}
     return {}

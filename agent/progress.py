@@ -30,14 +30,19 @@ def describe_step(step: Step, run: TaskRun) -> str:
     """One line: step number out of the budget, url, actions and outcomes, tokens and cost."""
     request = run.run_request
     budget = request.max_steps or (
-        DEFAULT_MAX_STEPS_V1 if request.engine == "skyvern-1.0" else DEFAULT_MAX_STEPS_V2)
+        DEFAULT_MAX_STEPS_V1 if request.engine == "skyvern-1.0" else DEFAULT_MAX_STEPS_V2
+    )
     label = f"step {step.order + 1}/{budget}" + (
-        f" (retry {step.retry_index})" if step.retry_index else "")
-    acts = ", ".join(
-        f"{a.get('action_type', '?')}{'#' + str(a['id']) if a.get('id') else ''} "
-        f"{'ok' if (a.get('result') or {}).get('success') else 'failed'}"
-        for a in step.actions
-    ) or step.status.value
+        f" (retry {step.retry_index})" if step.retry_index else ""
+    )
+    acts = (
+        ", ".join(
+            f"{a.get('action_type', '?')}{'#' + str(a['id']) if a.get('id') else ''} "
+            f"{'ok' if (a.get('result') or {}).get('success') else 'failed'}"
+            for a in step.actions
+        )
+        or step.status.value
+    )
     tokens = run.input_token_count + run.output_token_count
     cost = f" ${run.total_cost:.4f}" if run.total_cost else ""
     return f"run {run.run_id} {label} {step.url or ''} {acts} | {tokens:,} tok{cost}"

@@ -41,16 +41,30 @@ LINK_SCHEMES = ("file", "http", "https")
 _STEP_DIR = re.compile(r"^(\d+)-(\d+)$")
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _DETAIL_FIELDS = ("text", "option", "url", "file_url", "keys", "direction", "reason")
-_SHOWN_REQUEST_FIELDS = ("title", "engine", "max_steps", "proxy_location", "error_code_mapping",
-                         "webhook_url", "totp_identifier", "totp_url", "browser_session_id",
-                         "publish_workflow")
+_SHOWN_REQUEST_FIELDS = (
+    "title",
+    "engine",
+    "max_steps",
+    "proxy_location",
+    "error_code_mapping",
+    "webhook_url",
+    "totp_identifier",
+    "totp_url",
+    "browser_session_id",
+    "publish_workflow",
+)
 
 
 # -- public API --------------------------------------------------------------------------------
 
 
-def write_report(run: TaskRun, path: str | Path | None = None, *,
-                 steps: list[Step] | None = None, run_dir: str | Path | None = None) -> Path:
+def write_report(
+    run: TaskRun,
+    path: str | Path | None = None,
+    *,
+    steps: list[Step] | None = None,
+    run_dir: str | Path | None = None,
+) -> Path:
     """Write the run's HTML report and return its path.
 
     ``path`` defaults to ``report.html`` in the run folder, which is found from the run's
@@ -104,22 +118,29 @@ def find_run_dir(run: TaskRun, steps: list[Step] | None = None) -> Path | None:
     return None
 
 
-def render_report(run: TaskRun, steps: list[Step] | None, run_dir: Path | None,
-                  report_dir: Path) -> str:
+def render_report(
+    run: TaskRun, steps: list[Step] | None, run_dir: Path | None, report_dir: Path
+) -> str:
     """The report's HTML; links are made relative to ``report_dir`` where they can be."""
     if steps is not None:
         views = [_step_view(step, report_dir) for step in steps]
         note = ""
     elif run_dir is not None:
         views = _folder_step_views(run_dir, report_dir)
-        note = ("Step records were not given, so this timeline is read from the run folder: "
-                "the actions the model planned, without their results, tokens or timings. "
-                "Agent.report(run_id) or `python -m agent report RUN_ID` include them.")
+        note = (
+            "Step records were not given, so this timeline is read from the run folder: "
+            "the actions the model planned, without their results, tokens or timings. "
+            "Agent.report(run_id) or `python -m agent report RUN_ID` include them."
+        )
     else:
         views, note = [], "Step records were not given and the run folder is unknown."
-    return render_template("report.html", run=_run_view(run, report_dir), steps=views,
-                           steps_note=note,
-                           written_at=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
+    return render_template(
+        "report.html",
+        run=_run_view(run, report_dir),
+        steps=views,
+        steps_note=note,
+        written_at=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+    )
 
 
 # -- shared helpers (also used by agent.display) -----------------------------------------------
@@ -174,8 +195,11 @@ def load_image(url: str | None, *, max_bytes: int | None = None) -> Image | None
         return None
     if data.startswith(_PNG_SIGNATURE):
         mime = "image/png"
-        size = ((int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big"))
-                if len(data) >= 24 else None)
+        size = (
+            (int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big"))
+            if len(data) >= 24
+            else None
+        )
     elif data.startswith(b"\xff\xd8"):
         mime, size = "image/jpeg", _jpeg_size(data)
     else:
@@ -197,9 +221,9 @@ def _jpeg_size(data: bytes) -> tuple[int, int] | None:
             i += 2
             continue
         if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
-            height = int.from_bytes(data[i + 5:i + 7], "big")
-            return int.from_bytes(data[i + 7:i + 9], "big"), height
-        i += 2 + int.from_bytes(data[i + 2:i + 4], "big")
+            height = int.from_bytes(data[i + 5 : i + 7], "big")
+            return int.from_bytes(data[i + 7 : i + 9], "big"), height
+        i += 2 + int.from_bytes(data[i + 2 : i + 4], "big")
     return None
 
 
@@ -259,26 +283,49 @@ def _run_view(run: TaskRun, report_dir: Path) -> dict[str, Any]:
         duration = f"{(run.finished_at - run.started_at).total_seconds():.1f} s"
     return {
         "heading": run.title or "Run " + run.run_id,
-        "run_id": run.run_id, "status": run.status.value, "status_class": status_class(run.status),
-        "engine": request.engine, "run_type": run.run_type, "workflow_id": run.workflow_id,
-        "created_at": run.created_at.strftime("%Y-%m-%d %H:%M:%S UTC"), "duration": duration,
-        "prompt": request.prompt, "url": request.url,
-        "schema_json": (pretty_json(request.data_extraction_schema)
-                        if request.data_extraction_schema is not None else None),
+        "run_id": run.run_id,
+        "status": run.status.value,
+        "status_class": status_class(run.status),
+        "engine": request.engine,
+        "run_type": run.run_type,
+        "workflow_id": run.workflow_id,
+        "created_at": run.created_at.strftime("%Y-%m-%d %H:%M:%S UTC"),
+        "duration": duration,
+        "prompt": request.prompt,
+        "url": request.url,
+        "schema_json": (
+            pretty_json(request.data_extraction_schema)
+            if request.data_extraction_schema is not None
+            else None
+        ),
         "request_fields": fields,
         "failure_reason": run.failure_reason,
         "output_json": pretty_json(run.output) if run.output is not None else None,
-        "errors": [{"code": str(e.get("error_code", "?")), "reasoning": str(e.get("reasoning", ""))}
-                   for e in run.errors],
-        "downloads": [{"filename": f.filename, "href": safe_href(f.url, report_dir),
-                       "size": f"{f.file_size} bytes" if f.file_size is not None else "",
-                       "checksum": f.checksum} for f in run.downloaded_files or []],
+        "errors": [
+            {"code": str(e.get("error_code", "?")), "reasoning": str(e.get("reasoning", ""))}
+            for e in run.errors
+        ],
+        "downloads": [
+            {
+                "filename": f.filename,
+                "href": safe_href(f.url, report_dir),
+                "size": f"{f.file_size} bytes" if f.file_size is not None else "",
+                "checksum": f.checksum,
+            }
+            for f in run.downloaded_files or []
+        ],
         "recording": safe_href(run.recording_url, report_dir),
-        "blocks": [{key: str(block.get(key, "")) for key in
-                    ("index", "task_type", "goal", "status", "result")}
-                   for block in run.blocks or []],
-        "step_count": run.step_count, "llm_calls": run.llm_calls,
-        "input_tokens": run.input_token_count, "output_tokens": run.output_token_count,
+        "blocks": [
+            {
+                key: str(block.get(key, ""))
+                for key in ("index", "task_type", "goal", "status", "result")
+            }
+            for block in run.blocks or []
+        ],
+        "step_count": run.step_count,
+        "llm_calls": run.llm_calls,
+        "input_tokens": run.input_token_count,
+        "output_tokens": run.output_token_count,
         "cost": f"${run.total_cost:.4f}",
     }
 
@@ -287,10 +334,19 @@ def _step_view(step: Step, report_dir: Path) -> dict[str, Any]:
     label = f"Step {step.order}" + (f" · retry {step.retry_index}" if step.retry_index else "")
     files = {name: url for name, url in step.artifacts.items() if name != "screenshot"}
     return _step_common(
-        label=label, order=step.order, retry_index=step.retry_index, status=step.status.value,
-        status_class=status_class(step.status), facts=step_facts(step), url=step.url,
-        failure_reason=step.failure_reason, reasoning=step.reasoning, actions=step.actions,
-        screenshot_url=step.artifacts.get("screenshot"), files=files, report_dir=report_dir,
+        label=label,
+        order=step.order,
+        retry_index=step.retry_index,
+        status=step.status.value,
+        status_class=status_class(step.status),
+        facts=step_facts(step),
+        url=step.url,
+        failure_reason=step.failure_reason,
+        reasoning=step.reasoning,
+        actions=step.actions,
+        screenshot_url=step.artifacts.get("screenshot"),
+        files=files,
+        report_dir=report_dir,
     )
 
 
@@ -307,22 +363,40 @@ def _folder_step_views(run_dir: Path, report_dir: Path) -> list[dict[str, Any]]:
         answer = _read_json(folder / "plan-answer.json")
         actions = answer.get("actions") if isinstance(answer, dict) else answer
         reasoning = answer.get("page_summary") if isinstance(answer, dict) else None
-        files = {p.stem: p.resolve().as_uri() for p in sorted(folder.iterdir())
-                 if p.suffix in (".txt", ".json")}
+        files = {
+            p.stem: p.resolve().as_uri()
+            for p in sorted(folder.iterdir())
+            if p.suffix in (".txt", ".json")
+        }
         shots = sorted(folder.glob("screenshot.*"))
-        views.append(_step_common(
-            label=f"Step {order}" + (f" · retry {retry}" if retry else ""), order=order,
-            retry_index=retry, status=None, status_class="muted", facts="", url=None,
-            failure_reason=None, reasoning=str(reasoning) if reasoning else None,
-            actions=[a for a in actions or [] if isinstance(a, dict)],
-            screenshot_url=shots[0].resolve().as_uri() if shots else None,
-            files=files, report_dir=report_dir,
-        ))
+        views.append(
+            _step_common(
+                label=f"Step {order}" + (f" · retry {retry}" if retry else ""),
+                order=order,
+                retry_index=retry,
+                status=None,
+                status_class="muted",
+                facts="",
+                url=None,
+                failure_reason=None,
+                reasoning=str(reasoning) if reasoning else None,
+                actions=[a for a in actions or [] if isinstance(a, dict)],
+                screenshot_url=shots[0].resolve().as_uri() if shots else None,
+                files=files,
+                report_dir=report_dir,
+            )
+        )
     return views
 
 
-def _step_common(*, actions: list[dict[str, Any]], screenshot_url: str | None,
-                 files: dict[str, str], report_dir: Path, **facts: Any) -> dict[str, Any]:
+def _step_common(
+    *,
+    actions: list[dict[str, Any]],
+    screenshot_url: str | None,
+    files: dict[str, str],
+    report_dir: Path,
+    **facts: Any,
+) -> dict[str, Any]:
     image = load_image(screenshot_url)
     size = image.size if image is not None else None
     marks = []
@@ -331,11 +405,20 @@ def _step_common(*, actions: list[dict[str, Any]], screenshot_url: str | None,
         if mark is not None:
             marks.append(mark)
     targeted = any(isinstance(a.get("element"), dict) for a in actions)
-    links = [{"name": name, "href": href} for name, url in files.items()
-             for href in [safe_href(url, report_dir)] if href]
-    return {**facts, "screenshot": image.data_uri if image is not None else None,
-            "marks": marks, "unmarked": bool(image is not None and targeted and not marks),
-            "actions": [action_view(i + 1, a) for i, a in enumerate(actions)], "files": links}
+    links = [
+        {"name": name, "href": href}
+        for name, url in files.items()
+        for href in [safe_href(url, report_dir)]
+        if href
+    ]
+    return {
+        **facts,
+        "screenshot": image.data_uri if image is not None else None,
+        "marks": marks,
+        "unmarked": bool(image is not None and targeted and not marks),
+        "actions": [action_view(i + 1, a) for i, a in enumerate(actions)],
+        "files": links,
+    }
 
 
 def action_view(number: int, action: dict[str, Any]) -> dict[str, Any]:
@@ -356,12 +439,23 @@ def action_view(number: int, action: dict[str, Any]) -> dict[str, Any]:
     replay = action.get("replay")
     if isinstance(replay, dict):  # a workflow replay says how it found the element
         matched = ", ".join(str(m) for m in replay.get("matched_by") or [])
-        details.append("replay: " + ("model fallback" if replay.get("fallback") else
-                                     f"matched by {matched}" if matched else "as recorded"))
+        details.append(
+            "replay: "
+            + (
+                "model fallback"
+                if replay.get("fallback")
+                else f"matched by {matched}"
+                if matched
+                else "as recorded"
+            )
+        )
     result = action.get("result") if isinstance(action.get("result"), dict) else None
     return {
-        "number": number, "action_type": str(action.get("action_type", "?")), "target": target,
-        "detail": " · ".join(details), "reasoning": str(action.get("reasoning") or ""),
+        "number": number,
+        "action_type": str(action.get("action_type", "?")),
+        "target": target,
+        "detail": " · ".join(details),
+        "reasoning": str(action.get("reasoning") or ""),
         "success": None if result is None else bool(result.get("success")),
         "message": str(result.get("message") or "") if result else "",
     }
@@ -386,9 +480,13 @@ def _mark(number: int, action: dict[str, Any], size: tuple[int, int]) -> dict[st
     right, bottom = min(x + w, float(width)), min(y + h, float(height))
     if right <= left or bottom <= top:
         return None  # outside the screenshot (scrolled away)
-    return {"number": number, "left": f"{100 * left / width:.3f}",
-            "top": f"{100 * top / height:.3f}", "width": f"{100 * (right - left) / width:.3f}",
-            "height": f"{100 * (bottom - top) / height:.3f}"}
+    return {
+        "number": number,
+        "left": f"{100 * left / width:.3f}",
+        "top": f"{100 * top / height:.3f}",
+        "width": f"{100 * (right - left) / width:.3f}",
+        "height": f"{100 * (bottom - top) / height:.3f}",
+    }
 
 
 def _read_json(path: Path) -> Any:

@@ -73,8 +73,13 @@ class RunContext:
 
     # -- steps -------------------------------------------------------------------------------
     def new_step(self, order: int, retry_index: int = 0, block: int | None = None) -> Step:
-        step = Step(task_id=self.run_id, order=order, retry_index=retry_index, block=block,
-                    status=StepStatus.running)
+        step = Step(
+            task_id=self.run_id,
+            order=order,
+            retry_index=retry_index,
+            block=block,
+            status=StepStatus.running,
+        )
         self.save_step(step)
         return step
 
@@ -129,8 +134,9 @@ class RunContext:
         context: dict[str, Any] | None = None,
     ) -> LLMResult:
         """Call the model; count tokens and cost on the step and the run; keep the exchange."""
-        request = LLMRequest(purpose, messages, goal or self.request.prompt, observation,
-                             context or {})
+        request = LLMRequest(
+            purpose, messages, goal or self.request.prompt, observation, context or {}
+        )
         try:
             result = await complete_json(self.model, request)
         finally:
@@ -139,10 +145,10 @@ class RunContext:
             else:
                 prefix = self._run_call_prefix(purpose)
                 (prefix.parent / f"{prefix.name}-prompt.txt").write_text(
-                    _messages_text(messages), encoding="utf-8")
+                    _messages_text(messages), encoding="utf-8"
+                )
         if step is None:  # planner, validator, summary: kept beside the steps, in order
-            (prefix.parent / f"{prefix.name}-answer.json").write_text(result.text,
-                                                                     encoding="utf-8")
+            (prefix.parent / f"{prefix.name}-answer.json").write_text(result.text, encoding="utf-8")
         else:
             step.input_token_count += result.input_tokens
             step.output_token_count += result.output_tokens
@@ -167,7 +173,9 @@ class RunContext:
     async def observe(self, *, screenshot: bool | None = None) -> Observation:
         from agent.browser.observe import observe
 
-        return await observe(self.page, screenshot=self.vision if screenshot is None else screenshot)
+        return await observe(
+            self.page, screenshot=self.vision if screenshot is None else screenshot
+        )
 
 
 def _messages_text(messages: list[dict[str, Any]]) -> str:
@@ -190,10 +198,13 @@ def user_message(text: str, screenshot: bytes | None = None) -> dict[str, Any]:
     import base64
 
     data = base64.b64encode(screenshot).decode()
-    return {"role": "user", "content": [
-        {"type": "text", "text": text},
-        {"type": "image_url", "image_url": {"url": f"data:image/png;base64,{data}"}},
-    ]}
+    return {
+        "role": "user",
+        "content": [
+            {"type": "text", "text": text},
+            {"type": "image_url", "image_url": {"url": f"data:image/png;base64,{data}"}},
+        ],
+    }
 
 
 def dumps(value: Any) -> str:

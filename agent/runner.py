@@ -51,8 +51,11 @@ def run_dir(data_dir: Path, run_id: str) -> Path:
     return path
 
 
-async def execute_run(config: RunnerConfig, run_id: str,
-                      engine: Callable[[RunContext], Awaitable[Outcome]] | None = None) -> None:
+async def execute_run(
+    config: RunnerConfig,
+    run_id: str,
+    engine: Callable[[RunContext], Awaitable[Outcome]] | None = None,
+) -> None:
     """Run the engine for ``run_id`` and record how it ended. Never raises.
 
     ``engine`` replaces the request's engine (a workflow replay, ``engines.replay``).
@@ -104,8 +107,9 @@ async def execute_run(config: RunnerConfig, run_id: str,
         outcome = Outcome(RunStatus.failed, failure_reason=f"{type(exc).__name__}: {exc}")
     except Exception as exc:  # a bug or a browser crash must still end the run with its cause
         logger.exception("run %s crashed", run_id)
-        outcome = Outcome(RunStatus.failed,
-                          failure_reason=f"Unexpected error: {type(exc).__name__}: {exc}")
+        outcome = Outcome(
+            RunStatus.failed, failure_reason=f"Unexpected error: {type(exc).__name__}: {exc}"
+        )
     finally:
         files = _downloaded_files(tabs)
         recording = await _close_context(context, folder)
@@ -120,8 +124,9 @@ def _vision(model: str) -> bool:
     return supports_vision(model)
 
 
-def _totp_source(config: RunnerConfig, run_id: str, request: Any,
-                 started_at: Any) -> Callable[[], Awaitable[str]] | None:
+def _totp_source(
+    config: RunnerConfig, run_id: str, request: Any, started_at: Any
+) -> Callable[[], Awaitable[str]] | None:
     if not (request.totp_identifier or request.totp_url):
         return None
 
@@ -129,9 +134,14 @@ def _totp_source(config: RunnerConfig, run_id: str, request: Any,
         from agent.totp import get_totp_code
 
         return await get_totp_code(
-            identifier=request.totp_identifier, totp_url=request.totp_url, run_id=run_id,
-            run_started_at=started_at, secrets=config.totp, store=config.store,
-            signing_key=config.webhook_key, poll_interval=config.totp_poll_interval,
+            identifier=request.totp_identifier,
+            totp_url=request.totp_url,
+            run_id=run_id,
+            run_started_at=started_at,
+            secrets=config.totp,
+            store=config.store,
+            signing_key=config.webhook_key,
+            poll_interval=config.totp_poll_interval,
             timeout=config.totp_timeout,
         )
 
@@ -142,8 +152,13 @@ def _downloaded_files(tabs: Any) -> list[FileInfo]:
     if tabs is None:
         return []
     return [
-        FileInfo(url=d.url, checksum=d.checksum, filename=d.filename, file_size=d.file_size,
-                 modified_at=utcnow())
+        FileInfo(
+            url=d.url,
+            checksum=d.checksum,
+            filename=d.filename,
+            file_size=d.file_size,
+            modified_at=utcnow(),
+        )
         for d in getattr(tabs, "downloads", [])
     ]
 
@@ -171,16 +186,23 @@ async def _close_context(context: Any, folder: Path) -> str | None:
     return None
 
 
-async def _record_ending(config: RunnerConfig, run_id: str, outcome: Outcome,
-                         files: list[FileInfo], recording: str | None) -> None:
+async def _record_ending(
+    config: RunnerConfig,
+    run_id: str,
+    outcome: Outcome,
+    files: list[FileInfo],
+    recording: str | None,
+) -> None:
     store = config.store
     steps = store.list_steps(run_id)
     for step in steps:  # a step cut short by cancel or a crash is closed, never left running
         if step.status in (StepStatus.created, StepStatus.running):
-            ended = StepStatus.canceled if outcome.status == RunStatus.canceled else StepStatus.failed
-            store.save_step(step.transition(
-                ended, failure_reason=step.failure_reason or outcome.failure_reason
-            ))
+            ended = (
+                StepStatus.canceled if outcome.status == RunStatus.canceled else StepStatus.failed
+            )
+            store.save_step(
+                step.transition(ended, failure_reason=step.failure_reason or outcome.failure_reason)
+            )
     extra: dict[str, Any] = {
         "downloaded_files": files or None,
         "recording_url": recording,
@@ -195,9 +217,12 @@ async def _record_ending(config: RunnerConfig, run_id: str, outcome: Outcome,
             run = store.update_run(run_id, RunStatus.canceled, **extra)
         else:
             run = store.update_run(
-                run_id, outcome.status, output=outcome.output,
+                run_id,
+                outcome.status,
+                output=outcome.output,
                 failure_reason=outcome.failure_reason,
-                errors=[*current.errors, *outcome.errors], **extra,
+                errors=[*current.errors, *outcome.errors],
+                **extra,
             )
     if run.status == RunStatus.completed and run.run_request.publish_workflow:
         from agent.workflows import publish_on_completion
@@ -207,7 +232,8 @@ async def _record_ending(config: RunnerConfig, run_id: str, outcome: Outcome,
         from agent.webhooks import deliver_webhook, run_webhook_payload
 
         delivery = await deliver_webhook(
-            run.run_request.webhook_url, run_webhook_payload(run.model_dump(mode="json")),
+            run.run_request.webhook_url,
+            run_webhook_payload(run.model_dump(mode="json")),
             signing_key=config.webhook_key or "",
         )
         if not delivery.delivered:

@@ -47,7 +47,9 @@ class FakeLLM:
         self.vision = vision
         self.calls: list[LLMRequest] = []
         with _lock:
-            self.model_name = f"{TEST_PROVIDER}/{name or type(self).__name__.lower()}-{next(_counter)}"
+            self.model_name = (
+                f"{TEST_PROVIDER}/{name or type(self).__name__.lower()}-{next(_counter)}"
+            )
             _registry[self.model_name] = self
 
     def answer(self, request: LLMRequest) -> Answer:
@@ -87,8 +89,9 @@ class ScriptedLLM(FakeLLM):
     An entry may be a dict/list/str, or a callable taking the request.
     """
 
-    def __init__(self, answers: Iterable[Answer | Callable[[LLMRequest], Answer]], *,
-                 vision: bool = False) -> None:
+    def __init__(
+        self, answers: Iterable[Answer | Callable[[LLMRequest], Answer]], *, vision: bool = False
+    ) -> None:
         super().__init__(vision=vision)
         self.answers = list(answers)
 
@@ -114,8 +117,9 @@ def _handler_class(litellm: Any) -> type:
     class _DoubleProvider(CustomLLM):  # type: ignore[misc]
         """Serves ``agent-test/<name>`` models from the registered doubles."""
 
-        async def acompletion(self, model: str, messages: list[Any], *args: Any,
-                              **kwargs: Any) -> Any:
+        async def acompletion(
+            self, model: str, messages: list[Any], *args: Any, **kwargs: Any
+        ) -> Any:
             full = model if model.startswith(TEST_PROVIDER + "/") else f"{TEST_PROVIDER}/{model}"
             double = _registry.get(full)
             if double is None:
@@ -131,10 +135,18 @@ def _handler_class(litellm: Any) -> type:
             tokens_out = litellm.token_counter(model=COUNTING_MODEL, text=text)
             return ModelResponse(
                 model=full,
-                choices=[Choices(index=0, finish_reason="stop",
-                                 message=Message(role="assistant", content=text))],
-                usage=Usage(prompt_tokens=tokens_in, completion_tokens=tokens_out,
-                            total_tokens=tokens_in + tokens_out),
+                choices=[
+                    Choices(
+                        index=0,
+                        finish_reason="stop",
+                        message=Message(role="assistant", content=text),
+                    )
+                ],
+                usage=Usage(
+                    prompt_tokens=tokens_in,
+                    completion_tokens=tokens_out,
+                    total_tokens=tokens_in + tokens_out,
+                ),
             )
 
         def completion(self, *args: Any, **kwargs: Any) -> Any:
@@ -149,10 +161,13 @@ def register_provider(litellm: Any) -> None:
         if id(litellm) in _registered_with:
             return
         handler = _handler_class(litellm)()
-        providers = [p for p in (litellm.custom_provider_map or [])
-                     if p.get("provider") != TEST_PROVIDER]
-        litellm.custom_provider_map = [*providers,
-                                       {"provider": TEST_PROVIDER, "custom_handler": handler}]
+        providers = [
+            p for p in (litellm.custom_provider_map or []) if p.get("provider") != TEST_PROVIDER
+        ]
+        litellm.custom_provider_map = [
+            *providers,
+            {"provider": TEST_PROVIDER, "custom_handler": handler},
+        ]
         from litellm.utils import custom_llm_setup
 
         custom_llm_setup()

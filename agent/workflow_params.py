@@ -25,14 +25,15 @@ from agent.errors import InvalidRequestError
 from agent.offline_policy import details_from_prompt
 
 REDACTED = "•" * 8
-"""How steps store a typed password (see ``engines.v1._record``)."""
+"""How steps store a typed password (see ``engines.v1.record_action``)."""
 MIN_VERBATIM = 3
 """A value found in the prompt without a ``key:`` becomes a parameter from this length."""
 _SLOT = re.compile(r"\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}")
 
 
-def parameterize(prompt: str, actions: list[dict[str, Any]]
-                 ) -> tuple[str, list[dict[str, Any]], list[dict[str, Any]]]:
+def parameterize(
+    prompt: str, actions: list[dict[str, Any]]
+) -> tuple[str, list[dict[str, Any]], list[dict[str, Any]]]:
     """The goal template, the parameters and the actions with their values as slots.
 
     ``actions`` are workflow actions (``action_type``, ``text``, ``option``, ``locators``);
@@ -49,21 +50,24 @@ def parameterize(prompt: str, actions: list[dict[str, Any]]
             text = action["text"]
             if text == REDACTED:
                 key = _secret_key(details, field, params)
-                params.setdefault(key, {"key": key, "secret": True,
-                                        "description": f"secret typed into {field}"})
+                params.setdefault(
+                    key, {"key": key, "secret": True, "description": f"secret typed into {field}"}
+                )
                 goal = _slot_detail(goal, key, details.get(key))
                 action["text"] = slot(key)
             else:
                 found, goal = _slot_for(text, goal, details, field, params)
                 if found:
                     action["text"] = slot(found)
-        elif action.get("action_type") == "SELECT_OPTION" and isinstance(action.get("option"),
-                                                                          dict):
+        elif action.get("action_type") == "SELECT_OPTION" and isinstance(
+            action.get("option"), dict
+        ):
             option = dict(action["option"])
             for part in ("label", "value"):
                 if isinstance(option.get(part), str):
-                    found, goal = _slot_for(option[part], goal, details, field, params,
-                                            verbatim=False)
+                    found, goal = _slot_for(
+                        option[part], goal, details, field, params, verbatim=False
+                    )
                     if found:
                         option[part] = slot(found)
             action["option"] = option
@@ -76,21 +80,27 @@ def slot(key: str) -> str:
     return "{{" + key + "}}"
 
 
-def _slot_for(value: str, goal: str, details: dict[str, str], field: str,
-              params: dict[str, dict[str, Any]], *,
-              verbatim: bool = True) -> tuple[str | None, str]:
+def _slot_for(
+    value: str,
+    goal: str,
+    details: dict[str, str],
+    field: str,
+    params: dict[str, dict[str, Any]],
+    *,
+    verbatim: bool = True,
+) -> tuple[str | None, str]:
     """The parameter for a typed value (creating it), and the goal with its slot."""
     value_clean = value.strip()
     for key, detail in details.items():
         if detail == value_clean and value_clean:
             key = _slug(key)
-            params.setdefault(key, {"key": key, "default": value,
-                                    "description": f"typed into {field}"})
+            params.setdefault(
+                key, {"key": key, "default": value, "description": f"typed into {field}"}
+            )
             return key, _slot_detail(goal, key, detail)
     if verbatim and len(value_clean) >= MIN_VERBATIM and value_clean in goal:
         key = _unique(_slug(field), params, value)
-        params.setdefault(key, {"key": key, "default": value,
-                                "description": f"typed into {field}"})
+        params.setdefault(key, {"key": key, "default": value, "description": f"typed into {field}"})
         return key, goal.replace(value_clean, slot(key))
     for key, param in params.items():  # the same value typed twice
         if param.get("default") == value:
@@ -119,8 +129,13 @@ def _field_words(action: dict[str, Any]) -> str:
     """A short name for the action's field: label, placeholder or name attribute."""
     for locator in action.get("locators") or []:
         attributes = locator.get("attributes") or {}
-        for word in (locator.get("name"), locator.get("label"), attributes.get("placeholder"),
-                     attributes.get("name"), attributes.get("aria-label")):
+        for word in (
+            locator.get("name"),
+            locator.get("label"),
+            attributes.get("placeholder"),
+            attributes.get("name"),
+            attributes.get("aria-label"),
+        ):
             if word:
                 return str(word)
     return "the field"
@@ -163,8 +178,9 @@ def resolve(parameters: list[dict[str, Any]], given: dict[str, Any] | None) -> d
     unknown = sorted(set(given) - set(known))
     if unknown:
         takes = ", ".join(sorted(known)) or "no parameters"
-        raise InvalidRequestError("parameters", f"unknown parameter {unknown[0]!r}; this "
-                                                f"workflow takes: {takes}")
+        raise InvalidRequestError(
+            "parameters", f"unknown parameter {unknown[0]!r}; this workflow takes: {takes}"
+        )
     values: dict[str, str] = {}
     for key, param in known.items():
         if key in given and given[key] is not None:
@@ -173,6 +189,7 @@ def resolve(parameters: list[dict[str, Any]], given: dict[str, Any] | None) -> d
             values[key] = str(param["default"])
         else:
             why = param.get("description", "no default is stored")
-            raise InvalidRequestError("parameters", f"{key!r} is required ({why}); pass "
-                                                    f"parameters={{{key!r}: ...}}")
+            raise InvalidRequestError(
+                "parameters", f"{key!r} is required ({why}); pass parameters={{{key!r}: ...}}"
+            )
     return values

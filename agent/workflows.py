@@ -25,11 +25,9 @@ model call for a step that changed, and the workflow updated with what worked.
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import json
 import logging
-import os
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -38,8 +36,8 @@ from urllib.request import url2pathname
 
 from agent.browser.action_types import DECISIONS
 from agent.browser.locators import MAX_VARIANTS, describe, locator_from_snapshot, merge_live
-from agent.errors import InvalidRequestError, LLMNotConfiguredError
-from agent.models import ID_PREFIXES, RunStatus, Step, TaskRun, build_request, new_id, utcnow
+from agent.errors import InvalidRequestError
+from agent.models import RunStatus, Step, TaskRun, build_request, new_id, utcnow
 from agent.stores.base import RunStore
 from agent.workflow_params import fill, parameterize, resolve
 
@@ -51,8 +49,13 @@ logger = logging.getLogger("agent.workflows")
 WORKFLOW_PREFIX = "wpid"
 _DROPPED_FIELDS = ("id", "reasoning", "element", "result", "replay")
 _IDEMPOTENT = frozenset({"INPUT_TEXT", "SELECT_OPTION", "UPLOAD_FILE"})
-_REQUEST_FIELDS = ("error_code_mapping", "max_steps", "proxy_location", "totp_identifier",
-                   "totp_url")
+_REQUEST_FIELDS = (
+    "error_code_mapping",
+    "max_steps",
+    "proxy_location",
+    "totp_identifier",
+    "totp_url",
+)
 
 
 # -- publishing ---------------------------------------------------------------------------------
@@ -63,8 +66,11 @@ def publish(store: RunStore, run_id: str) -> dict[str, Any]:
     """
     run = store.get_run(run_id)
     if run.status != RunStatus.completed:
-        raise InvalidRequestError("run_id", f"run {run_id} is {run.status.value}; only a "
-                                            "completed run can be published as a workflow")
+        raise InvalidRequestError(
+            "run_id",
+            f"run {run_id} is {run.status.value}; only a "
+            "completed run can be published as a workflow",
+        )
     workflow = build_workflow(run, store.list_steps(run_id))
     store.save_workflow(workflow["workflow_id"], workflow)
     if run.workflow_id is None:
@@ -79,8 +85,11 @@ def build_workflow(run: TaskRun, steps: list[Step]) -> dict[str, Any]:
     seen: set[str] = set()  # a retried step types the same values again: keep them once
     for step in steps:
         for data in step.actions:
-            if (data.get("action_type") in DECISIONS or (data.get("replay") or {}).get("skipped")
-                    or not (data.get("result") or {}).get("success")):
+            if (
+                data.get("action_type") in DECISIONS
+                or (data.get("replay") or {}).get("skipped")
+                or not (data.get("result") or {}).get("success")
+            ):
                 continue
             action = {k: v for k, v in data.items() if k not in _DROPPED_FIELDS}
             element = data.get("element")
@@ -131,7 +140,8 @@ def intent(action: dict[str, Any]) -> str:
         return f"{kind.lower().replace('_', ' ')} {action.get('url', '')}"
     if kind == "KEYPRESS":
         return f"press {'+'.join(action.get('keys') or [])}" + (
-            f" in {target}" if action.get("locators") else "")
+            f" in {target}" if action.get("locators") else ""
+        )
     return f"{kind.lower().replace('_', ' ')} {target}".strip()
 
 
@@ -172,9 +182,17 @@ def publish_on_completion(store: RunStore, run_id: str) -> TaskRun:
     except Exception as exc:  # the run completed; publishing is an extra
         logger.warning("publishing run %s as a workflow failed: %s", run_id, exc)
         run = store.get_run(run_id)
-        return store.update_run(run_id, errors=[*run.errors, {
-            "error_code": "WORKFLOW_PUBLISH_FAILED", "reasoning": str(exc),
-            "error_type": "SYSTEM_DEFINED_ERROR"}])
+        return store.update_run(
+            run_id,
+            errors=[
+                *run.errors,
+                {
+                    "error_code": "WORKFLOW_PUBLISH_FAILED",
+                    "reasoning": str(exc),
+                    "error_type": "SYSTEM_DEFINED_ERROR",
+                },
+            ],
+        )
     return store.get_run(run_id)
 
 
@@ -195,8 +213,9 @@ def delete_workflow(store: RunStore, workflow_id: str) -> None:
 
 
 # -- replaying ----------------------------------------------------------------------------------
-def replay_request_fields(workflow: dict[str, Any], values: dict[str, str], *,
-                          url: str | None = None, **overrides: Any) -> dict[str, Any]:
+def replay_request_fields(
+    workflow: dict[str, Any], values: dict[str, str], *, url: str | None = None, **overrides: Any
+) -> dict[str, Any]:
     """The run request of a replay: the workflow's goal with ``values``, its URL or ``url``."""
     fields: dict[str, Any] = {
         "prompt": fill(workflow["goal"], values),
@@ -210,53 +229,46 @@ def replay_request_fields(workflow: dict[str, Any], values: dict[str, str], *,
     return fields
 
 
-async def start_replay(agent: Agent, workflow_id: str, parameters: dict[str, Any] | None = None,
-                       *, url: str | None = None, wait: bool = True,
-                       webhook_url: str | None = None,
-                       browser_session_id: str | None = None) -> TaskRun:
+async def start_replay(
+    agent: Agent,
+    workflow_id: str,
+    parameters: dict[str, Any] | None = None,
+    *,
+    url: str | None = None,
+    wait: bool = True,
+    webhook_url: str | None = None,
+    browser_session_id: str | None = None,
+) -> TaskRun:
     """Start a replay of ``workflow_id`` on the Agent's loop (what ``run_workflow`` awaits).
 
-    Mirrors ``Agent._start``: the run is created ``queued`` with ``workflow_id`` set, then
-    carried by :func:`agent.runner.execute_run` with the replay engine.
+    The run goes through ``Agent._launch`` like any other, with ``workflow_id`` set and the
+    replay engine in place of the request's.
     """
-    from agent.runner import execute_run
     from engines.replay import run_replay
 
     workflow = agent.store.get_workflow(workflow_id)
     values = resolve(workflow.get("parameters") or [], parameters)
-    request = build_request(**replay_request_fields(
-        workflow, values, url=url, webhook_url=webhook_url,
-        browser_session_id=browser_session_id))
-    if agent.model is None:
-        raise LLMNotConfiguredError(
-            "No model configured: a replay calls the model when a page changed. Set AGENT_LLM "
-            "or pass llm= to Agent(...).")
-    if not request.browser_session_id:
-        from agent.proxy import resolve_proxy
-
-        resolve_proxy(request.proxy_location, agent.proxies)
-    run_id = new_id(ID_PREFIXES[request.run_type])
-    if request.browser_session_id:
-        agent._browsers.claim_session(request.browser_session_id, run_id)
-    run = TaskRun(run_id=run_id, status=RunStatus.created, run_type=request.run_type,
-                  run_request=request, title=request.title, workflow_id=workflow_id,
-                  browser_session_id=request.browser_session_id, owner_pid=os.getpid())
-    agent.store.create_run(run)
-    run = agent.store.update_run(run_id, RunStatus.queued)
+    request = build_request(
+        **replay_request_fields(
+            workflow,
+            values,
+            url=url,
+            webhook_url=webhook_url,
+            browser_session_id=browser_session_id,
+        )
+    )
     engine = functools.partial(run_replay, workflow=workflow, parameters=values)
-    task = asyncio.get_running_loop().create_task(
-        execute_run(agent._runner_config(), run_id, engine=engine))
-    agent._tasks[run_id] = task
-    task.add_done_callback(lambda _: agent._tasks.pop(run_id, None))
-    if not wait:
-        return run
-    await asyncio.shield(task)
-    return agent.store.get_run(run_id)
+    return await agent._launch(request, wait, engine=engine, workflow_id=workflow_id)
 
 
-def record_replay(store: RunStore, workflow_id: str, run_id: str,
-                  repaired: dict[int, dict[str, Any]], learned: dict[int, dict[str, Any]],
-                  moved: dict[int, str]) -> dict[str, Any] | None:
+def record_replay(
+    store: RunStore,
+    workflow_id: str,
+    run_id: str,
+    repaired: dict[int, dict[str, Any]],
+    learned: dict[int, dict[str, Any]],
+    moved: dict[int, str],
+) -> dict[str, Any] | None:
     """Write what a completed replay learned into the stored workflow; returns it.
 
     ``repaired``: action index -> the locator that worked after a model fallback (it goes
@@ -292,8 +304,13 @@ def record_replay(store: RunStore, workflow_id: str, run_id: str,
     if repaired or moved:
         workflow["version"] = int(workflow.get("version", 1)) + 1
         workflow.setdefault("history", []).append(
-            {"run_id": run_id, "at": now, "event": "repaired",
-             "actions": sorted({*repaired, *moved})})
+            {
+                "run_id": run_id,
+                "at": now,
+                "event": "repaired",
+                "actions": sorted({*repaired, *moved}),
+            }
+        )
     workflow["modified_at"] = now
     store.save_workflow(workflow_id, workflow)
     return workflow
@@ -305,7 +322,13 @@ def publish_workflow(agent: Agent, run_id: str) -> dict[str, Any]:
     return publish(agent.store, run_id)
 
 
-def run_workflow(agent: Agent, workflow_id: str, parameters: dict[str, Any] | None = None, *,
-                 url: str | None = None, wait: bool = True) -> TaskRun:
+def run_workflow(
+    agent: Agent,
+    workflow_id: str,
+    parameters: dict[str, Any] | None = None,
+    *,
+    url: str | None = None,
+    wait: bool = True,
+) -> TaskRun:
     """``Agent.run_workflow``: replay a workflow with ``parameters`` (sync)."""
     return agent._loop.run(start_replay(agent, workflow_id, parameters, url=url, wait=wait))

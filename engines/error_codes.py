@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from agent.models import Step
 from agent.prompts import render
 from agent.run_context import RunContext, user_message
-from agent.models import Step
 
 
 def known_codes(raw: Any, mapping: dict[str, str]) -> list[dict[str, Any]]:
@@ -24,16 +24,19 @@ def known_codes(raw: Any, mapping: dict[str, str]) -> list[dict[str, Any]]:
             continue
         code = str(entry.get("error_code") or entry.get("code") or "").strip()
         if code in mapping and code not in {f["error_code"] for f in found}:
-            found.append({
-                "error_code": code,
-                "reasoning": str(entry.get("reasoning") or mapping[code]),
-                "error_type": "USER_DEFINED_ERROR",
-            })
+            found.append(
+                {
+                    "error_code": code,
+                    "reasoning": str(entry.get("reasoning") or mapping[code]),
+                    "error_type": "USER_DEFINED_ERROR",
+                }
+            )
     return found
 
 
-async def classify(ctx: RunContext, step: Step | None, *, goal: str, reason: str,
-                   proposed: Any = None) -> list[dict[str, Any]]:
+async def classify(
+    ctx: RunContext, step: Step | None, *, goal: str, reason: str, proposed: Any = None
+) -> list[dict[str, Any]]:
     """The caller's error codes that describe why the run stopped (maybe none)."""
     mapping = ctx.request.error_code_mapping or {}
     if not mapping:
@@ -42,10 +45,22 @@ async def classify(ctx: RunContext, step: Step | None, *, goal: str, reason: str
     if direct:
         return direct
     observation = await ctx.observe(screenshot=False)
-    prompt = render("error_codes", goal=goal, reason=reason, url=observation.url,
-                    elements=observation.render(), error_codes=mapping)
-    result = await ctx.llm("error_codes", [user_message(prompt)], step=step, goal=goal,
-                           observation=observation, context={"reason": reason})
+    prompt = render(
+        "error_codes",
+        goal=goal,
+        reason=reason,
+        url=observation.url,
+        elements=observation.render(),
+        error_codes=mapping,
+    )
+    result = await ctx.llm(
+        "error_codes",
+        [user_message(prompt)],
+        step=step,
+        goal=goal,
+        observation=observation,
+        context={"reason": reason},
+    )
     data = result.data if isinstance(result.data, dict) else {}
     return known_codes(data.get("errors"), mapping)
 

@@ -37,22 +37,30 @@ async def extract(ctx: RunContext, step: Step, *, goal: str, schema: Any) -> tup
     """Extract data for ``goal``; returns the data and any schema errors left after a re-ask."""
     observation = await ctx.observe(screenshot=ctx.vision)
     schema_text = (
-        json.dumps(schema, indent=1) if isinstance(schema, (dict, list))
-        else (schema or "")
+        json.dumps(schema, indent=1) if isinstance(schema, (dict, list)) else (schema or "")
     )
     prompt = render(
-        "extract", goal=goal, schema=schema_text, url=observation.url,
+        "extract",
+        goal=goal,
+        schema=schema_text,
+        url=observation.url,
         page=observation.render(token_budget=EXTRACT_TOKEN_BUDGET),
     )
     messages = [user_message(prompt, observation.screenshot)]
     context = {"schema": schema}
-    result = await ctx.llm("extract", messages, step=step, observation=observation,
-                           context=context)
+    result = await ctx.llm("extract", messages, step=step, observation=observation, context=context)
     errors = schema_errors(result.data, schema)
     if errors:
-        messages += [{"role": "assistant", "content": result.text},
-                     user_message(render("extract_fix", errors=errors))]
-        result = await ctx.llm("extract", messages, step=step, observation=observation,
-                               context={**context, "errors": errors})
+        messages += [
+            {"role": "assistant", "content": result.text},
+            user_message(render("extract_fix", errors=errors)),
+        ]
+        result = await ctx.llm(
+            "extract",
+            messages,
+            step=step,
+            observation=observation,
+            context={**context, "errors": errors},
+        )
         errors = schema_errors(result.data, schema)
     return result.data, errors

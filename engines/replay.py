@@ -39,7 +39,7 @@ from agent.workflow_params import REDACTED, fill
 from agent.workflows import record_replay
 from engines.extraction import extract
 from engines.start import open_start_page
-from engines.v1 import TOTP_PLACEHOLDER, _fetch_totp, _finish_step, _record
+from engines.v1 import TOTP_PLACEHOLDER, fetch_totp, finish_step, record_action
 
 MAX_REPAIR_CALLS = 2
 """Model calls one changed action may cost before the replay gives up."""
@@ -50,8 +50,9 @@ WORKFLOW_KEYS = frozenset({"index", "step", "url", "intent", "locators"})
 _SLOT = re.compile(r"^\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}$")
 
 
-async def run_replay(ctx: RunContext, workflow: dict[str, Any],
-                     parameters: dict[str, str]) -> Outcome:
+async def run_replay(
+    ctx: RunContext, workflow: dict[str, Any], parameters: dict[str, str]
+) -> Outcome:
     """Replay ``workflow`` with the (resolved) ``parameters``; see the module docstring."""
     failure = await open_start_page(ctx, step=None)
     if failure is not None:
@@ -60,11 +61,17 @@ async def run_replay(ctx: RunContext, workflow: dict[str, Any],
     try:
         return await replay.run()
     except LLMError as exc:
-        return Outcome(RunStatus.failed, failure_reason=f"Model error while repairing a "
-                                                        f"replay step: {exc}")
+        return Outcome(
+            RunStatus.failed, failure_reason=f"Model error while repairing a replay step: {exc}"
+        )
     except TOTPTimeoutError as exc:
-        errors = [{"error_code": exc.error_code, "reasoning": str(exc),
-                   "error_type": "SYSTEM_DEFINED_ERROR"}]
+        errors = [
+            {
+                "error_code": exc.error_code,
+                "reasoning": str(exc),
+                "error_type": "SYSTEM_DEFINED_ERROR",
+            }
+        ]
         return Outcome(RunStatus.terminated, failure_reason=str(exc), errors=errors)
 
 
@@ -76,8 +83,11 @@ class _Replay:
         self.workflow = workflow
         self.values = values
         self.actions: list[dict[str, Any]] = list(workflow.get("actions") or [])
-        self.secrets = {values[p["key"]] for p in workflow.get("parameters") or []
-                        if p.get("secret") and values.get(p["key"])}
+        self.secrets = {
+            values[p["key"]]
+            for p in workflow.get("parameters") or []
+            if p.get("secret") and values.get(p["key"])
+        }
         self.workflow_start = str(workflow.get("url") or "")
         self.run_start = ctx.request.url or ctx.page.url
         self.repaired: dict[int, dict[str, Any]] = {}
@@ -101,12 +111,12 @@ class _Replay:
                 failure = await self._action(step, recorded)
                 if failure is not None:
                     await self.ctx.screenshot(step)
-                    _finish_step(self.ctx, step, started, StepStatus.failed, failure)
+                    finish_step(self.ctx, step, started, StepStatus.failed, failure)
                     return Outcome(RunStatus.failed, failure_reason=failure, last_step=step)
             await self.ctx.screenshot(step)  # after the actions: the last one shows the end page
             self.ctx.next_order += 1
             if number < len(groups) - 1:
-                _finish_step(self.ctx, step, started, StepStatus.completed)
+                finish_step(self.ctx, step, started, StepStatus.completed)
         return await self._finish(step, started)
 
     async def _action(self, step: Step, recorded: dict[str, Any]) -> str | None:
@@ -138,32 +148,42 @@ class _Replay:
                 meta = {"matched_by": match.matched_by, "variant": match.variant}
             else:
                 meta = {"matched_by": []}
-            result = await self._act(step, {**action, **target}, observation, recorded,
-                                     {**meta, "fallback": False})
+            result = await self._act(
+                step, {**action, **target}, observation, recorded, {**meta, "fallback": False}
+            )
             if result is None:
                 return None
-            problem = f"{describe(locators[0]) if locators else 'the action'} was found but " \
-                      f"the action failed: {result}"
+            problem = (
+                f"{describe(locators[0]) if locators else 'the action'} was found but "
+                f"the action failed: {result}"
+            )
         return await self._repair(step, recorded, action, problem)
 
-    async def _act(self, step: Step, action: dict[str, Any], observation: Observation,
-                   recorded: dict[str, Any], meta: dict[str, Any]) -> str | None:
+    async def _act(
+        self,
+        step: Step,
+        action: dict[str, Any],
+        observation: Observation,
+        recorded: dict[str, Any],
+        meta: dict[str, Any],
+    ) -> str | None:
         """Execute and record one action; returns the failure message or None."""
         real = action
         text = action.get("text")
         code = None
         if isinstance(text, str) and TOTP_PLACEHOLDER in text:
-            code = await _fetch_totp(self.ctx)
+            code = await fetch_totp(self.ctx)
             real = {**action, "text": text.replace(TOTP_PLACEHOLDER, code)}
-        result = await act(self.ctx.page, real, observation, tabs=self.ctx.tabs,
-                           upload_files=self.ctx.upload_files)
+        result = await act(
+            self.ctx.page, real, observation, tabs=self.ctx.tabs, upload_files=self.ctx.upload_files
+        )
         for hidden, shown in [(code, TOTP_PLACEHOLDER), *((s, REDACTED) for s in self.secrets)]:
             if hidden:
                 result.message = result.message.replace(hidden, shown)
         shown_action = dict(action)
         if shown_action.get("text") in self.secrets:
             shown_action["text"] = REDACTED
-        record = _record(parse_action(shown_action), result, None, observation)
+        record = record_action(parse_action(shown_action), result, None, observation)
         record["replay"] = {"workflow_action": recorded.get("index"), **meta}
         step.actions.append(record)
         return None if result.success else result.message
@@ -176,8 +196,9 @@ class _Replay:
         return observation
 
     # -- falling back to the model ---------------------------------------------------------------
-    async def _repair(self, step: Step, recorded: dict[str, Any], action: dict[str, Any],
-                      problem: str) -> str | None:
+    async def _repair(
+        self, step: Step, recorded: dict[str, Any], action: dict[str, Any], problem: str
+    ) -> str | None:
         kind = str(action.get("action_type"))
         locators = recorded.get("locators") or []
         index = int(recorded.get("index", 0))
@@ -186,41 +207,64 @@ class _Replay:
         for _ in range(MAX_REPAIR_CALLS):
             observation = await self.ctx.observe()
             prompt = render(
-                "plan", goal=goal, context_goal=self.ctx.request.prompt, error_codes={},
-                url=observation.url, tabs=self.ctx.tabs.describe(),
-                dialogs=self.ctx.tabs.take_dialogs(), totp_available=False,
-                totp_placeholder=TOTP_PLACEHOLDER, elements=observation.render(),
-                history=notes, warnings=[],
+                "plan",
+                goal=goal,
+                context_goal=self.ctx.request.prompt,
+                error_codes={},
+                url=observation.url,
+                tabs=self.ctx.tabs.describe(),
+                dialogs=self.ctx.tabs.take_dialogs(),
+                totp_available=False,
+                totp_placeholder=TOTP_PLACEHOLDER,
+                elements=observation.render(),
+                history=notes,
+                warnings=[],
             )
             answer = await self.ctx.llm(
-                "plan", [user_message(prompt, observation.screenshot)], step=step, goal=goal,
-                observation=observation, context={"order": step.order, "replay_action": index})
+                "plan",
+                [user_message(prompt, observation.screenshot)],
+                step=step,
+                goal=goal,
+                observation=observation,
+                context={"order": step.order, "replay_action": index},
+            )
             data = answer.data if isinstance(answer.data, dict) else {"actions": answer.data}
             proposed, _ = parse_actions(data)
             chosen = next((a for a in proposed if a.action_type == kind), None)
             if chosen is None:
-                verdict = next((a for a in proposed if a.action_type in ("COMPLETE", "TERMINATE")),
-                               None)
+                verdict = next(
+                    (a for a in proposed if a.action_type in ("COMPLETE", "TERMINATE")), None
+                )
                 if verdict is not None and verdict.action_type == "TERMINATE":
                     reason = getattr(verdict, "reason", "") or verdict.reasoning
                     return self._beyond_repair(recorded, problem, f"the model gave up: {reason}")
                 if verdict is not None:  # nothing to do on this page: the step is not needed
-                    step.actions.append({"action_type": kind, "result": {
-                        "success": True, "message": "skipped: the model found it not needed"},
-                        "replay": {"workflow_action": index, "fallback": True, "skipped": True}})
+                    step.actions.append(
+                        {
+                            "action_type": kind,
+                            "result": {
+                                "success": True,
+                                "message": "skipped: the model found it not needed",
+                            },
+                            "replay": {"workflow_action": index, "fallback": True, "skipped": True},
+                        }
+                    )
                     return None
                 notes.append(f"the answer proposed no {kind} action")
                 continue
-            if locators or kind in ("CLICK", "INPUT_TEXT", "SELECT_OPTION", "UPLOAD_FILE",
-                                    "HOVER"):
+            if locators or kind in ("CLICK", "INPUT_TEXT", "SELECT_OPTION", "UPLOAD_FILE", "HOVER"):
                 real = {**action, "id": chosen.id}
             else:
                 real = chosen.model_dump(mode="json", exclude_none=True)
             element = observation.element(chosen.id) if chosen.id else None
-            live = (await live_details(observation.locate(self.ctx.page, element.id))
-                    if element is not None else {})
-            failure = await self._act(step, real, observation, recorded,
-                                      {"matched_by": [], "fallback": True})
+            live = (
+                await live_details(observation.locate(self.ctx.page, element.id))
+                if element is not None
+                else {}
+            )
+            failure = await self._act(
+                step, real, observation, recorded, {"matched_by": [], "fallback": True}
+            )
             if failure is None:
                 if element is not None:
                     snapshot = element.model_dump(mode="json", exclude={"box"}, exclude_none=True)
@@ -234,23 +278,30 @@ class _Replay:
     def _mini_goal(self, recorded: dict[str, Any], kind: str, locators: list[Any]) -> str:
         slot = _SLOT.match(str(recorded.get("text") or ""))
         parameter = slot.group(1) if slot else None
-        secret = any(p.get("secret") for p in self.workflow.get("parameters") or []
-                     if p["key"] == parameter)
+        secret = any(
+            p.get("secret") for p in self.workflow.get("parameters") or [] if p["key"] == parameter
+        )
         value = None
         if kind == "INPUT_TEXT" and not secret:
             value = self.values.get(parameter, "") if parameter else recorded.get("text")
         option = recorded.get("option") or {}
-        return render("replay_step", kind=kind,
-                      target=describe(locators[0]) if locators else "the page",
-                      parameter=parameter, value=value,
-                      choice=fill(option.get("label") or option.get("value") or "", self.values),
-                      intent=fill(recorded.get("intent", kind), self.values))
+        return render(
+            "replay_step",
+            kind=kind,
+            target=describe(locators[0]) if locators else "the page",
+            parameter=parameter,
+            value=value,
+            choice=fill(option.get("label") or option.get("value") or "", self.values),
+            intent=fill(recorded.get("intent", kind), self.values),
+        )
 
     def _beyond_repair(self, recorded: dict[str, Any], problem: str, tried: str) -> str:
-        return (f"Replay failed at action {int(recorded.get('index', 0)) + 1} of "
-                f"{len(self.actions)} ({fill(recorded.get('intent', ''), self.values)}): "
-                f"{problem}; the model could not repair it ({tried}). The page changed beyond "
-                "repair: run the task again with publish_workflow=True to record a new workflow.")
+        return (
+            f"Replay failed at action {int(recorded.get('index', 0)) + 1} of "
+            f"{len(self.actions)} ({fill(recorded.get('intent', ''), self.values)}): "
+            f"{problem}; the model could not repair it ({tried}). The page changed beyond "
+            "repair: run the task again with publish_workflow=True to record a new workflow."
+        )
 
     # -- the end ---------------------------------------------------------------------------------
     async def _finish(self, step: Step, started: float) -> Outcome:
@@ -259,27 +310,48 @@ class _Replay:
         if mismatch:
             achieved, thoughts = await self._verify(step)
             if not achieved:
-                reason = (f"The replay ran all {len(self.actions)} recorded actions, but {mismatch}"
-                          f"; the model judged the goal not achieved: {thoughts}")
-                _finish_step(self.ctx, step, started, StepStatus.failed, reason)
+                reason = (
+                    f"The replay ran all {len(self.actions)} recorded actions, but {mismatch}"
+                    f"; the model judged the goal not achieved: {thoughts}"
+                )
+                finish_step(self.ctx, step, started, StepStatus.failed, reason)
                 return Outcome(RunStatus.failed, failure_reason=reason, last_step=step)
         output = None
         schema = self.ctx.request.schema_for_output
         if schema is not None or self.workflow.get("extract"):
-            output, errors = await extract(self.ctx, step, goal=self.ctx.request.prompt,
-                                           schema=schema)
+            output, errors = await extract(
+                self.ctx, step, goal=self.ctx.request.prompt, schema=schema
+            )
             if errors:
                 run = self.ctx.store.get_run(self.ctx.run_id)
-                self.ctx.store.update_run(self.ctx.run_id, errors=[*run.errors, {
-                    "error_code": "OUTPUT_SCHEMA_MISMATCH", "error_type": "SYSTEM_DEFINED_ERROR",
-                    "reasoning": "Extracted data does not match the schema: " + "; ".join(errors),
-                }])
-        _finish_step(self.ctx, step, started, StepStatus.completed, is_last=True)
-        record_replay(self.ctx.store, str(self.workflow["workflow_id"]), self.ctx.run_id,
-                      self.repaired, self.learned, self.moved)
+                self.ctx.store.update_run(
+                    self.ctx.run_id,
+                    errors=[
+                        *run.errors,
+                        {
+                            "error_code": "OUTPUT_SCHEMA_MISMATCH",
+                            "error_type": "SYSTEM_DEFINED_ERROR",
+                            "reasoning": "Extracted data does not match the schema: "
+                            + "; ".join(errors),
+                        },
+                    ],
+                )
+        finish_step(self.ctx, step, started, StepStatus.completed, is_last=True)
+        record_replay(
+            self.ctx.store,
+            str(self.workflow["workflow_id"]),
+            self.ctx.run_id,
+            self.repaired,
+            self.learned,
+            self.moved,
+        )
         fixed = f", {len(self.repaired)} repaired by the model" if self.repaired else ""
-        return Outcome(RunStatus.completed, output=output, last_step=step,
-                       summary=f"replayed {len(self.actions)} recorded actions{fixed}")
+        return Outcome(
+            RunStatus.completed,
+            output=output,
+            last_step=step,
+            summary=f"replayed {len(self.actions)} recorded actions{fixed}",
+        )
 
     def _end_mismatch(self, observation: Observation) -> str:
         end = self.workflow.get("end") or {}
@@ -293,11 +365,19 @@ class _Replay:
 
     async def _verify(self, step: Step) -> tuple[bool, str]:
         observation = await self.ctx.observe()
-        prompt = render("verify", goal=self.ctx.request.prompt, url=observation.url,
-                        elements=observation.render(),
-                        history=[str(a.get("intent", "")) for a in self.actions])
-        answer = await self.ctx.llm("verify", [user_message(prompt, observation.screenshot)],
-                                    step=step, observation=observation)
+        prompt = render(
+            "verify",
+            goal=self.ctx.request.prompt,
+            url=observation.url,
+            elements=observation.render(),
+            history=[str(a.get("intent", "")) for a in self.actions],
+        )
+        answer = await self.ctx.llm(
+            "verify",
+            [user_message(prompt, observation.screenshot)],
+            step=step,
+            observation=observation,
+        )
         data = answer.data if isinstance(answer.data, dict) else {}
         return data.get("user_goal_achieved") is True, str(data.get("thoughts") or "")
 
@@ -312,8 +392,11 @@ class _Replay:
 def same_page(a: str, b: str) -> bool:
     """Same scheme, host and path (query and fragment ignored)."""
     pa, pb = urlsplit(a), urlsplit(b)
-    return (pa.scheme, pa.netloc, pa.path.rstrip("/")) == (pb.scheme, pb.netloc,
-                                                           pb.path.rstrip("/"))
+    return (pa.scheme, pa.netloc, pa.path.rstrip("/")) == (
+        pb.scheme,
+        pb.netloc,
+        pb.path.rstrip("/"),
+    )
 
 
 def _rebase(url: str | None, source_start: str, target_start: str) -> str | None:

@@ -21,19 +21,30 @@ async def open_start_page(ctx: RunContext, step: Step | None) -> Outcome | None:
             return None
         url = await _generate_url(ctx, step)
         if url is None:
-            return Outcome(RunStatus.failed, failure_reason=(
-                "No url was given and the model could not suggest a start page; pass url=."))
+            return Outcome(
+                RunStatus.failed,
+                failure_reason=(
+                    "No url was given and the model could not suggest a start page; pass url=."
+                ),
+            )
     try:
-        response = await ctx.page.goto(url, wait_until="domcontentloaded",
-                                       timeout=NAVIGATION_TIMEOUT_MS)
+        response = await ctx.page.goto(
+            url, wait_until="domcontentloaded", timeout=NAVIGATION_TIMEOUT_MS
+        )
     except Exception as exc:  # DNS, refused connection, timeout: all end the run the same way
         message = str(exc).splitlines()[0]
-        return Outcome(RunStatus.failed,
-                       failure_reason=f"Failed to navigate to URL. URL:{url}, Error:{message}")
+        return Outcome(
+            RunStatus.failed,
+            failure_reason=f"Failed to navigate to URL. URL:{url}, Error:{message}",
+        )
     if response is not None and response.status >= 400:
-        return Outcome(RunStatus.failed, failure_reason=(
-            f"Failed to navigate to URL. URL:{url}, Error:the server answered HTTP "
-            f"{response.status}"))
+        return Outcome(
+            RunStatus.failed,
+            failure_reason=(
+                f"Failed to navigate to URL. URL:{url}, Error:the server answered HTTP "
+                f"{response.status}"
+            ),
+        )
     return None
 
 

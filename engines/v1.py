@@ -23,10 +23,10 @@ from agent.browser.action_types import DECISIONS, parse_actions
 from agent.browser.actions import act
 from agent.config import DEFAULT_MAX_STEPS_V1, MAX_RETRIES_PER_STEP
 from agent.errors import LLMError
-from agent.totp import TOTPTimeoutError
 from agent.models import RunStatus, Step, StepStatus
 from agent.prompts import render
 from agent.run_context import Outcome, RunContext, user_message
+from agent.totp import TOTPTimeoutError
 from engines.error_codes import classify, with_error_code
 from engines.extraction import extract
 from engines.start import open_start_page
@@ -47,7 +47,8 @@ async def run_v1(ctx: RunContext) -> Outcome:
     if failure is not None:
         return failure
     return await run_steps(
-        ctx, goal=ctx.request.prompt,
+        ctx,
+        goal=ctx.request.prompt,
         max_steps=ctx.request.max_steps or DEFAULT_MAX_STEPS_V1,
         schema=ctx.request.schema_for_output,
     )
@@ -93,96 +94,134 @@ async def run_steps(
         if ctx.is_canceled():
             return Outcome(RunStatus.canceled, last_step=last_step)
         if done_steps >= max_steps:
-            reason = (f"Max steps exceeded: reached the limit of {max_steps} steps without "
-                      f"achieving the goal. Last tried: {memory.last_tried}.")
-            return await _failure(ctx, last_step, goal, reason, RunStatus.failed,
-                                  code="REACH_MAX_STEPS")
+            reason = (
+                f"Max steps exceeded: reached the limit of {max_steps} steps without "
+                f"achieving the goal. Last tried: {memory.last_tried}."
+            )
+            return await _failure(
+                ctx, last_step, goal, reason, RunStatus.failed, code="REACH_MAX_STEPS"
+            )
         step = ctx.new_step(ctx.next_order, retry_index=retry, block=block)
         last_step = step
         started = time.monotonic()
         try:
             result = await _one_step(ctx, step, memory, goal=goal, context_goal=context_goal)
         except LLMError as exc:
-            _finish_step(ctx, step, started, StepStatus.failed, str(exc))
-            return Outcome(RunStatus.failed, failure_reason=f"Model error: {exc}",
-                           last_step=step)
+            finish_step(ctx, step, started, StepStatus.failed, str(exc))
+            return Outcome(RunStatus.failed, failure_reason=f"Model error: {exc}", last_step=step)
         except TOTPTimeoutError as exc:
-            _finish_step(ctx, step, started, StepStatus.failed, str(exc))
-            errors = [{"error_code": exc.error_code, "reasoning": str(exc),
-                       "error_type": "SYSTEM_DEFINED_ERROR"}]
-            return Outcome(RunStatus.terminated, output=with_error_code(None, errors),
-                           failure_reason=str(exc), errors=errors, last_step=step)
+            finish_step(ctx, step, started, StepStatus.failed, str(exc))
+            errors = [
+                {
+                    "error_code": exc.error_code,
+                    "reasoning": str(exc),
+                    "error_type": "SYSTEM_DEFINED_ERROR",
+                }
+            ]
+            return Outcome(
+                RunStatus.terminated,
+                output=with_error_code(None, errors),
+                failure_reason=str(exc),
+                errors=errors,
+                last_step=step,
+            )
         if result.loop_error:
-            _finish_step(ctx, step, started, StepStatus.failed, result.loop_error)
+            finish_step(ctx, step, started, StepStatus.failed, result.loop_error)
             return await _failure(ctx, step, goal, result.loop_error, RunStatus.failed)
         if result.failed:
-            _finish_step(ctx, step, started, StepStatus.failed, result.failed)
+            finish_step(ctx, step, started, StepStatus.failed, result.failed)
             retry += 1
             if retry > MAX_RETRIES_PER_STEP:
-                reason = (f"Max retries per step ({MAX_RETRIES_PER_STEP}) exceeded at step "
-                          f"{step.order}: {result.failed}")
-                return await _failure(ctx, step, goal, reason, RunStatus.failed,
-                                      code="REACH_MAX_RETRIES")
+                reason = (
+                    f"Max retries per step ({MAX_RETRIES_PER_STEP}) exceeded at step "
+                    f"{step.order}: {result.failed}"
+                )
+                return await _failure(
+                    ctx, step, goal, reason, RunStatus.failed, code="REACH_MAX_RETRIES"
+                )
             continue
         retry = 0
         done_steps += 1
         ctx.next_order += 1
         decision = result.decision
         if decision is None:
-            _finish_step(ctx, step, started, StepStatus.completed)
+            finish_step(ctx, step, started, StepStatus.completed)
             continue
         kind = decision.action_type
         if kind == "TERMINATE":
-            _finish_step(ctx, step, started, StepStatus.completed, is_last=True)
+            finish_step(ctx, step, started, StepStatus.completed, is_last=True)
             reason = _reason(decision) or "The model judged the goal impossible."
-            return await _failure(ctx, step, goal, reason, RunStatus.terminated,
-                                  proposed=decision.errors)
+            return await _failure(
+                ctx, step, goal, reason, RunStatus.terminated, proposed=decision.errors
+            )
         if kind == "COMPLETE" and verify_complete:
             achieved, thoughts = await _verify(ctx, step, goal, memory)
             if not achieved:
                 memory.history.append(f"COMPLETE was checked and rejected: {thoughts}")
-                _finish_step(ctx, step, started, StepStatus.completed)
+                finish_step(ctx, step, started, StepStatus.completed)
                 continue
         output = None
         if schema is not None or kind == "EXTRACT":
             data, errors = await extract(ctx, step, goal=goal, schema=schema)
             output = data
             if errors:
-                ctx.store.update_run(ctx.run_id, errors=[*ctx.store.get_run(ctx.run_id).errors, {
-                    "error_code": "OUTPUT_SCHEMA_MISMATCH",
-                    "reasoning": "Extracted data does not match the schema: " + "; ".join(errors),
-                    "error_type": "SYSTEM_DEFINED_ERROR",
-                }])
-        _finish_step(ctx, step, started, StepStatus.completed, is_last=True)
-        return Outcome(RunStatus.completed, output=output, last_step=step,
-                       summary=_reason(decision))
+                ctx.store.update_run(
+                    ctx.run_id,
+                    errors=[
+                        *ctx.store.get_run(ctx.run_id).errors,
+                        {
+                            "error_code": "OUTPUT_SCHEMA_MISMATCH",
+                            "reasoning": "Extracted data does not match the schema: "
+                            + "; ".join(errors),
+                            "error_type": "SYSTEM_DEFINED_ERROR",
+                        },
+                    ],
+                )
+        finish_step(ctx, step, started, StepStatus.completed, is_last=True)
+        return Outcome(
+            RunStatus.completed, output=output, last_step=step, summary=_reason(decision)
+        )
 
 
 def _reason(decision: Any) -> str:
     return str(getattr(decision, "reason", "") or decision.reasoning or "")
 
 
-async def _one_step(ctx: RunContext, step: Step, memory: _Memory, *, goal: str,
-                    context_goal: str | None) -> _StepResult:
+async def _one_step(
+    ctx: RunContext, step: Step, memory: _Memory, *, goal: str, context_goal: str | None
+) -> _StepResult:
     observation = await ctx.observe()
     step.url = observation.url
     await ctx.screenshot(step, observation)
     totp_code: str | None = None
     prompt = render(
-        "plan", goal=goal, context_goal=context_goal,
-        error_codes=ctx.request.error_code_mapping or {}, url=observation.url,
-        tabs=ctx.tabs.describe(), dialogs=ctx.tabs.take_dialogs(),
-        totp_available=ctx.get_totp_code is not None, totp_placeholder=TOTP_PLACEHOLDER,
-        elements=observation.render(), history=memory.history[-HISTORY_LINES:],
+        "plan",
+        goal=goal,
+        context_goal=context_goal,
+        error_codes=ctx.request.error_code_mapping or {},
+        url=observation.url,
+        tabs=ctx.tabs.describe(),
+        dialogs=ctx.tabs.take_dialogs(),
+        totp_available=ctx.get_totp_code is not None,
+        totp_placeholder=TOTP_PLACEHOLDER,
+        elements=observation.render(),
+        history=memory.history[-HISTORY_LINES:],
         warnings=memory.warnings,
     )
     memory.warnings = []
-    answer = await ctx.llm("plan", [user_message(prompt, observation.screenshot)], step=step,
-                           goal=goal, observation=observation,
-                           context={"order": step.order, "retry_index": step.retry_index})
+    answer = await ctx.llm(
+        "plan",
+        [user_message(prompt, observation.screenshot)],
+        step=step,
+        goal=goal,
+        observation=observation,
+        context={"order": step.order, "retry_index": step.retry_index},
+    )
     data = answer.data if isinstance(answer.data, dict) else {"actions": answer.data}
     first = (data.get("actions") or [{}])[0] if isinstance(data.get("actions"), list) else {}
-    summary = data.get("page_summary") or (first.get("reasoning") if isinstance(first, dict) else "")
+    summary = data.get("page_summary") or (
+        first.get("reasoning") if isinstance(first, dict) else ""
+    )
     step.reasoning = str(summary or "")[:1000] or None
     actions, notes = parse_actions(data)
     for note in notes:
@@ -192,53 +231,68 @@ async def _one_step(ctx: RunContext, step: Step, memory: _Memory, *, goal: str,
             from agent.browser.action_types import CompleteAction
 
             return _StepResult(decision=CompleteAction(reason="the model saw the goal achieved"))
-        return _StepResult(failed="the model proposed no usable action"
-                           + (f" ({'; '.join(notes)})" if notes else ""))
+        return _StepResult(
+            failed="the model proposed no usable action"
+            + (f" ({'; '.join(notes)})" if notes else "")
+        )
     fingerprint = observation.fingerprint()
     for index, action in enumerate(actions):
         if action.action_type in DECISIONS and action.action_type != "SOLVE_CAPTCHA":
-            step.actions.append(_record(action, None, "decided by the engine"))
+            step.actions.append(record_action(action, None, "decided by the engine"))
             return _StepResult(decision=action)
-        key = fingerprint + json.dumps(action.model_dump(exclude={"reasoning"}), sort_keys=True,
-                                       default=str)
+        key = fingerprint + json.dumps(
+            action.model_dump(exclude={"reasoning"}), sort_keys=True, default=str
+        )
         described = _describe(action, observation)
         done_before = memory.repeats.get(key, 0)
         if done_before >= LOOP_FAIL_AT - 1:
-            return _StepResult(loop_error=(
-                f"Stuck in a loop: {described} was repeated {done_before + 1} times on an "
-                "unchanged page without effect."))
+            return _StepResult(
+                loop_error=(
+                    f"Stuck in a loop: {described} was repeated {done_before + 1} times on an "
+                    "unchanged page without effect."
+                )
+            )
         if totp_code is None and TOTP_PLACEHOLDER in str(getattr(action, "text", "") or ""):
-            totp_code = await _fetch_totp(ctx)
+            totp_code = await fetch_totp(ctx)
         real = _with_totp(action, totp_code)
-        result = await act(ctx.page, real, observation, tabs=ctx.tabs,
-                           upload_files=ctx.upload_files)
-        if totp_code:  # the code is typed, never written down: prompts and steps keep the placeholder
+        result = await act(
+            ctx.page, real, observation, tabs=ctx.tabs, upload_files=ctx.upload_files
+        )
+        if (
+            totp_code
+        ):  # the code is typed, never written down: prompts and steps keep the placeholder
             result.message = result.message.replace(totp_code, TOTP_PLACEHOLDER)
         if result.success:  # failed actions are the retry logic's business
             memory.repeats[key] = done_before + 1
             if done_before + 1 >= LOOP_WARN_AT:
-                memory.warnings.append(f"{described} was already done on this same page and "
-                                       "changed nothing; do something different.")
-        step.actions.append(_record(action, result, None, observation))
+                memory.warnings.append(
+                    f"{described} was already done on this same page and "
+                    "changed nothing; do something different."
+                )
+        step.actions.append(record_action(action, result, None, observation))
         memory.last_tried = f"step {step.order}: {described} ({'ok' if result.success else 'failed: ' + result.message})"
         memory.history.append(memory.last_tried)
         if not result.success:
-            later_same_target = any(a.id == action.id for a in actions[index + 1:] if action.id)
+            later_same_target = any(a.id == action.id for a in actions[index + 1 :] if action.id)
             if later_same_target:
                 continue
             return _StepResult(failed=f"{described} failed: {result.message}")
         if result.page_changed and index < len(actions) - 1:
-            memory.history.append(f"the page changed; {len(actions) - index - 1} remaining "
-                                  "planned action(s) were not run")
+            memory.history.append(
+                f"the page changed; {len(actions) - index - 1} remaining "
+                "planned action(s) were not run"
+            )
             break
     return _StepResult()
 
 
-async def _fetch_totp(ctx: RunContext) -> str:
+async def fetch_totp(ctx: RunContext) -> str:
     """The code, fetched only when the model decided to type it (pushed codes may take a while)."""
     if ctx.get_totp_code is None:
-        raise TOTPTimeoutError("The model asked for a verification code, but this run has no "
-                               "TOTP source: pass totp_identifier or totp_url.")
+        raise TOTPTimeoutError(
+            "The model asked for a verification code, but this run has no "
+            "TOTP source: pass totp_identifier or totp_url."
+        )
     return str(await ctx.get_totp_code())
 
 
@@ -263,7 +317,9 @@ def _describe(action: Any, observation: Any) -> str:
     return f"{action.action_type}{target}{detail}"
 
 
-def _record(action: Any, result: Any, note: str | None, observation: Any = None) -> dict[str, Any]:
+def record_action(
+    action: Any, result: Any, note: str | None, observation: Any = None
+) -> dict[str, Any]:
     """An action and its result for the step record, with typed secrets redacted."""
     data = action.model_dump(mode="json", exclude_none=True)
     if "text" in data and observation is not None and action.id:
@@ -279,23 +335,44 @@ def _record(action: Any, result: Any, note: str | None, observation: Any = None)
     if result is None:
         data["result"] = {"success": True, "message": note or ""}
     else:
-        data["result"] = {"success": result.success, "message": result.message,
-                          "page_changed": result.page_changed}
+        data["result"] = {
+            "success": result.success,
+            "message": result.message,
+            "page_changed": result.page_changed,
+        }
     return data
 
 
 async def _verify(ctx: RunContext, step: Step, goal: str, memory: _Memory) -> tuple[bool, str]:
     observation = await ctx.observe()
-    prompt = render("verify", goal=goal, url=observation.url, elements=observation.render(),
-                    history=memory.history[-HISTORY_LINES:])
-    answer = await ctx.llm("verify", [user_message(prompt, observation.screenshot)], step=step,
-                           goal=goal, observation=observation)
+    prompt = render(
+        "verify",
+        goal=goal,
+        url=observation.url,
+        elements=observation.render(),
+        history=memory.history[-HISTORY_LINES:],
+    )
+    answer = await ctx.llm(
+        "verify",
+        [user_message(prompt, observation.screenshot)],
+        step=step,
+        goal=goal,
+        observation=observation,
+    )
     data = answer.data if isinstance(answer.data, dict) else {}
     return data.get("user_goal_achieved") is True, str(data.get("thoughts") or "")
 
 
-async def _failure(ctx: RunContext, step: Step | None, goal: str, reason: str,
-                   status: RunStatus, *, proposed: Any = None, code: str | None = None) -> Outcome:
+async def _failure(
+    ctx: RunContext,
+    step: Step | None,
+    goal: str,
+    reason: str,
+    status: RunStatus,
+    *,
+    proposed: Any = None,
+    code: str | None = None,
+) -> Outcome:
     """End with ``status``; match the caller's error codes; add the system code if any."""
     try:
         errors = await classify(ctx, step, goal=goal, reason=reason, proposed=proposed)
@@ -303,14 +380,25 @@ async def _failure(ctx: RunContext, step: Step | None, goal: str, reason: str,
         logger.warning("error-code classification failed: %s", exc)
         errors = []
     system = [{"error_code": code, "reasoning": reason, "error_type": "SYSTEM_DEFINED_ERROR"}]
-    return Outcome(status, output=with_error_code(None, errors), failure_reason=reason,
-                   errors=errors + (system if code else []), last_step=step)
+    return Outcome(
+        status,
+        output=with_error_code(None, errors),
+        failure_reason=reason,
+        errors=errors + (system if code else []),
+        last_step=step,
+    )
 
 
-def _finish_step(ctx: RunContext, step: Step, started: float, status: StepStatus,
-                 failure: str | None = None, *, is_last: bool = False) -> None:
+def finish_step(
+    ctx: RunContext,
+    step: Step,
+    started: float,
+    status: StepStatus,
+    failure: str | None = None,
+    *,
+    is_last: bool = False,
+) -> None:
     step.duration_ms = int((time.monotonic() - started) * 1000)
     finished = step.transition(status, failure_reason=failure, is_last=is_last)
     ctx.save_step(finished)
     step.__dict__.update(finished.__dict__)
-

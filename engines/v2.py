@@ -37,11 +37,16 @@ logger = logging.getLogger("agent.engine")
 
 ITEMS_SCHEMA = {
     "type": "object",
-    "properties": {"items": {"type": "array", "items": {
-        "type": "object",
-        "properties": {"label": {"type": "string"}, "url": {"type": ["string", "null"]}},
-        "required": ["label"],
-    }}},
+    "properties": {
+        "items": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"label": {"type": "string"}, "url": {"type": ["string", "null"]}},
+                "required": ["label"],
+            },
+        }
+    },
     "required": ["items"],
 }
 MAX_LOOP_ITEMS = 20
@@ -91,21 +96,32 @@ async def _run_blocks(ctx: RunContext) -> Outcome:
             return Outcome(RunStatus.canceled)
         if ctx.next_order >= budget:
             return await _out_of_budget(
-                ctx, blocks, f"Max steps exceeded: the budget of {budget} steps across "
-                f"blocks ran out after {len(blocks)} block(s)")
+                ctx,
+                blocks,
+                f"Max steps exceeded: the budget of {budget} steps across "
+                f"blocks ran out after {len(blocks)} block(s)",
+            )
         try:
             plan = await _plan(ctx, blocks)
         except LLMError as exc:
             return Outcome(RunStatus.failed, failure_reason=f"Model error while planning: {exc}")
         if plan.terminate:
-            return await _terminate(ctx, plan.termination_reason or "The planner judged the "
-                                    "goal impossible.")
+            return await _terminate(
+                ctx, plan.termination_reason or "The planner judged the goal impossible."
+            )
         if plan.achieved:
             verdict = await _validate(ctx, blocks)
             if verdict is not None:
                 return verdict
-            blocks.append(_block(len(blocks), "check", "planner said the goal is achieved",
-                                 "rejected", "the validator found more work to do"))
+            blocks.append(
+                _block(
+                    len(blocks),
+                    "check",
+                    "planner said the goal is achieved",
+                    "rejected",
+                    "the validator found more work to do",
+                )
+            )
             _save_blocks(ctx, blocks)
             continue
         block = _block(len(blocks), plan.task_type, plan.goal, "running")
@@ -122,19 +138,32 @@ async def _run_blocks(ctx: RunContext) -> Outcome:
             if verdict is not None:
                 return verdict
     return await _out_of_budget(
-        ctx, blocks, f"Max iterations exceeded: the planner ran {DEFAULT_MAX_ITERATIONS_V2} "
-        "iterations without achieving the goal")
+        ctx,
+        blocks,
+        f"Max iterations exceeded: the planner ran {DEFAULT_MAX_ITERATIONS_V2} "
+        "iterations without achieving the goal",
+    )
 
 
 def _decisive_errors(outcome: Outcome) -> list[dict[str, Any]]:
     """Error codes that end the whole run: the caller's own, and a 2FA code that never came."""
-    return [e for e in outcome.errors if e.get("error_type") == "USER_DEFINED_ERROR"
-            or str(e.get("error_code", "")).startswith("OTP_")]
+    return [
+        e
+        for e in outcome.errors
+        if e.get("error_type") == "USER_DEFINED_ERROR"
+        or str(e.get("error_code", "")).startswith("OTP_")
+    ]
 
 
 def _block(index: int, task_type: str, goal: str, status: str, result: str = "") -> dict[str, Any]:
-    return {"index": index, "task_type": task_type, "goal": goal, "status": status,
-            "result": result, "output": None}
+    return {
+        "index": index,
+        "task_type": task_type,
+        "goal": goal,
+        "status": status,
+        "result": result,
+        "output": None,
+    }
 
 
 def _save_blocks(ctx: RunContext, blocks: list[dict[str, Any]]) -> None:
@@ -142,8 +171,10 @@ def _save_blocks(ctx: RunContext, blocks: list[dict[str, Any]]) -> None:
 
 
 def _for_prompt(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [{**b, "output_json": json.dumps(b["output"], ensure_ascii=False, default=str)[:2000]}
-            for b in blocks]
+    return [
+        {**b, "output_json": json.dumps(b["output"], ensure_ascii=False, default=str)[:2000]}
+        for b in blocks
+    ]
 
 
 def _schema_text(schema: Any) -> str:
@@ -152,12 +183,21 @@ def _schema_text(schema: Any) -> str:
 
 async def _plan(ctx: RunContext, blocks: list[dict[str, Any]]) -> _Plan:
     observation = await ctx.observe()
-    prompt = render("plan_v2", goal=ctx.request.prompt, blocks=_for_prompt(blocks),
-                    schema=_schema_text(ctx.request.schema_for_output), url=observation.url,
-                    elements=observation.render())
-    answer = await ctx.llm("plan_v2", [user_message(prompt, observation.screenshot)],
-                           step=None, observation=observation,
-                           context={"blocks": [dict(b) for b in blocks]})
+    prompt = render(
+        "plan_v2",
+        goal=ctx.request.prompt,
+        blocks=_for_prompt(blocks),
+        schema=_schema_text(ctx.request.schema_for_output),
+        url=observation.url,
+        elements=observation.render(),
+    )
+    answer = await ctx.llm(
+        "plan_v2",
+        [user_message(prompt, observation.screenshot)],
+        step=None,
+        observation=observation,
+        context={"blocks": [dict(b) for b in blocks]},
+    )
     data = answer.data if isinstance(answer.data, dict) else {}
     task_type = str(data.get("task_type") or "navigate").lower()
     if task_type not in ("navigate", "extract", "loop"):
@@ -180,9 +220,15 @@ async def _run_block(ctx: RunContext, block: dict[str, Any], plan: _Plan, budget
     elif plan.task_type == "loop":
         outcome = await _loop_block(ctx, index, plan, budget)
     else:
-        outcome = await run_steps(ctx, goal=plan.goal, verify_complete=False,
-                                  max_steps=budget - ctx.next_order,
-                                  schema=None, block=index, context_goal=ctx.request.prompt)
+        outcome = await run_steps(
+            ctx,
+            goal=plan.goal,
+            verify_complete=False,
+            max_steps=budget - ctx.next_order,
+            schema=None,
+            block=index,
+            context_goal=ctx.request.prompt,
+        )
     block["status"] = outcome.status.value
     block["result"] = (outcome.failure_reason or outcome.summary or "")[:500]
     block["output"] = outcome.output
@@ -198,8 +244,13 @@ async def _extract_block(ctx: RunContext, index: int, goal: str, schema: Any) ->
     except LLMError as exc:
         ctx.save_step(step.transition(StepStatus.failed, failure_reason=str(exc)))
         return Outcome(RunStatus.failed, failure_reason=f"Extraction failed: {exc}")
-    step.actions.append({"action_type": "EXTRACT", "reasoning": goal,
-                         "result": {"success": True, "message": "; ".join(errors) or "extracted"}})
+    step.actions.append(
+        {
+            "action_type": "EXTRACT",
+            "reasoning": goal,
+            "result": {"success": True, "message": "; ".join(errors) or "extracted"},
+        }
+    )
     ctx.save_step(step.transition(StepStatus.completed))
     return Outcome(RunStatus.completed, output=data, summary="extracted data")
 
@@ -221,10 +272,13 @@ async def _loop_block(ctx: RunContext, index: int, plan: _Plan, budget: int) -> 
             return Outcome(RunStatus.canceled)
         if ctx.next_order >= budget:
             # Items left undone: the block did not do its job, whatever the validator would say.
-            summary = (f"Max steps exceeded: the step budget ran out after {len(results)} of "
-                       f"{len(items)} items")
-            return Outcome(RunStatus.failed, output=results, summary=summary,
-                           failure_reason=summary)
+            summary = (
+                f"Max steps exceeded: the step budget ran out after {len(results)} of "
+                f"{len(items)} items"
+            )
+            return Outcome(
+                RunStatus.failed, output=results, summary=summary, failure_reason=summary
+            )
         # An item without a link is handled from the list page, not where the last one ended.
         target = item.get("url") or start_url
         try:
@@ -234,21 +288,32 @@ async def _loop_block(ctx: RunContext, index: int, plan: _Plan, budget: int) -> 
             results.append({"item": item.get("label"), "error": str(exc).splitlines()[0]})
             continue
         outcome = await run_steps(
-            ctx, goal=f"{item_goal}\nThe item: {item.get('label')}",
-            max_steps=budget - ctx.next_order, schema=_item_schema(ctx, plan),
-            block=index, context_goal=ctx.request.prompt)
+            ctx,
+            goal=f"{item_goal}\nThe item: {item.get('label')}",
+            max_steps=budget - ctx.next_order,
+            schema=_item_schema(ctx, plan),
+            block=index,
+            context_goal=ctx.request.prompt,
+        )
         if outcome.status == RunStatus.canceled:
             return outcome
         if outcome.status != RunStatus.completed:
             failures += 1
             results.append({"item": item.get("label"), "error": outcome.failure_reason})
         else:
-            results.append(outcome.output if outcome.output is not None
-                           else {"item": item.get("label"), "done": True})
+            results.append(
+                outcome.output
+                if outcome.output is not None
+                else {"item": item.get("label"), "done": True}
+            )
     summary = f"went through {len(results)} of {len(items)} items, {failures} failed"
     status = RunStatus.completed if failures < len(results) else RunStatus.failed
-    return Outcome(status, output=results, summary=summary,
-                   failure_reason=None if status == RunStatus.completed else summary)
+    return Outcome(
+        status,
+        output=results,
+        summary=summary,
+        failure_reason=None if status == RunStatus.completed else summary,
+    )
 
 
 def _item_schema(ctx: RunContext, plan: _Plan) -> Any:
@@ -260,8 +325,11 @@ def _item_schema(ctx: RunContext, plan: _Plan) -> Any:
         if schema.get("type") == "array" and isinstance(schema.get("items"), dict):
             return schema["items"]
         for prop in (schema.get("properties") or {}).values():
-            if isinstance(prop, dict) and prop.get("type") == "array" and isinstance(
-                    prop.get("items"), dict):
+            if (
+                isinstance(prop, dict)
+                and prop.get("type") == "array"
+                and isinstance(prop.get("items"), dict)
+            ):
                 return prop["items"]
     return None
 
@@ -269,41 +337,66 @@ def _item_schema(ctx: RunContext, plan: _Plan) -> Any:
 async def _validate(ctx: RunContext, blocks: list[dict[str, Any]]) -> Outcome | None:
     """Completed or terminated when the validator says so; None to keep going."""
     observation = await ctx.observe()
-    prompt = render("validate_v2", goal=ctx.request.prompt, blocks=_for_prompt(blocks),
-                    url=observation.url, elements=observation.render())
+    prompt = render(
+        "validate_v2",
+        goal=ctx.request.prompt,
+        blocks=_for_prompt(blocks),
+        url=observation.url,
+        elements=observation.render(),
+    )
     try:
-        answer = await ctx.llm("validate_v2", [user_message(prompt, observation.screenshot)],
-                               step=None, observation=observation,
-                               context={"blocks": [dict(b) for b in blocks]})
+        answer = await ctx.llm(
+            "validate_v2",
+            [user_message(prompt, observation.screenshot)],
+            step=None,
+            observation=observation,
+            context={"blocks": [dict(b) for b in blocks]},
+        )
     except LLMError as exc:
         return Outcome(RunStatus.failed, failure_reason=f"Model error while validating: {exc}")
     data = answer.data if isinstance(answer.data, dict) else {}
     if data.get("should_terminate") is True:
-        return await _terminate(ctx, str(data.get("termination_reason") or "The validator "
-                                         "judged the goal impossible."))
+        return await _terminate(
+            ctx, str(data.get("termination_reason") or "The validator judged the goal impossible.")
+        )
     if data.get("user_goal_achieved") is True:
         output, description = await _summarize(ctx, blocks, partial=None)
         return Outcome(RunStatus.completed, output=output, summary=description)
     return None
 
 
-async def _summarize(ctx: RunContext, blocks: list[dict[str, Any]],
-                     partial: str | None) -> tuple[Any, str]:
+async def _summarize(
+    ctx: RunContext, blocks: list[dict[str, Any]], partial: str | None
+) -> tuple[Any, str]:
     schema = ctx.request.schema_for_output
-    prompt = render("summarize_v2", goal=ctx.request.prompt, blocks=_for_prompt(blocks),
-                    partial=partial, schema=_schema_text(schema))
+    prompt = render(
+        "summarize_v2",
+        goal=ctx.request.prompt,
+        blocks=_for_prompt(blocks),
+        partial=partial,
+        schema=_schema_text(schema),
+    )
     messages = [user_message(prompt)]
-    answer = await ctx.llm("summarize_v2", messages, step=None,
-                           context={"blocks": [dict(b) for b in blocks], "schema": schema})
+    answer = await ctx.llm(
+        "summarize_v2",
+        messages,
+        step=None,
+        context={"blocks": [dict(b) for b in blocks], "schema": schema},
+    )
     data = answer.data if isinstance(answer.data, dict) else {}
     output = data.get("output")
     errors = schema_errors(output, schema) if partial is None else []
     if errors:
-        messages += [{"role": "assistant", "content": answer.text},
-                     user_message(render("extract_fix", errors=errors))]
-        answer = await ctx.llm("summarize_v2", messages, step=None,
-                               context={"blocks": [dict(b) for b in blocks], "schema": schema,
-                                        "errors": errors})
+        messages += [
+            {"role": "assistant", "content": answer.text},
+            user_message(render("extract_fix", errors=errors)),
+        ]
+        answer = await ctx.llm(
+            "summarize_v2",
+            messages,
+            step=None,
+            context={"blocks": [dict(b) for b in blocks], "schema": schema, "errors": errors},
+        )
         data = answer.data if isinstance(answer.data, dict) else {}
         output = data.get("output")
     return output, str(data.get("description") or "")
@@ -317,9 +410,18 @@ async def _out_of_budget(ctx: RunContext, blocks: list[dict[str, Any]], why: str
         output, _ = await _summarize(ctx, blocks, partial=why)
     except LLMError as exc:  # the partial output is a courtesy; the failure stands without it
         logger.warning("partial summary failed: %s", exc)
-    return Outcome(RunStatus.failed, output=output, failure_reason=reason,
-                   errors=[{"error_code": "REACH_MAX_STEPS", "reasoning": why,
-                            "error_type": "SYSTEM_DEFINED_ERROR"}])
+    return Outcome(
+        RunStatus.failed,
+        output=output,
+        failure_reason=reason,
+        errors=[
+            {
+                "error_code": "REACH_MAX_STEPS",
+                "reasoning": why,
+                "error_type": "SYSTEM_DEFINED_ERROR",
+            }
+        ],
+    )
 
 
 async def _terminate(ctx: RunContext, reason: str) -> Outcome:
@@ -327,5 +429,9 @@ async def _terminate(ctx: RunContext, reason: str) -> Outcome:
         errors = await classify(ctx, None, goal=ctx.request.prompt, reason=reason)
     except LLMError:
         errors = []
-    return Outcome(RunStatus.terminated, output=with_error_code(None, errors),
-                   failure_reason=reason, errors=errors)
+    return Outcome(
+        RunStatus.terminated,
+        output=with_error_code(None, errors),
+        failure_reason=reason,
+        errors=errors,
+    )

@@ -238,9 +238,7 @@ def _parse_body(request: Request) -> None:
             payload = part.get_payload(decode=True) or b""
             filename = part.get_filename()
             if filename is not None:
-                request.files[str(name)] = UploadedFile(
-                    filename, payload, part.get_content_type()
-                )
+                request.files[str(name)] = UploadedFile(filename, payload, part.get_content_type())
             else:
                 value = payload.decode("utf-8", "replace")
                 request.form_lists.setdefault(str(name), []).append(value)

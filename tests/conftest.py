@@ -7,7 +7,6 @@ import os
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 os.environ.setdefault("LITELLM_OFFLINE_MODE", "true")
 
-import asyncio
 from collections.abc import AsyncIterator, Iterator
 
 import pytest

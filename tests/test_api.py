@@ -13,24 +13,40 @@ from agent._api import default_agent
 from agent.errors import InvalidRequestError, LLMNotConfiguredError, RunNotFoundError
 from agent.testing import FunctionLLM, offline_llm
 
-SEED_PROMPT = ("Apply for a job on behalf of this person: name: Chris P Bacon. "
-               "email: chris@pbacon.com")
+SEED_PROMPT = (
+    "Apply for a job on behalf of this person: name: Chris P Bacon. email: chris@pbacon.com"
+)
 
 
 def test_public_names_are_pinned():
     assert agent.__all__ == sorted(agent.__all__)
     assert set(agent.__all__) == {
-        "Agent", "AgentError", "InvalidRequestError", "LLMError", "LLMNotConfiguredError",
-        "RunError", "RunNotFoundError", "RunRequest", "RunStatus", "Step", "StepStatus",
-        "TaskRun", "UsageError", "cancel_run", "get_run", "list_runs", "list_steps",
-        "run_task", "run_task_async",
+        "Agent",
+        "AgentError",
+        "InvalidRequestError",
+        "LLMError",
+        "LLMNotConfiguredError",
+        "RunError",
+        "RunNotFoundError",
+        "RunRequest",
+        "RunStatus",
+        "Step",
+        "StepStatus",
+        "TaskRun",
+        "UsageError",
+        "cancel_run",
+        "get_run",
+        "list_runs",
+        "list_steps",
+        "run_task",
+        "run_task_async",
     }
 
 
 def test_no_model_configured_names_both_fixes(tmp_path, monkeypatch):
     monkeypatch.delenv("AGENT_LLM", raising=False)
     with Agent(data_dir=tmp_path, record_video=False) as bare:
-        with pytest.raises(LLMNotConfiguredError, match="AGENT_LLM.*llm="):
+        with pytest.raises(LLMNotConfiguredError, match=r"AGENT_LLM.*llm="):
             bare.run_task("do it", "https://example.com")
         assert bare.list_runs() == []
 
@@ -73,9 +89,13 @@ async def test_wait_false_inside_a_running_loop_can_be_polled_and_canceled(tmp_p
         return {"actions": [{"action_type": "WAIT", "seconds": 0.2}]}
 
     with Agent(llm=offline_llm(), data_dir=tmp_path, record_video=False) as a:
-        run = await a.run_task_async(SEED_PROMPT, server.url("/lever/apply"),
-                                     {"application_success": {"type": "boolean"}},
-                                     engine="skyvern-1.0", wait=False)
+        run = await a.run_task_async(
+            SEED_PROMPT,
+            server.url("/lever/apply"),
+            {"application_success": {"type": "boolean"}},
+            engine="skyvern-1.0",
+            wait=False,
+        )
         assert run.status == RunStatus.queued
         for _ in range(300):
             run = a.get_run(run.run_id)
@@ -85,8 +105,9 @@ async def test_wait_false_inside_a_running_loop_can_be_polled_and_canceled(tmp_p
         assert run.status == RunStatus.completed and run.output == {"application_success": True}
 
     with Agent(llm=FunctionLLM(slow), data_dir=tmp_path, record_video=False) as b:
-        waiting = b.run_task("wait", server.url("/products/"), engine="skyvern-1.0",
-                             max_steps=100, wait=False)
+        waiting = b.run_task(
+            "wait", server.url("/products/"), engine="skyvern-1.0", max_steps=100, wait=False
+        )
         assert await asyncio.to_thread(gate.wait, 30)
         assert b.cancel_run(waiting.run_id).status == RunStatus.canceled
         final = await asyncio.to_thread(b.wait, waiting.run_id, 30)
@@ -98,8 +119,9 @@ def test_sync_methods_work_from_a_thread_without_a_loop(tmp_path, server):
 
     def worker() -> None:
         with Agent(llm=offline_llm(), data_dir=tmp_path, record_video=False) as a:
-            results.append(a.run_task(SEED_PROMPT, server.url("/lever/apply"),
-                                      engine="skyvern-1.0").status)
+            results.append(
+                a.run_task(SEED_PROMPT, server.url("/lever/apply"), engine="skyvern-1.0").status
+            )
 
     thread = threading.Thread(target=worker)
     thread.start()
@@ -107,8 +129,7 @@ def test_sync_methods_work_from_a_thread_without_a_loop(tmp_path, server):
     assert results == [RunStatus.completed]
 
 
-def test_module_functions_use_a_default_agent_from_the_environment(tmp_path, server,
-                                                                   monkeypatch):
+def test_module_functions_use_a_default_agent_from_the_environment(tmp_path, server, monkeypatch):
     import agent._api as api
 
     llm = offline_llm()
@@ -116,9 +137,12 @@ def test_module_functions_use_a_default_agent_from_the_environment(tmp_path, ser
     monkeypatch.setenv("AGENT_DATA_DIR", str(tmp_path))
     monkeypatch.setattr(api, "_default", None)
     try:
-        run = agent.run_task(SEED_PROMPT, server.url("/lever/apply"),
-                             {"application_success": {"type": "boolean"}},
-                             engine="skyvern-1.0")
+        run = agent.run_task(
+            SEED_PROMPT,
+            server.url("/lever/apply"),
+            {"application_success": {"type": "boolean"}},
+            engine="skyvern-1.0",
+        )
         assert run.status == RunStatus.completed
         assert agent.get_run(run.run_id) == run
         assert [r.run_id for r in agent.list_runs()] == [run.run_id]

@@ -19,8 +19,24 @@ def test_cli_round_trip(tmp_path, server, monkeypatch, capsys):
     schema = tmp_path / "schema.json"
     schema.write_text(json.dumps({"application_success": {"type": "boolean"}}))
 
-    assert main(["run", PROMPT, "--url", server.url("/lever/apply"), "--schema", str(schema),
-                 "--engine", "skyvern-1.0", "--max-steps", "5", "--quiet"]) == 0
+    assert (
+        main(
+            [
+                "run",
+                PROMPT,
+                "--url",
+                server.url("/lever/apply"),
+                "--schema",
+                str(schema),
+                "--engine",
+                "skyvern-1.0",
+                "--max-steps",
+                "5",
+                "--quiet",
+            ]
+        )
+        == 0
+    )
     run = json.loads(capsys.readouterr().out)
     assert run["status"] == "completed" and run["output"] == {"application_success": True}
 
@@ -55,6 +71,18 @@ def test_cli_run_exit_code_is_nonzero_unless_completed(tmp_path, server, monkeyp
     llm = FunctionLLM(lambda r: {"actions": [{"action_type": "TERMINATE", "reason": "no"}]})
     monkeypatch.setenv("AGENT_LLM", llm.model_name)
     monkeypatch.setenv("AGENT_DATA_DIR", str(tmp_path))
-    assert main(["run", "Impossible", "--url", server.url("/products/"), "--engine",
-                 "skyvern-1.0", "--quiet"]) == 1
+    assert (
+        main(
+            [
+                "run",
+                "Impossible",
+                "--url",
+                server.url("/products/"),
+                "--engine",
+                "skyvern-1.0",
+                "--quiet",
+            ]
+        )
+        == 1
+    )
     assert json.loads(capsys.readouterr().out)["status"] == "terminated"

@@ -96,8 +96,10 @@ async def test_rate_limits_are_retried_with_backoff(monkeypatch):
 
     import agent.llm as llm_module
 
-    failures = [litellm.RateLimitError("slow down", llm_provider="openai", model="gpt-4o-mini"),
-                litellm.Timeout("took too long", model="gpt-4o-mini", llm_provider="openai")]
+    failures = [
+        litellm.RateLimitError("slow down", llm_provider="openai", model="gpt-4o-mini"),
+        litellm.Timeout("took too long", model="gpt-4o-mini", llm_provider="openai"),
+    ]
     double = FunctionLLM(lambda r: {"ok": True})
     real_acompletion = litellm.acompletion
     sleeps: list[float] = []

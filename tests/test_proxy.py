@@ -8,7 +8,6 @@ import hashlib
 from pathlib import Path
 
 import pytest
-from tests.proxy_server import RecordingProxy
 
 from agent import proxy as proxy_module
 from agent.browser.launch import launch_chromium
@@ -16,6 +15,7 @@ from agent.config import Settings
 from agent.errors import InvalidRequestError
 from agent.proxy import redact_proxy, resolve_proxy
 from fixtures_sites.server import FixtureServer
+from tests.proxy_server import RecordingProxy
 
 JP = "http://jp-user:s%40cret@10.1.2.3:8080"
 
@@ -153,7 +153,11 @@ async def test_the_browser_goes_through_the_configured_proxy(
     download_line = f"GET {server.url('/invoices/download?id=INV-1002')} HTTP/1.1"
     assert page_line in proxy.request_lines and download_line in proxy.request_lines
     # the browser answered the proxy's 407 with the credentials from resolve_proxy
-    served = [ok for line, ok in zip(proxy.request_lines, proxy.authorized) if line == page_line]
+    served = [
+        ok
+        for line, ok in zip(proxy.request_lines, proxy.authorized, strict=True)
+        if line == page_line
+    ]
     assert served[-1] is True
     expected = server.state["invoices"]["sha256"]["INV-1002.pdf"]
     assert hashlib.sha256(saved.read_bytes()).hexdigest() == expected

@@ -22,8 +22,9 @@ HREFS = "els => els.map(e => e.getAttribute('href'))"
 
 
 @pytest.fixture(scope="module")
-def job_run(server: Any,
-            tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Agent, TaskRun]]:
+def job_run(
+    server: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Agent, TaskRun]]:
     """One finished skyvern-1.0 run of the job application, shared by the module."""
     data_dir = tmp_path_factory.mktemp("report-data")
     with Agent(llm=offline_llm(), data_dir=data_dir, record_video=False) as agent:
@@ -59,8 +60,9 @@ async def test_report_opens_offline_with_every_step(job_run: Any, page: Any) -> 
     assert hrefs and all((path.parent / href).is_file() for href in hrefs)  # relative, and there
 
 
-async def test_run_report_without_steps_reads_the_run_folder(job_run: Any, tmp_path: Path,
-                                                             page: Any) -> None:
+async def test_run_report_without_steps_reads_the_run_folder(
+    job_run: Any, tmp_path: Path, page: Any
+) -> None:
     _, run = job_run
     path = Path(run.report(str(tmp_path / "elsewhere.html")))
     await page.goto(path.as_uri())
@@ -70,25 +72,46 @@ async def test_run_report_without_steps_reads_the_run_folder(job_run: Any, tmp_p
     assert await page.evaluate(IMAGES) == [True, True]
 
 
-async def test_report_escapes_untrusted_text_and_marks_boxes(job_run: Any, tmp_path: Path,
-                                                             page: Any) -> None:
+async def test_report_escapes_untrusted_text_and_marks_boxes(
+    job_run: Any, tmp_path: Path, page: Any
+) -> None:
     _, real = job_run
     screenshot = real.screenshot_urls[-1]  # step 0's picture
     run = TaskRun(
-        run_id="tsk_1", status=RunStatus.failed, run_type="task_v1", title=EVIL,
+        run_id="tsk_1",
+        status=RunStatus.failed,
+        run_type="task_v1",
+        title=EVIL,
         run_request=RunRequest(prompt="Find " + EVIL, url="https://example.com"),
-        output={"note": EVIL}, failure_reason=EVIL, recording_url="javascript:alert(1)",
+        output={"note": EVIL},
+        failure_reason=EVIL,
+        recording_url="javascript:alert(1)",
         downloaded_files=[FileInfo(url="javascript:alert(1)", checksum="0", filename=EVIL)],
-        errors=[{"error_code": EVIL, "reasoning": EVIL}], blocks=[{"goal": EVIL}],
+        errors=[{"error_code": EVIL, "reasoning": EVIL}],
+        blocks=[{"goal": EVIL}],
     )
-    element = {"id": "1", "tag": "a", "text": EVIL,
-                "box": {"x": 128, "y": 80, "width": 256, "height": 40}}
+    element = {
+        "id": "1",
+        "tag": "a",
+        "text": EVIL,
+        "box": {"x": 128, "y": 80, "width": 256, "height": 40},
+    }
     step = Step(
-        task_id="tsk_1", status=StepStatus.failed, url="javascript:alert(1)", reasoning=EVIL,
-        failure_reason=EVIL, artifacts={"screenshot": screenshot,
-                                        "plan-answer": "javascript:alert(1)"},
-        actions=[{"action_type": "CLICK", "id": "1", "reasoning": EVIL, "element": element,
-                  "result": {"success": False, "message": EVIL}}],
+        task_id="tsk_1",
+        status=StepStatus.failed,
+        url="javascript:alert(1)",
+        reasoning=EVIL,
+        failure_reason=EVIL,
+        artifacts={"screenshot": screenshot, "plan-answer": "javascript:alert(1)"},
+        actions=[
+            {
+                "action_type": "CLICK",
+                "id": "1",
+                "reasoning": EVIL,
+                "element": element,
+                "result": {"success": False, "message": EVIL},
+            }
+        ],
     )
     path = write_report(run, tmp_path / "evil.html", steps=[step])
     html = path.read_text()
@@ -127,8 +150,12 @@ def test_repr_html_of_run_and_step(job_run: Any) -> None:
 
 
 def test_report_of_a_run_without_files_needs_a_path(tmp_path: Path) -> None:
-    run = TaskRun(run_id="tsk_2", status=RunStatus.created, run_type="task_v1",
-                  run_request=RunRequest(prompt="Nothing yet"))
+    run = TaskRun(
+        run_id="tsk_2",
+        status=RunStatus.created,
+        run_type="task_v1",
+        run_request=RunRequest(prompt="Nothing yet"),
+    )
     with pytest.raises(UsageError, match="pass path="):
         write_report(run)
     html = write_report(run, tmp_path / "r.html").read_text()

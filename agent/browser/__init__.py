@@ -14,7 +14,7 @@ from importlib import import_module
 from typing import Any
 
 # Imported here, not lazily: the function must win over its module of the same name.
-from agent.browser.observe import observe
+from agent.browser.observe import observe  # noqa: F401  (re-exported)
 
 _EXPORTS = {
     "observe": "agent.browser.observe",

@@ -328,7 +328,7 @@ def parse_action(entry: object) -> Action:
     if isinstance(entry, BaseModel):
         entry = entry.model_dump()
     if not isinstance(entry, dict):
-        raise ValueError(f"is not an object (got {type(entry).__name__})")  # noqa: TRY004 - one error type for every unusable entry
+        raise ValueError(f"is not an object (got {type(entry).__name__})")
     data = normalize_entry(entry, ACTION_TYPES)
     try:
         return ACTION_ADAPTER.validate_python(data)

@@ -60,6 +60,7 @@ class BrowserManager:
     _browser: Browser | None = None
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     sessions: dict[str, BrowserSession] = field(default_factory=dict)
+    _closing: set[asyncio.Future[None]] = field(default_factory=set)
 
     async def browser(self) -> Browser:
         async with self._lock:
@@ -109,6 +110,7 @@ class BrowserManager:
             timeout_minutes=timeout_minutes,
         )
         self.sessions[session.session_id] = session
+        self._schedule_expiry(session)
         return session
 
     def get_session(self, session_id: str) -> BrowserSession:
@@ -136,6 +138,7 @@ class BrowserManager:
         if session is not None and session.busy_with == run_id:
             session.busy_with = None
             session.expires_at = time.monotonic() + session.timeout_minutes * 60
+            self._schedule_expiry(session)
 
     def expire_sessions(self) -> None:
         now = time.monotonic()
@@ -143,7 +146,14 @@ class BrowserManager:
             if session.busy_with is None and session.expires_at <= now:
                 logger.info("browser session %s expired", session_id)
                 self.sessions.pop(session_id)
-                asyncio.ensure_future(_close_quietly(session.context))
+                task = asyncio.ensure_future(_close_quietly(session.context))
+                self._closing.add(task)
+                task.add_done_callback(self._closing.discard)
+
+    def _schedule_expiry(self, session: BrowserSession) -> None:
+        """Check again when the session's timeout has passed, so an idle one closes itself."""
+        delay = max(0.0, session.expires_at - time.monotonic()) + 0.5
+        asyncio.get_running_loop().call_later(delay, self.expire_sessions)
 
     async def close_session(self, session_id: str) -> None:
         session = self.sessions.pop(session_id, None)

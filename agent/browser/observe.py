@@ -161,7 +161,7 @@ async def _walk_all(page: Page, state: _PageState) -> dict[Frame, dict[str, Any]
             frames.insert(0, page.main_frame)
         keys = ["" if f == page.main_frame else state.key_for(f) for f in frames]
         results = await asyncio.gather(
-            *(_walk(f, k, state) for f, k in zip(frames, keys)), return_exceptions=True
+            *(_walk(f, k, state) for f, k in zip(frames, keys, strict=True)), return_exceptions=True
         )
         main = results[frames.index(page.main_frame)]
         if isinstance(main, PlaywrightError):
@@ -174,7 +174,7 @@ async def _walk_all(page: Page, state: _PageState) -> dict[Frame, dict[str, Any]
                 pass
             continue
         walked: dict[Frame, dict[str, Any]] = {}
-        for frame, result in zip(frames, results):
+        for frame, result in zip(frames, results, strict=True):
             if isinstance(result, dict):
                 walked[frame] = result
             elif not isinstance(result, PlaywrightError):

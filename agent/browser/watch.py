@@ -57,7 +57,7 @@ class ActionWatch:
         self._handlers: list[tuple[Any, str, Any]] = []
 
     # -- listeners -------------------------------------------------------------------------
-    def __enter__(self) -> ActionWatch:  # noqa: PYI034 - final class, py3.10 has no Self
+    def __enter__(self) -> ActionWatch:
         self._listen(self.page, "request", self._on_request)
         self._listen(self.page, "requestfailed", self._on_request_failed)
         self._listen(self.page, "framenavigated", self._on_navigated)

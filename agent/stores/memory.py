@@ -76,7 +76,11 @@ class MemoryStore:
     def take_totp_code(self, identifier: str, since: datetime) -> str | None:
         with self._lock:
             for row in self._codes:
-                if row["identifier"] == identifier and not row["used"] and row["created_at"] > since:
+                if (
+                    row["identifier"] == identifier
+                    and not row["used"]
+                    and row["created_at"] > since
+                ):
                     row["used"] = True
                     return str(row["code"])
             return None

@@ -141,9 +141,7 @@ class SQLiteStore:
                     continue
                 for statement in filter(str.strip, sql.split(";")):
                     conn.execute(statement)
-                conn.execute(
-                    "INSERT INTO migrations VALUES (?, ?)", (name, utcnow().isoformat())
-                )
+                conn.execute("INSERT INTO migrations VALUES (?, ?)", (name, utcnow().isoformat()))
 
     def close(self) -> None:
         with self._lock:
@@ -158,8 +156,12 @@ class SQLiteStore:
             try:
                 conn.execute(
                     "INSERT INTO runs (run_id, status, created_at, data) VALUES (?, ?, ?, ?)",
-                    (run.run_id, run.status.value, run.created_at.isoformat(),
-                     run.model_dump_json()),
+                    (
+                        run.run_id,
+                        run.status.value,
+                        run.created_at.isoformat(),
+                        run.model_dump_json(),
+                    ),
                 )
             except sqlite3.IntegrityError:
                 raise ValueError(f"run {run.run_id} already exists") from None
@@ -201,21 +203,29 @@ class SQLiteStore:
     def recover_interrupted(self) -> int:
         """Fail runs whose owning process is gone; returns how many were fixed."""
         placeholders = ",".join("?" for _ in ACTIVE_STATUSES)
-        rows = self._conn().execute(
-            f"SELECT data FROM runs WHERE status IN ({placeholders})",
-            [s.value for s in ACTIVE_STATUSES],
-        ).fetchall()
+        rows = (
+            self._conn()
+            .execute(
+                f"SELECT data FROM runs WHERE status IN ({placeholders})",
+                [s.value for s in ACTIVE_STATUSES],
+            )
+            .fetchall()
+        )
         dead = [
-            r.run_id for r in (TaskRun.model_validate_json(row[0]) for row in rows)
+            r.run_id
+            for r in (TaskRun.model_validate_json(row[0]) for row in rows)
             if not process_alive(r.owner_pid)
         ]
         for run_id in dead:
             with self._write() as conn:
                 run = self._load_run(conn, run_id)
                 if run.status in ACTIVE_STATUSES:
-                    self._save_run(conn, run.transition(
-                        RunStatus.failed, failure_reason=interrupted_reason(run.owner_pid)
-                    ))
+                    self._save_run(
+                        conn,
+                        run.transition(
+                            RunStatus.failed, failure_reason=interrupted_reason(run.owner_pid)
+                        ),
+                    )
         return len(dead)
 
     # -- steps ---------------------------------------------------------------------------------
@@ -225,16 +235,21 @@ class SQLiteStore:
             conn.execute(
                 "INSERT OR REPLACE INTO steps (step_id, task_id, step_order, retry_index, "
                 "created_at, data) VALUES (?, ?, ?, ?, ?, ?)",
-                (step.step_id, step.task_id, step.order, step.retry_index,
-                 step.created_at.isoformat(), step.model_dump_json()),
+                (
+                    step.step_id,
+                    step.task_id,
+                    step.order,
+                    step.retry_index,
+                    step.created_at.isoformat(),
+                    step.model_dump_json(),
+                ),
             )
 
     def list_steps(self, run_id: str) -> list[Step]:
         conn = self._conn()
         self._load_run(conn, run_id)
         rows = conn.execute(
-            "SELECT data FROM steps WHERE task_id = ? "
-            "ORDER BY step_order, retry_index, created_at",
+            "SELECT data FROM steps WHERE task_id = ? ORDER BY step_order, retry_index, created_at",
             (run_id,),
         )
         return [Step.model_validate_json(row[0]) for row in rows]
@@ -271,9 +286,11 @@ class SQLiteStore:
             )
 
     def get_workflow(self, workflow_id: str) -> dict[str, Any]:
-        row = self._conn().execute(
-            "SELECT data FROM workflows WHERE workflow_id = ?", (workflow_id,)
-        ).fetchone()
+        row = (
+            self._conn()
+            .execute("SELECT data FROM workflows WHERE workflow_id = ?", (workflow_id,))
+            .fetchone()
+        )
         if row is None:
             raise RunNotFoundError(f"No workflow with id {workflow_id!r}")
         data: dict[str, Any] = json.loads(row[0])
@@ -287,8 +304,8 @@ class SQLiteStore:
 
     def delete_workflow(self, workflow_id: str) -> None:
         with self._write() as conn:
-            if conn.execute(
-                "DELETE FROM workflows WHERE workflow_id = ?", (workflow_id,)
-            ).rowcount == 0:
+            if (
+                conn.execute("DELETE FROM workflows WHERE workflow_id = ?", (workflow_id,)).rowcount
+                == 0
+            ):
                 raise RunNotFoundError(f"No workflow with id {workflow_id!r}")
-

@@ -17,19 +17,32 @@ import time
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 os.environ.setdefault("LITELLM_OFFLINE_MODE", "true")
 
-from agent import Agent  # noqa: E402
-from agent.testing import offline_llm  # noqa: E402
-from fixtures_sites.server import FixtureServer  # noqa: E402
+from agent import Agent
+from agent.testing import offline_llm
+from fixtures_sites.server import FixtureServer
 
 TASKS = [
-    ("seed job application (1.0)", "skyvern-1.0", "/lever/apply",
-     "Apply for a job on behalf of this person: name: Chris P Bacon. email: chris@pbacon.com",
-     {"application_success": {"type": "boolean"}}),
-    ("seed job application (2.0)", "skyvern-2.0", "/lever/apply",
-     "Apply for a job on behalf of this person: name: Chris P Bacon. email: chris@pbacon.com",
-     {"application_success": {"type": "boolean"}}),
-    ("login (1.0)", "skyvern-1.0", "/login/",
-     "Log in. username: demo. password: correct-horse-battery", None),
+    (
+        "seed job application (1.0)",
+        "skyvern-1.0",
+        "/lever/apply",
+        "Apply for a job on behalf of this person: name: Chris P Bacon. email: chris@pbacon.com",
+        {"application_success": {"type": "boolean"}},
+    ),
+    (
+        "seed job application (2.0)",
+        "skyvern-2.0",
+        "/lever/apply",
+        "Apply for a job on behalf of this person: name: Chris P Bacon. email: chris@pbacon.com",
+        {"application_success": {"type": "boolean"}},
+    ),
+    (
+        "login (1.0)",
+        "skyvern-1.0",
+        "/login/",
+        "Log in. username: demo. password: correct-horse-battery",
+        None,
+    ),
 ]
 
 
@@ -37,8 +50,10 @@ def main() -> None:
     repeats = int(sys.argv[1]) if len(sys.argv) > 1 else 5
     import litellm  # noqa: F401  - imported up front so no step pays for it
 
-    print(f"{'task':<30} {'runs':>4} {'steps':>6} {'calls/run':>9} {'run ms':>8} "
-          f"{'step ms (median)':>17} {'llm ms/call':>11}")
+    print(
+        f"{'task':<30} {'runs':>4} {'steps':>6} {'calls/run':>9} {'run ms':>8} "
+        f"{'step ms (median)':>17} {'llm ms/call':>11}"
+    )
     all_steps: list[float] = []
     with FixtureServer(max_lifetime=900) as server:
         for label, engine, path, prompt, schema in TASKS:
@@ -57,9 +72,11 @@ def main() -> None:
                     calls.append(run.llm_calls)
                 all_steps += step_ms
                 llm_ms = _llm_ms(llm)
-                print(f"{label:<30} {repeats:>4} {len(step_ms):>6} "
-                      f"{statistics.mean(calls):>9.1f} {statistics.median(run_ms):>8.0f} "
-                      f"{statistics.median(step_ms):>17.0f} {llm_ms:>11.1f}")
+                print(
+                    f"{label:<30} {repeats:>4} {len(step_ms):>6} "
+                    f"{statistics.mean(calls):>9.1f} {statistics.median(run_ms):>8.0f} "
+                    f"{statistics.median(step_ms):>17.0f} {llm_ms:>11.1f}"
+                )
     print(f"\nmedian framework overhead per step, all tasks: {statistics.median(all_steps):.0f} ms")
 
 

@@ -8,8 +8,9 @@ from typing import Any
 from agent.llm import LLMRequest
 
 
-def find(request: LLMRequest, *, tag: str | None = None, text: str | None = None,
-         **attributes: str) -> Any:
+def find(
+    request: LLMRequest, *, tag: str | None = None, text: str | None = None, **attributes: str
+) -> Any:
     """The first interactable element matching tag, text (substring) and attributes."""
     assert request.observation is not None, f"{request.purpose} carries no observation"
     for element in request.observation.elements:
@@ -35,10 +36,12 @@ def product_policy(request: LLMRequest) -> Any:
     if request.purpose == "plan":
         return {"actions": [{"action_type": "EXTRACT", "reasoning": "the list is here"}]}
     if request.purpose == "extract":
-        return {"products": [
-            {"name": n, "brand": b, "price": float(p)} for n, b, p in
-            PRODUCT.findall(page_text(request))
-        ]}
+        return {
+            "products": [
+                {"name": n, "brand": b, "price": float(p)}
+                for n, b, p in PRODUCT.findall(page_text(request))
+            ]
+        }
     raise AssertionError(f"unexpected purpose {request.purpose}")
 
 
@@ -48,21 +51,28 @@ def login_policy(username: str, password: str) -> Any:
             if "welcome back" in page_text(request).lower():
                 return {"actions": [{"action_type": "COMPLETE", "reason": "logged in"}]}
             if "invalid username or password" in page_text(request).lower():
-                return {"actions": [{"action_type": "TERMINATE",
-                                     "reason": "The site rejected the credentials."}]}
+                return {
+                    "actions": [
+                        {"action_type": "TERMINATE", "reason": "The site rejected the credentials."}
+                    ]
+                }
             user = find(request, tag="input", name="username")
             secret = find(request, tag="input", type="password")
             button = find(request, tag="button")
-            return {"actions": [
-                {"action_type": "INPUT_TEXT", "id": user.id, "text": username},
-                {"action_type": "INPUT_TEXT", "id": secret.id, "text": password},
-                {"action_type": "CLICK", "id": button.id},
-            ]}
+            return {
+                "actions": [
+                    {"action_type": "INPUT_TEXT", "id": user.id, "text": username},
+                    {"action_type": "INPUT_TEXT", "id": secret.id, "text": password},
+                    {"action_type": "CLICK", "id": button.id},
+                ]
+            }
         if request.purpose == "error_codes":
-            return {"errors": [
-                {"error_code": "LOGIN_FAILED", "reasoning": "the site said invalid password"},
-                {"error_code": "INVENTED_CODE", "reasoning": "not in the mapping"},
-            ]}
+            return {
+                "errors": [
+                    {"error_code": "LOGIN_FAILED", "reasoning": "the site said invalid password"},
+                    {"error_code": "INVENTED_CODE", "reasoning": "not in the mapping"},
+                ]
+            }
         if request.purpose == "verify":
             return {"user_goal_achieved": "welcome back" in page_text(request).lower()}
         raise AssertionError(f"unexpected purpose {request.purpose}")

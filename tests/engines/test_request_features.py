@@ -48,23 +48,33 @@ def totp_policy(request):
     if code_field is not None:
         prompt = request.messages[0]["content"]
         assert "{{TOTP_CODE}}" in prompt, "the engine must offer the code placeholder"
-        return {"actions": [
-            {"action_type": "INPUT_TEXT", "id": code_field.id, "text": "{{TOTP_CODE}}"},
+        return {
+            "actions": [
+                {"action_type": "INPUT_TEXT", "id": code_field.id, "text": "{{TOTP_CODE}}"},
+                {"action_type": "CLICK", "id": find(request, tag="button").id},
+            ]
+        }
+    return {
+        "actions": [
+            {"action_type": "INPUT_TEXT", "id": find(request, name="username").id, "text": "ada"},
+            {
+                "action_type": "INPUT_TEXT",
+                "id": find(request, type="password").id,
+                "text": "correct-horse-battery",
+            },
             {"action_type": "CLICK", "id": find(request, tag="button").id},
-        ]}
-    return {"actions": [
-        {"action_type": "INPUT_TEXT", "id": find(request, name="username").id, "text": "ada"},
-        {"action_type": "INPUT_TEXT", "id": find(request, type="password").id,
-         "text": "correct-horse-battery"},
-        {"action_type": "CLICK", "id": find(request, tag="button").id},
-    ]}
+        ]
+    }
 
 
 def _no_code_leaked(agent: Agent, run_id: str, run_dir: Path, codes: list[str]) -> None:
     stored = json.dumps([s.model_dump(mode="json") for s in agent.list_steps(run_id)])
     stored += agent.get_run(run_id).model_dump_json()
-    files = " ".join(p.read_text(errors="ignore") for p in run_dir.rglob("*")
-                     if p.is_file() and p.suffix in (".txt", ".json"))
+    files = " ".join(
+        p.read_text(errors="ignore")
+        for p in run_dir.rglob("*")
+        if p.is_file() and p.suffix in (".txt", ".json")
+    )
     for secret in [TOTP_SECRET, *codes]:
         assert secret not in stored and secret not in files
 
@@ -73,22 +83,34 @@ def test_totp_from_a_registered_secret(agent_for, server, tmp_path):
     llm = FunctionLLM(totp_policy)
     agent = agent_for(llm)
     agent.add_totp_secret("ada@example.com", TOTP_SECRET)
-    run = agent.run_task("Sign in as ada with password correct-horse-battery",
-                         server.url("/totp_login/"), engine="skyvern-1.0",
-                         totp_identifier="ada@example.com", max_steps=5)
+    run = agent.run_task(
+        "Sign in as ada with password correct-horse-battery",
+        server.url("/totp_login/"),
+        engine="skyvern-1.0",
+        totp_identifier="ada@example.com",
+        max_steps=5,
+    )
     assert run.status == RunStatus.completed, run.failure_reason
     state = server.state["totp_login"]
     assert state["verified"], "the server accepted a real code"
-    _no_code_leaked(agent, run.run_id, tmp_path / "runs" / run.run_id,
-                    [v.get("code", "") if isinstance(v, dict) else str(v)
-                     for v in state["verified"]])
+    _no_code_leaked(
+        agent,
+        run.run_id,
+        tmp_path / "runs" / run.run_id,
+        [v.get("code", "") if isinstance(v, dict) else str(v) for v in state["verified"]],
+    )
 
 
 def test_totp_code_pushed_by_another_thread_while_the_run_waits(agent_for, server):
     agent = agent_for(FunctionLLM(totp_policy))
-    run = agent.run_task("Sign in as ada with password correct-horse-battery",
-                         server.url("/totp_login/"), engine="skyvern-1.0",
-                         totp_identifier="ada-sms", max_steps=5, wait=False)
+    run = agent.run_task(
+        "Sign in as ada with password correct-horse-battery",
+        server.url("/totp_login/"),
+        engine="skyvern-1.0",
+        totp_identifier="ada-sms",
+        max_steps=5,
+        wait=False,
+    )
 
     def push_when_asked() -> None:
         deadline = time.monotonic() + 60
@@ -108,21 +130,33 @@ def test_totp_code_pushed_by_another_thread_while_the_run_waits(agent_for, serve
 
 def test_totp_url_is_polled_with_a_signed_request(agent_for, server):
     agent = agent_for(FunctionLLM(totp_policy), webhook_key=HOOK_KEY, totp_poll_interval=0.2)
-    run = agent.run_task("Sign in as ada with password correct-horse-battery",
-                         server.url("/totp_login/"), engine="skyvern-1.0",
-                         totp_url=server.url("/totp/code?after=1"), max_steps=5)
+    run = agent.run_task(
+        "Sign in as ada with password correct-horse-battery",
+        server.url("/totp_login/"),
+        engine="skyvern-1.0",
+        totp_url=server.url("/totp/code?after=1"),
+        max_steps=5,
+    )
     assert run.status == RunStatus.completed, run.failure_reason
-    polls = [r for r in server.state["webhook_receiver"]["totp_requests"]
-             if r["body"]["task_id"] == run.run_id]
+    polls = [
+        r
+        for r in server.state["webhook_receiver"]["totp_requests"]
+        if r["body"]["task_id"] == run.run_id
+    ]
     assert len(polls) >= 2  # the first poll had no code yet
 
 
 def test_no_code_in_time_ends_terminated_with_otp_timeout(agent_for, server):
-    agent = agent_for(FunctionLLM(totp_policy), webhook_key=HOOK_KEY, totp_poll_interval=0.2,
-                      totp_timeout=1.0)
-    run = agent.run_task("Sign in as ada with password correct-horse-battery",
-                         server.url("/totp_login/"), engine="skyvern-1.0",
-                         totp_url=server.url("/totp/empty"), max_steps=5)
+    agent = agent_for(
+        FunctionLLM(totp_policy), webhook_key=HOOK_KEY, totp_poll_interval=0.2, totp_timeout=1.0
+    )
+    run = agent.run_task(
+        "Sign in as ada with password correct-horse-battery",
+        server.url("/totp_login/"),
+        engine="skyvern-1.0",
+        totp_url=server.url("/totp/empty"),
+        max_steps=5,
+    )
     assert run.status == RunStatus.terminated
     assert [e["error_code"] for e in run.errors] == ["OTP_TIMEOUT"]
     assert run.output == {"error": "OTP_TIMEOUT"} and run.failure_reason
@@ -135,14 +169,18 @@ def complete_at_once(request):
 
 
 def _deliveries(server, run_id: str) -> list[dict]:
-    return [d for d in server.state["webhook_receiver"]["received"]
-            if d["payload"] and d["payload"]["run_id"] == run_id]
+    return [
+        d
+        for d in server.state["webhook_receiver"]["received"]
+        if d["payload"] and d["payload"]["run_id"] == run_id
+    ]
 
 
 def test_webhook_is_signed_and_carries_the_final_run(agent_for, server):
     agent = agent_for(FunctionLLM(complete_at_once), webhook_key=HOOK_KEY)
-    run = agent.run_task("Look", server.url("/products/"), engine="skyvern-1.0",
-                         webhook_url=server.url("/hooks/ok"))
+    run = agent.run_task(
+        "Look", server.url("/products/"), engine="skyvern-1.0", webhook_url=server.url("/hooks/ok")
+    )
     assert run.status == RunStatus.completed
     [delivery] = _deliveries(server, run.run_id)
     assert delivery["payload"]["status"] == "completed"
@@ -152,8 +190,12 @@ def test_webhook_is_signed_and_carries_the_final_run(agent_for, server):
 
 def test_webhook_retries_a_flaky_receiver(agent_for, server):
     agent = agent_for(FunctionLLM(complete_at_once), webhook_key=HOOK_KEY)
-    run = agent.run_task("Look", server.url("/products/"), engine="skyvern-1.0",
-                         webhook_url=server.url("/hooks/flaky?id=e2e"))
+    run = agent.run_task(
+        "Look",
+        server.url("/products/"),
+        engine="skyvern-1.0",
+        webhook_url=server.url("/hooks/flaky?id=e2e"),
+    )
     assert len(_deliveries(server, run.run_id)) == 1
     assert server.state["webhook_receiver"]["calls"][("/hooks/flaky", "e2e")] == 3
     assert run.webhook_failure_reason is None
@@ -161,8 +203,12 @@ def test_webhook_retries_a_flaky_receiver(agent_for, server):
 
 def test_failed_webhook_is_recorded_without_changing_the_run(agent_for, server):
     agent = agent_for(FunctionLLM(complete_at_once), webhook_key=HOOK_KEY)
-    run = agent.run_task("Look", server.url("/products/"), engine="skyvern-1.0",
-                         webhook_url=server.url("/hooks/reject?id=e2e"))
+    run = agent.run_task(
+        "Look",
+        server.url("/products/"),
+        engine="skyvern-1.0",
+        webhook_url=server.url("/hooks/reject?id=e2e"),
+    )
     final = agent.get_run(run.run_id)
     assert final.status == RunStatus.completed
     assert final.webhook_failure_reason and "400" in final.webhook_failure_reason
@@ -176,8 +222,14 @@ def test_canceled_run_sends_its_webhook(agent_for, server):
         return {"actions": [{"action_type": "WAIT", "seconds": 0.2}]}
 
     agent = agent_for(FunctionLLM(waiting), webhook_key=HOOK_KEY)
-    run = agent.run_task("Wait", server.url("/products/"), engine="skyvern-1.0",
-                         webhook_url=server.url("/hooks/ok"), max_steps=50, wait=False)
+    run = agent.run_task(
+        "Wait",
+        server.url("/products/"),
+        engine="skyvern-1.0",
+        webhook_url=server.url("/hooks/ok"),
+        max_steps=50,
+        wait=False,
+    )
     assert gate.wait(30)
     agent.cancel_run(run.run_id)
     agent.wait(run.run_id, timeout=30)
@@ -188,17 +240,20 @@ def test_canceled_run_sends_its_webhook(agent_for, server):
 def test_downloaded_invoice_is_in_the_run(agent_for, server):
     def downloader(request):
         if request.purpose == "plan":
-            if "INV-1001.pdf" in " ".join(m["content"] for m in request.messages
-                                          if isinstance(m["content"], str)) or \
-                    request.context["order"] > 0:
+            if (
+                "INV-1001.pdf"
+                in " ".join(m["content"] for m in request.messages if isinstance(m["content"], str))
+                or request.context["order"] > 0
+            ):
                 return {"actions": [{"action_type": "COMPLETE"}]}
             link = find(request, text="Download")
             return {"actions": [{"action_type": "CLICK", "id": link.id}]}
         return {"user_goal_achieved": True}
 
     agent = agent_for(FunctionLLM(downloader))
-    run = agent.run_task("Download the first invoice", server.url("/invoices/"),
-                         engine="skyvern-1.0")
+    run = agent.run_task(
+        "Download the first invoice", server.url("/invoices/"), engine="skyvern-1.0"
+    )
     assert run.status == RunStatus.completed, run.failure_reason
     [info] = run.downloaded_files
     expected = server.state["invoices"]["sha256"][info.filename]
@@ -225,29 +280,48 @@ def test_browser_session_is_reused_across_runs(agent_for, server):
             return {"user_goal_achieved": "welcome back" in text}
         if "welcome back" in text:
             return {"actions": [{"action_type": "COMPLETE"}]}
-        return {"actions": [
-            {"action_type": "INPUT_TEXT", "id": find(request, name="username").id,
-             "text": "demo"},
-            {"action_type": "INPUT_TEXT", "id": find(request, type="password").id,
-             "text": "correct-horse-battery"},
-            {"action_type": "CLICK", "id": find(request, tag="button").id},
-        ]}
+        return {
+            "actions": [
+                {
+                    "action_type": "INPUT_TEXT",
+                    "id": find(request, name="username").id,
+                    "text": "demo",
+                },
+                {
+                    "action_type": "INPUT_TEXT",
+                    "id": find(request, type="password").id,
+                    "text": "correct-horse-battery",
+                },
+                {"action_type": "CLICK", "id": find(request, tag="button").id},
+            ]
+        }
 
     agent = agent_for(FunctionLLM(session_policy))
     session = agent.create_browser_session(timeout_minutes=5)
     assert session.startswith("pbs_")
-    first = agent.run_task("Log in as demo, password correct-horse-battery",
-                           server.url("/login/"), engine="skyvern-1.0",
-                           browser_session_id=session)
+    first = agent.run_task(
+        "Log in as demo, password correct-horse-battery",
+        server.url("/login/"),
+        engine="skyvern-1.0",
+        browser_session_id=session,
+    )
     assert first.status == RunStatus.completed, first.failure_reason
-    second = agent.run_task("Read the greeting on the members page",
-                            server.url("/login/members"),
-                            {"type": "object", "properties": {"greeting": {"type": "string"}}},
-                            engine="skyvern-1.0", browser_session_id=session)
+    second = agent.run_task(
+        "Read the greeting on the members page",
+        server.url("/login/members"),
+        {"type": "object", "properties": {"greeting": {"type": "string"}}},
+        engine="skyvern-1.0",
+        browser_session_id=session,
+    )
     assert second.status == RunStatus.completed, second.failure_reason
     assert second.output == {"greeting": "Welcome back, demo!"}
-    busy = agent.run_task("wait", server.url("/products/"), engine="skyvern-1.0",
-                          browser_session_id=session, wait=False)
+    busy = agent.run_task(
+        "wait",
+        server.url("/products/"),
+        engine="skyvern-1.0",
+        browser_session_id=session,
+        wait=False,
+    )
     with pytest.raises(SessionBusyError, match="in use by run"):
         agent.run_task("also", server.url("/products/"), browser_session_id=session)
     agent.cancel_run(busy.run_id)
@@ -260,8 +334,9 @@ def test_browser_session_is_reused_across_runs(agent_for, server):
 def test_run_goes_through_the_configured_proxy(agent_for, server):
     with RecordingProxy() as proxy:
         agent = agent_for(FunctionLLM(complete_at_once), proxies={"OFFICE": proxy.url})
-        run = agent.run_task("Look", server.url("/products/"), engine="skyvern-1.0",
-                             proxy_location="OFFICE")
+        run = agent.run_task(
+            "Look", server.url("/products/"), engine="skyvern-1.0", proxy_location="OFFICE"
+        )
         assert run.status == RunStatus.completed, run.failure_reason
         assert any("/products/" in line for line in proxy.request_lines)
 

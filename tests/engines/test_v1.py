@@ -11,8 +11,9 @@ from agent.testing import FunctionLLM, ScriptedLLM, offline_llm
 from fixtures_sites.server import FixtureServer
 from tests.engines.policies import find, login_policy, product_policy
 
-SEED_PROMPT = ("Apply for a job on behalf of this person: name: Chris P Bacon. "
-               "email: chris@pbacon.com")
+SEED_PROMPT = (
+    "Apply for a job on behalf of this person: name: Chris P Bacon. email: chris@pbacon.com"
+)
 SEED_SCHEMA = {"application_success": {"type": "boolean"}}
 
 
@@ -34,8 +35,9 @@ def agent_for(tmp_path):
 def test_seed_job_application_completes(agent_for, server: FixtureServer):
     llm = offline_llm()
     agent = agent_for(llm, record_video=True)
-    run = agent.run_task(SEED_PROMPT, server.url("/lever/apply"), SEED_SCHEMA,
-                         engine="skyvern-1.0", max_steps=5)
+    run = agent.run_task(
+        SEED_PROMPT, server.url("/lever/apply"), SEED_SCHEMA, engine="skyvern-1.0", max_steps=5
+    )
     assert run.status == RunStatus.completed, run.failure_reason
     assert run.output == {"application_success": True}
     assert run.run_type == "task_v1" and run.run_id.startswith("tsk_")
@@ -55,14 +57,31 @@ def test_seed_job_application_completes(agent_for, server: FixtureServer):
 
 
 def test_product_page_extraction_is_schema_valid(agent_for, server):
-    schema = {"type": "object", "required": ["products"], "properties": {"products": {
-        "type": "array", "items": {"type": "object", "required": ["name", "price"],
-                                   "properties": {"name": {"type": "string"},
-                                                  "brand": {"type": "string"},
-                                                  "price": {"type": "number"}}}}}}
+    schema = {
+        "type": "object",
+        "required": ["products"],
+        "properties": {
+            "products": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["name", "price"],
+                    "properties": {
+                        "name": {"type": "string"},
+                        "brand": {"type": "string"},
+                        "price": {"type": "number"},
+                    },
+                },
+            }
+        },
+    }
     agent = agent_for(FunctionLLM(product_policy))
-    run = agent.run_task("List the products on this page with their prices",
-                         server.url("/products/"), schema, engine="skyvern-1.0")
+    run = agent.run_task(
+        "List the products on this page with their prices",
+        server.url("/products/"),
+        schema,
+        engine="skyvern-1.0",
+    )
     assert run.status == RunStatus.completed, run.failure_reason
     products = run.output["products"]
     assert len(products) == 10
@@ -73,8 +92,10 @@ def test_product_page_extraction_is_schema_valid(agent_for, server):
 def test_wrong_password_ends_terminated_with_the_mapped_code(agent_for, server):
     agent = agent_for(FunctionLLM(login_policy("demo", "wrong-password-123")))
     run = agent.run_task(
-        "Log in as demo with password wrong-password-123", server.url("/login/"),
-        engine="skyvern-1.0", max_steps=5,
+        "Log in as demo with password wrong-password-123",
+        server.url("/login/"),
+        engine="skyvern-1.0",
+        max_steps=5,
         error_code_mapping={"LOGIN_FAILED": "The username or password is wrong"},
     )
     assert run.status == RunStatus.terminated
@@ -88,8 +109,12 @@ def test_wrong_password_ends_terminated_with_the_mapped_code(agent_for, server):
 
 def test_right_password_logs_in(agent_for, server):
     agent = agent_for(FunctionLLM(login_policy("demo", "correct-horse-battery")))
-    run = agent.run_task("Log in as demo with password correct-horse-battery",
-                         server.url("/login/"), engine="skyvern-1.0", max_steps=4)
+    run = agent.run_task(
+        "Log in as demo with password correct-horse-battery",
+        server.url("/login/"),
+        engine="skyvern-1.0",
+        max_steps=4,
+    )
     assert run.status == RunStatus.completed, run.failure_reason
     assert run.output is None
 
@@ -102,8 +127,9 @@ def test_unfinishable_task_fails_at_max_steps(agent_for, server):
         return {"actions": [{"action_type": "SCROLL", "direction": next(directions)}]}
 
     agent = agent_for(FunctionLLM(scroller))
-    run = agent.run_task("Find the unicorn", server.url("/products/"), engine="skyvern-1.0",
-                         max_steps=3)
+    run = agent.run_task(
+        "Find the unicorn", server.url("/products/"), engine="skyvern-1.0", max_steps=3
+    )
     assert run.status == RunStatus.failed
     assert run.failure_reason.startswith("Max steps exceeded")
     assert "SCROLL" in run.failure_reason  # says what was last tried
@@ -117,8 +143,9 @@ def test_same_action_on_unchanged_page_is_a_loop(agent_for, server):
         return {"actions": [{"action_type": "HOVER", "id": box.id}]}
 
     agent = agent_for(FunctionLLM(stubborn))
-    run = agent.run_task("Do something", server.url("/products/"), engine="skyvern-1.0",
-                         max_steps=10)
+    run = agent.run_task(
+        "Do something", server.url("/products/"), engine="skyvern-1.0", max_steps=10
+    )
     assert run.status == RunStatus.failed
     assert run.failure_reason.startswith("Stuck in a loop: HOVER")
     assert len(agent.list_steps(run.run_id)) == 3
@@ -128,15 +155,20 @@ def test_same_action_on_unchanged_page_is_a_loop(agent_for, server):
 
 
 def test_misbehaving_model_still_completes(agent_for, server):
-    scripted = ScriptedLLM([
-        "I am not sure what to do here!",
-        lambda r: {"actions": [{"action_type": "EXTRACT"}]},
-        "```json\n{'products': [], }\n```",
-    ])
+    scripted = ScriptedLLM(
+        [
+            "I am not sure what to do here!",
+            lambda r: {"actions": [{"action_type": "EXTRACT"}]},
+            "```json\n{'products': [], }\n```",
+        ]
+    )
     agent = agent_for(scripted)
-    run = agent.run_task("Read the products", server.url("/products/"),
-                         {"type": "object", "properties": {"products": {"type": "array"}}},
-                         engine="skyvern-1.0")
+    run = agent.run_task(
+        "Read the products",
+        server.url("/products/"),
+        {"type": "object", "properties": {"products": {"type": "array"}}},
+        engine="skyvern-1.0",
+    )
     assert run.status == RunStatus.completed, run.failure_reason
     assert run.output == {"products": []}
 
@@ -154,13 +186,14 @@ def test_failed_action_is_retried_with_a_fresh_observation(agent_for, server):
     assert run.status == RunStatus.completed
     steps = agent.list_steps(run.run_id)
     assert [(s.order, s.retry_index, s.status) for s in steps] == [
-        (0, 0, StepStatus.failed), (0, 1, StepStatus.completed)]
+        (0, 0, StepStatus.failed),
+        (0, 1, StepStatus.completed),
+    ]
     assert "9999" in steps[0].failure_reason
 
 
 def test_model_that_keeps_failing_actions_fails_after_retries(agent_for, server):
-    agent = agent_for(FunctionLLM(lambda r: {"actions": [{"action_type": "CLICK",
-                                                          "id": "9999"}]}))
+    agent = agent_for(FunctionLLM(lambda r: {"actions": [{"action_type": "CLICK", "id": "9999"}]}))
     run = agent.run_task("Click around", server.url("/products/"), engine="skyvern-1.0")
     assert run.status == RunStatus.failed
     assert run.failure_reason.startswith("Max retries per step (3) exceeded")
@@ -185,8 +218,9 @@ def test_cancel_mid_run_ends_canceled(agent_for, server):
         return {"actions": [{"action_type": "WAIT", "seconds": 0.3}]}
 
     agent = agent_for(FunctionLLM(waiter))
-    run = agent.run_task("Wait forever", server.url("/products/"), engine="skyvern-1.0",
-                         max_steps=50, wait=False)
+    run = agent.run_task(
+        "Wait forever", server.url("/products/"), engine="skyvern-1.0", max_steps=50, wait=False
+    )
     assert run.status == RunStatus.queued
     assert planned.wait(30)
     agent.cancel_run(run.run_id)

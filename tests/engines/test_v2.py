@@ -19,14 +19,29 @@ from agent.testing import FunctionLLM, offline_llm
 from fixtures_sites.server import FixtureServer
 from tests.engines.policies import find, page_text
 
-SEED_PROMPT = ("Apply for a job on behalf of this person: name: Chris P Bacon. "
-               "email: chris@pbacon.com")
+SEED_PROMPT = (
+    "Apply for a job on behalf of this person: name: Chris P Bacon. email: chris@pbacon.com"
+)
 SEED_SCHEMA = {"type": "object", "properties": {"application_success": {"type": "boolean"}}}
-TITLES_SCHEMA = {"type": "object", "required": ["titles"], "properties": {
-    "titles": {"type": "array", "items": {"type": "string"}}}}
-SALARIES_SCHEMA = {"type": "object", "required": ["jobs"], "properties": {"jobs": {
-    "type": "array", "items": {"type": "object", "required": ["title", "salary"], "properties": {
-        "title": {"type": "string"}, "salary": {"type": "string"}}}}}}
+TITLES_SCHEMA = {
+    "type": "object",
+    "required": ["titles"],
+    "properties": {"titles": {"type": "array", "items": {"type": "string"}}},
+}
+SALARIES_SCHEMA = {
+    "type": "object",
+    "required": ["jobs"],
+    "properties": {
+        "jobs": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["title", "salary"],
+                "properties": {"title": {"type": "string"}, "salary": {"type": "string"}},
+            },
+        }
+    },
+}
 PAGE_ONE_TITLES = ["Backend Engineer", "Frontend Engineer", "Data Engineer"]
 PAGE_ONE_SALARIES = [
     {"title": "Backend Engineer", "salary": "EUR 72,000 per year"},
@@ -51,11 +66,16 @@ def agent_for(tmp_path) -> Iterator[Callable[[Any], Agent]]:
 
 # -- a model double for the job board ------------------------------------------------------------
 
+
 def _job_links(request: LLMRequest) -> list[Any]:
     assert request.observation is not None
-    return [e for e in request.observation.elements
-            if e.tag == "a" and "/jobboard/job/" in e.attributes.get("href", "")
-            and not e.attributes["href"].endswith("/apply")]
+    return [
+        e
+        for e in request.observation.elements
+        if e.tag == "a"
+        and "/jobboard/job/" in e.attributes.get("href", "")
+        and not e.attributes["href"].endswith("/apply")
+    ]
 
 
 def _detail(request: LLMRequest) -> dict[str, str]:
@@ -67,12 +87,16 @@ def _detail(request: LLMRequest) -> dict[str, str]:
 
 
 def _blocks(request: LLMRequest, task_type: str) -> list[dict[str, Any]]:
-    return [b for b in request.context["blocks"]
-            if b["task_type"] == task_type and b["status"] == "completed"]
+    return [
+        b
+        for b in request.context["blocks"]
+        if b["task_type"] == task_type and b["status"] == "completed"
+    ]
 
 
-def jobboard_policy(keyword: str, want: str, *, start_url: str = "",
-                    links: bool = True) -> Callable[..., Any]:
+def jobboard_policy(
+    keyword: str, want: str, *, start_url: str = "", links: bool = True
+) -> Callable[..., Any]:
     """A model that searches the board for ``keyword`` and reads ``want`` from the results.
 
     ``want`` is "titles" (an extract block on the results page) or "salaries" (a loop over
@@ -85,8 +109,12 @@ def jobboard_policy(keyword: str, want: str, *, start_url: str = "",
             done = _blocks(request, "extract")
             return {"titles": done[-1]["output"]["titles"]} if done else None
         loops = [b for b in request.context["blocks"] if b["task_type"] == "loop"]
-        jobs = [item for block in loops for item in block["output"] or []
-                if isinstance(item, dict) and "salary" in item]
+        jobs = [
+            item
+            for block in loops
+            for item in block["output"] or []
+            if isinstance(item, dict) and "salary" in item
+        ]
         return {"jobs": jobs}
 
     def impossible(request: LLMRequest) -> bool:
@@ -98,16 +126,25 @@ def jobboard_policy(keyword: str, want: str, *, start_url: str = "",
             return {"url": start_url, "title": f"{keyword} jobs"}
         if purpose == "plan_v2":
             if impossible(request):
-                return {"should_terminate": True,
-                        "termination_reason": f"The board has no job matching {keyword!r}."}
+                return {
+                    "should_terminate": True,
+                    "termination_reason": f"The board has no job matching {keyword!r}.",
+                }
             if find(request, tag="input", name="q") is not None:
-                return {"task_type": "navigate",
-                        "plan": f"Search the job board for the keyword '{keyword}'"}
+                return {
+                    "task_type": "navigate",
+                    "plan": f"Search the job board for the keyword '{keyword}'",
+                }
             if want == "titles":
-                return {"task_type": "extract",
-                        "plan": "Extract the titles of the jobs listed on this page"}
-            return {"task_type": "loop", "plan": "The links of the job results on this page",
-                    "loop_goal": "Read the job's title and salary"}
+                return {
+                    "task_type": "extract",
+                    "plan": "Extract the titles of the jobs listed on this page",
+                }
+            return {
+                "task_type": "loop",
+                "plan": "The links of the job results on this page",
+                "loop_goal": "Read the job's title and salary",
+            }
         if purpose == "plan":
             if "The item:" in request.prompt:  # one item of a loop
                 item = request.prompt.rsplit("The item: ", 1)[1]
@@ -118,28 +155,41 @@ def jobboard_policy(keyword: str, want: str, *, start_url: str = "",
             box, button = find(request, tag="input", name="q"), find(request, tag="button")
             if box is None:
                 return {"actions": [{"action_type": "COMPLETE", "reason": "results are shown"}]}
-            return {"actions": [{"action_type": "INPUT_TEXT", "id": box.id, "text": keyword},
-                                {"action_type": "CLICK", "id": button.id}]}
+            return {
+                "actions": [
+                    {"action_type": "INPUT_TEXT", "id": box.id, "text": keyword},
+                    {"action_type": "CLICK", "id": button.id},
+                ]
+            }
         if purpose == "verify":
             return {"user_goal_achieved": "search results" in page_text(request).lower()}
         if purpose == "extract":
             schema = request.context["schema"]
             if "items" in schema["properties"]:  # the loop's list of items
-                return {"items": [{"label": e.text, "url": e.attributes["href"] if links else None}
-                                  for e in _job_links(request)]}
+                return {
+                    "items": [
+                        {"label": e.text, "url": e.attributes["href"] if links else None}
+                        for e in _job_links(request)
+                    ]
+                }
             if "titles" in schema["properties"]:
                 return {"titles": [e.text for e in _job_links(request)]}
             return _detail(request)
         if purpose == "validate_v2":
             if impossible(request):
-                return {"user_goal_achieved": False, "should_terminate": True,
-                        "termination_reason": f"No job matches {keyword!r} on the board."}
+                return {
+                    "user_goal_achieved": False,
+                    "should_terminate": True,
+                    "termination_reason": f"No job matches {keyword!r} on the board.",
+                }
             data = collected(request)
             done = data is not None and (want == "titles" or len(data["jobs"]) >= 3)
             return {"user_goal_achieved": done, "should_terminate": False}
         if purpose == "summarize_v2":
-            return {"description": f"read the {want} of the first results page",
-                    "output": collected(request)}
+            return {
+                "description": f"read the {want} of the first results page",
+                "output": collected(request),
+            }
         if purpose == "error_codes":
             return {"errors": [{"error_code": "NO_SUCH_JOB", "reasoning": "no match"}]}
         raise AssertionError(f"unexpected purpose {purpose}")
@@ -149,16 +199,23 @@ def jobboard_policy(keyword: str, want: str, *, start_url: str = "",
 
 # -- the tests -----------------------------------------------------------------------------------
 
+
 def test_navigate_then_extract(agent_for, server: FixtureServer):
     llm = FunctionLLM(jobboard_policy("engineer", "titles"))
     run = agent_for(llm).run_task(
         "Search the job board for 'engineer' and list the job titles on the first results page",
-        server.url("/jobboard/"), TITLES_SCHEMA, engine="skyvern-2.0", max_steps=6)
+        server.url("/jobboard/"),
+        TITLES_SCHEMA,
+        engine="skyvern-2.0",
+        max_steps=6,
+    )
     assert run.status == RunStatus.completed, run.failure_reason
     assert run.output == {"titles": PAGE_ONE_TITLES}
     assert [r.query for r in server.requests if r.path == "/jobboard/search"] == [{"q": "engineer"}]
     assert [(b["task_type"], b["status"]) for b in run.blocks] == [
-        ("navigate", "completed"), ("extract", "completed")]
+        ("navigate", "completed"),
+        ("extract", "completed"),
+    ]
     # plan_v2, plan (search), plan (COMPLETE), validate_v2 (a block's COMPLETE is not
     # verified separately: the validator follows at once), plan_v2, extract, validate_v2,
     # summarize_v2
@@ -171,7 +228,10 @@ def test_loop_over_detail_pages(agent_for, server: FixtureServer):
     llm = FunctionLLM(jobboard_policy("engineer", "salaries"))
     run = agent_for(llm).run_task(
         "Get the title and salary of each job on this results page",
-        server.url("/jobboard/search?q=engineer"), SALARIES_SCHEMA, max_steps=6)
+        server.url("/jobboard/search?q=engineer"),
+        SALARIES_SCHEMA,
+        max_steps=6,
+    )
     assert run.status == RunStatus.completed, run.failure_reason
     assert run.output == {"jobs": PAGE_ONE_SALARIES}
     visited = [r.path for r in server.requests if r.path.startswith("/jobboard/job/")]
@@ -193,7 +253,10 @@ def test_loop_over_items_without_links_starts_each_from_the_list(agent_for, serv
     llm = FunctionLLM(jobboard_policy("engineer", "salaries", links=False))
     run = agent_for(llm).run_task(
         "Get the title and salary of each job on this results page",
-        server.url("/jobboard/search?q=engineer"), SALARIES_SCHEMA, max_steps=8)
+        server.url("/jobboard/search?q=engineer"),
+        SALARIES_SCHEMA,
+        max_steps=8,
+    )
     assert run.status == RunStatus.completed, run.failure_reason
     assert run.output == {"jobs": PAGE_ONE_SALARIES}
     assert run.step_count == 7  # the listing, then CLICK + EXTRACT per job
@@ -203,8 +266,11 @@ def test_impossible_goal_terminates(agent_for, server: FixtureServer):
     llm = FunctionLLM(jobboard_policy("astronaut", "titles"))
     run = agent_for(llm).run_task(
         "Search the job board for 'astronaut' and list the job titles found",
-        server.url("/jobboard/"), TITLES_SCHEMA, max_steps=5,
-        error_code_mapping={"NO_SUCH_JOB": "The board has no such job"})
+        server.url("/jobboard/"),
+        TITLES_SCHEMA,
+        max_steps=5,
+        error_code_mapping={"NO_SUCH_JOB": "The board has no such job"},
+    )
     assert run.status == RunStatus.terminated
     assert run.failure_reason == "No job matches 'astronaut' on the board."
     assert run.output == {"error": "NO_SUCH_JOB"}
@@ -216,7 +282,10 @@ def test_step_budget_runs_out_with_partial_output(agent_for, server: FixtureServ
     llm = FunctionLLM(jobboard_policy("engineer", "salaries"))
     run = agent_for(llm).run_task(
         "Get the title and salary of each job on this results page",
-        server.url("/jobboard/search?q=engineer"), SALARIES_SCHEMA, max_steps=3)
+        server.url("/jobboard/search?q=engineer"),
+        SALARIES_SCHEMA,
+        max_steps=3,
+    )
     assert run.status == RunStatus.failed
     assert run.failure_reason.startswith("Max steps exceeded"), run.failure_reason
     assert run.output == {"jobs": PAGE_ONE_SALARIES[:2]}  # the listing took one step
@@ -232,7 +301,9 @@ def test_without_url_the_model_picks_the_start_page(agent_for, server: FixtureSe
     llm = FunctionLLM(jobboard_policy("engineer", "titles", start_url=start))
     run = agent_for(llm).run_task(
         "Find engineer jobs on the local job board and list the titles on the first page",
-        data_extraction_schema=TITLES_SCHEMA, max_steps=6)
+        data_extraction_schema=TITLES_SCHEMA,
+        max_steps=6,
+    )
     assert run.status == RunStatus.completed, run.failure_reason
     assert run.output == {"titles": PAGE_ONE_TITLES}
     assert run.run_request.url == start and run.title == "engineer jobs"
@@ -241,8 +312,7 @@ def test_without_url_the_model_picks_the_start_page(agent_for, server: FixtureSe
 
 def test_default_engine_is_v2_and_applies_for_the_seed_job(agent_for, server: FixtureServer):
     llm = offline_llm()
-    run = agent_for(llm).run_task(SEED_PROMPT, server.url("/lever/apply"), SEED_SCHEMA,
-                                  max_steps=5)
+    run = agent_for(llm).run_task(SEED_PROMPT, server.url("/lever/apply"), SEED_SCHEMA, max_steps=5)
     assert run.run_type == "task_v2" and run.run_id.startswith("tsk_v2_")
     assert run.status == RunStatus.completed, run.failure_reason
     assert run.output == {"application_success": True}
@@ -254,13 +324,18 @@ def test_default_engine_is_v2_and_applies_for_the_seed_job(agent_for, server: Fi
 
 def test_v1_gives_the_same_outputs_with_fewer_calls(agent_for, server: FixtureServer):
     """The same doubles through skyvern-1.0, to compare the call counts with the tests above."""
-    seed = agent_for(offline_llm()).run_task(SEED_PROMPT, server.url("/lever/apply"),
-                                             SEED_SCHEMA, engine="skyvern-1.0", max_steps=5)
+    seed = agent_for(offline_llm()).run_task(
+        SEED_PROMPT, server.url("/lever/apply"), SEED_SCHEMA, engine="skyvern-1.0", max_steps=5
+    )
     assert seed.status == RunStatus.completed, seed.failure_reason
     assert seed.output == {"application_success": True}
     titles = agent_for(FunctionLLM(jobboard_policy("engineer", "titles"))).run_task(
         "Search the job board for 'engineer' and list the job titles on the first results page",
-        server.url("/jobboard/"), TITLES_SCHEMA, engine="skyvern-1.0", max_steps=6)
+        server.url("/jobboard/"),
+        TITLES_SCHEMA,
+        engine="skyvern-1.0",
+        max_steps=6,
+    )
     assert titles.status == RunStatus.completed, titles.failure_reason
     assert titles.output == {"titles": PAGE_ONE_TITLES}
     # seed: plan, plan, verify, extract; titles: plan (search), plan (COMPLETE), verify, extract
@@ -271,7 +346,11 @@ def test_steps_of_every_block_in_order(agent_for, server: FixtureServer):
     agent = agent_for(FunctionLLM(jobboard_policy("engineer", "salaries")))
     run = agent.run_task(
         "Search the job board for 'engineer' and get the title and salary of each job on the "
-        "first results page", server.url("/jobboard/"), SALARIES_SCHEMA, max_steps=8)
+        "first results page",
+        server.url("/jobboard/"),
+        SALARIES_SCHEMA,
+        max_steps=8,
+    )
     assert run.status == RunStatus.completed, run.failure_reason
     assert run.output == {"jobs": PAGE_ONE_SALARIES}
     steps = agent.list_steps(run.run_id)
@@ -280,10 +359,19 @@ def test_steps_of_every_block_in_order(agent_for, server: FixtureServer):
     assert all(s.status == StepStatus.completed and s.task_id == run.run_id for s in steps)
     assert [s.is_last for s in steps] == [False] * 5 + [True]  # one last step per run
     assert [a["action_type"] for s in steps for a in s.actions] == [
-        "INPUT_TEXT", "CLICK", "COMPLETE", "EXTRACT", "EXTRACT", "EXTRACT", "EXTRACT"]
+        "INPUT_TEXT",
+        "CLICK",
+        "COMPLETE",
+        "EXTRACT",
+        "EXTRACT",
+        "EXTRACT",
+        "EXTRACT",
+    ]
     assert run.step_count == 6
     assert [(b["index"], b["task_type"], b["status"]) for b in run.blocks] == [
-        (0, "navigate", "completed"), (1, "loop", "completed")]
+        (0, "navigate", "completed"),
+        (1, "loop", "completed"),
+    ]
     assert run.blocks[0]["goal"] == "Search the job board for the keyword 'engineer'"
     assert agent.get_run(run.run_id).blocks == run.blocks
 
@@ -302,8 +390,12 @@ def test_cancel_between_blocks(agent_for, server: FixtureServer):
     agent = agent_for(llm)
     started = agent.run_task(
         "Search the job board for 'engineer' and get the title and salary of each job on the "
-        "first results page", server.url("/jobboard/"), SALARIES_SCHEMA, max_steps=8,
-        wait=False)
+        "first results page",
+        server.url("/jobboard/"),
+        SALARIES_SCHEMA,
+        max_steps=8,
+        wait=False,
+    )
     assert started.status in (RunStatus.created, RunStatus.queued, RunStatus.running)
     assert reached.wait(60), "the run never finished its first block"
     assert agent.cancel_run(started.run_id).status == RunStatus.canceled
@@ -327,8 +419,10 @@ def test_a_block_ending_on_a_mapped_error_code_ends_the_run(agent_for, server: F
 
     llm = FunctionLLM(planner)
     run = agent_for(llm).run_task(
-        "Log in as demo with password wrong-password-123", server.url("/login/"),
-        error_code_mapping={"LOGIN_FAILED": "The username or password is wrong"})
+        "Log in as demo with password wrong-password-123",
+        server.url("/login/"),
+        error_code_mapping={"LOGIN_FAILED": "The username or password is wrong"},
+    )
     assert run.status == RunStatus.terminated
     assert run.output == {"error": "LOGIN_FAILED"}
     assert [e["error_code"] for e in run.errors] == ["LOGIN_FAILED"]

@@ -12,8 +12,9 @@ from agent.workflow_params import parameterize, resolve
 from engines.replay import _rebase, same_page
 from fixtures_sites.server import FixtureServer
 
-SEED_PROMPT = ("Apply for a job on behalf of this person: name: Chris P Bacon. "
-               "email: chris@pbacon.com")
+SEED_PROMPT = (
+    "Apply for a job on behalf of this person: name: Chris P Bacon. email: chris@pbacon.com"
+)
 ADA = {"name": "Ada Lovelace", "email": "ada@example.com"}
 
 
@@ -24,16 +25,22 @@ def llm():
 
 @pytest.fixture(scope="module")
 def agent(llm, tmp_path_factory):
-    with Agent(llm=llm, data_dir=tmp_path_factory.mktemp("workflows"), record_video=False,
-               progress=False) as agent:
+    with Agent(
+        llm=llm, data_dir=tmp_path_factory.mktemp("workflows"), record_video=False, progress=False
+    ) as agent:
         yield agent
 
 
 @pytest.fixture(scope="module")
 def seed_run(agent, server: FixtureServer):
     """The seed job application, published on completion (``publish_workflow=True``)."""
-    run = agent.run_task(SEED_PROMPT, server.url("/lever/apply"), engine="skyvern-1.0",
-                         max_steps=5, publish_workflow=True)
+    run = agent.run_task(
+        SEED_PROMPT,
+        server.url("/lever/apply"),
+        engine="skyvern-1.0",
+        max_steps=5,
+        publish_workflow=True,
+    )
     assert run.status == RunStatus.completed, run.failure_reason
     return run
 
@@ -43,16 +50,22 @@ def fallbacks(agent: Agent, run_id: str) -> list[bool]:
 
 
 def test_published_run_replays_for_a_second_applicant_without_the_model(
-        agent, llm, seed_run, server):
+    agent, llm, seed_run, server
+):
     workflow = agent.get_workflow(seed_run.workflow_id)
     assert workflow["workflow_id"].startswith("wpid_")
-    assert workflow["goal"] == ("Apply for a job on behalf of this person: name: {{name}}. "
-                                "email: {{email}}")
+    assert workflow["goal"] == (
+        "Apply for a job on behalf of this person: name: {{name}}. email: {{email}}"
+    )
     assert workflow["parameters"] == [
-        {"key": "name", "default": "Chris P Bacon", "description": 'typed into Full name'},
-        {"key": "email", "default": "chris@pbacon.com", "description": "typed into Email"}]
+        {"key": "name", "default": "Chris P Bacon", "description": "typed into Full name"},
+        {"key": "email", "default": "chris@pbacon.com", "description": "typed into Email"},
+    ]
     assert [(a["action_type"], a.get("text")) for a in workflow["actions"]] == [
-        ("INPUT_TEXT", "{{name}}"), ("INPUT_TEXT", "{{email}}"), ("CLICK", None)]
+        ("INPUT_TEXT", "{{name}}"),
+        ("INPUT_TEXT", "{{email}}"),
+        ("CLICK", None),
+    ]
     first = workflow["actions"][0]
     assert first["url"] == server.url("/lever/apply")
     assert first["locators"][0]["name"] == "Full name"
@@ -75,8 +88,13 @@ def test_published_run_replays_for_a_second_applicant_without_the_model(
 def test_replay_extracts_fresh_data_when_the_workflow_has_a_schema(agent, llm, seed_run):
     workflow = agent.get_workflow(seed_run.workflow_id)
     workflow["workflow_id"] = "wpid_with_schema"
-    workflow["data_extraction_schema"] = {"type": "object", "properties": {
-        "application_success": {"type": "boolean"}, "applicant_name": {"type": "string"}}}
+    workflow["data_extraction_schema"] = {
+        "type": "object",
+        "properties": {
+            "application_success": {"type": "boolean"},
+            "applicant_name": {"type": "string"},
+        },
+    }
     agent.store.save_workflow("wpid_with_schema", workflow)
     calls = len(llm.calls)
     replay = agent.run_workflow("wpid_with_schema", ADA)
@@ -86,7 +104,8 @@ def test_replay_extracts_fresh_data_when_the_workflow_has_a_schema(agent, llm, s
 
 
 def test_changed_page_falls_back_for_the_changed_step_only_then_replays_clean(
-        agent, llm, seed_run, server):
+    agent, llm, seed_run, server
+):
     workflow = agent.publish_workflow(seed_run.run_id)
     v2 = server.url("/lever/apply-v2")
     calls = len(llm.calls)
@@ -118,8 +137,10 @@ def test_page_changed_beyond_repair_fails_with_a_clear_reason(agent, llm, seed_r
     replay = agent.run_workflow(workflow["workflow_id"], ADA, url=server.url("/lever/"))
     assert replay.status == RunStatus.failed
     reason = replay.failure_reason or ""
-    assert reason.startswith("Replay failed at action 1 of 3 (type 'Ada Lovelace' into the field "
-                             '"Full name"): no element matches'), reason
+    assert reason.startswith(
+        "Replay failed at action 1 of 3 (type 'Ada Lovelace' into the field "
+        '"Full name"): no element matches'
+    ), reason
     assert "beyond repair" in reason
     assert [c.purpose for c in llm.calls[calls:]] == ["plan", "plan"]
     assert agent.get_workflow(workflow["workflow_id"])["version"] == workflow["version"]
@@ -139,47 +160,65 @@ def test_parameters_are_checked_and_workflows_deleted(agent, seed_run):
 def test_passwords_become_secret_parameters_without_a_default():
     goal, params, actions = parameterize(
         "Log in. username: demo. password: hunter22",
-        [{"action_type": "INPUT_TEXT", "text": "demo", "locators": [{"name": "Username"}]},
-         {"action_type": "INPUT_TEXT", "text": "•" * 8, "locators": [{"name": "Password"}]}])
+        [
+            {"action_type": "INPUT_TEXT", "text": "demo", "locators": [{"name": "Username"}]},
+            {"action_type": "INPUT_TEXT", "text": "•" * 8, "locators": [{"name": "Password"}]},
+        ],
+    )
     assert goal == "Log in. username: {{username}}. password: {{password}}"
     assert [a["text"] for a in actions] == ["{{username}}", "{{password}}"]
-    assert params[1] == {"key": "password", "secret": True,
-                         "description": "secret typed into Password"}
+    assert params[1] == {
+        "key": "password",
+        "secret": True,
+        "description": "secret typed into Password",
+    }
     with pytest.raises(InvalidRequestError, match="'password' is required"):
         resolve(params, {})
     assert resolve(params, {"password": "x"}) == {"username": "demo", "password": "x"}
 
 
 def _page(*elements: dict) -> Observation:
-    return Observation(url="http://x.test/form", viewport=Viewport(width=800, height=600),
-                       elements=[Element(id=str(n), **e) for n, e in enumerate(elements)])
+    return Observation(
+        url="http://x.test/form",
+        viewport=Viewport(width=800, height=600),
+        elements=[Element(id=str(n), **e) for n, e in enumerate(elements)],
+    )
 
 
 async def test_locators_need_one_element_and_agreeing_strategies():
-    name = {"tag": "input", "role": "textbox", "name": "Full name",
-            "attributes": {"name": "name"}}
-    moved = _page({"tag": "input", "text": "Email", "attributes": {"name": "email"}},
-                  {"tag": "input", "text": "Full name", "attributes": {"name": "fullname"}})
+    name = {"tag": "input", "role": "textbox", "name": "Full name", "attributes": {"name": "name"}}
+    moved = _page(
+        {"tag": "input", "text": "Email", "attributes": {"name": "email"}},
+        {"tag": "input", "text": "Full name", "attributes": {"name": "fullname"}},
+    )
     found = await find(None, moved, [name])  # type: ignore[arg-type] - no DOM query needed
     assert (found.element.id, found.matched_by) == ("1", ["name"])
-    swapped = _page({"tag": "input", "text": "Full name", "attributes": {"name": "email"}},
-                    {"tag": "input", "text": "Email", "attributes": {"name": "name"}})
+    swapped = _page(
+        {"tag": "input", "text": "Full name", "attributes": {"name": "email"}},
+        {"tag": "input", "text": "Email", "attributes": {"name": "name"}},
+    )
     assert "point to different elements" in (await find(None, swapped, [name])).problem
-    twins = _page({"tag": "button", "text": "Next", "attributes": {"type": "button"}},
-                  {"tag": "button", "text": "Next", "attributes": {"type": "submit"}})
+    twins = _page(
+        {"tag": "button", "text": "Next", "attributes": {"type": "button"}},
+        {"tag": "button", "text": "Next", "attributes": {"type": "submit"}},
+    )
     submit = {"tag": "button", "name": "Next", "attributes": {"type": "submit"}}
     assert (await find(None, twins, [submit])).element.id == "1"  # type breaks the tie
     assert (await find(None, twins, [{**submit, "attributes": {}}])).problem == (
-        '2 elements match the <button> "Next"')
+        '2 elements match the <button> "Next"'
+    )
     old_first = await find(None, moved, [{"tag": "input", "name": "Phone"}, name])
     assert (old_first.element.id, old_first.variant) == ("1", 1)
 
 
 def test_start_url_override_maps_recorded_urls():
     assert _rebase("http://a.test/apply", "http://a.test/apply", "http://b.test/v2") == (
-        "http://b.test/v2")
+        "http://b.test/v2"
+    )
     assert _rebase("http://a.test/done?x=1", "http://a.test/apply", "http://b.test/v2") == (
-        "http://b.test/done?x=1")
+        "http://b.test/done?x=1"
+    )
     assert _rebase("http://other.test/", "http://a.test/apply", "http://b.test/v2") == (
-        "http://other.test/")
+        "http://other.test/"
+    )
     assert same_page("http://a.test/p/?q=1#f", "http://a.test/p")

@@ -103,7 +103,7 @@ def test_steps_come_back_in_order(store):
         .transition(StepStatus.completed, actions=[{"action_type": "CLICK", "id": "3"}])
     )
     store.save_step(done)
-    again = [s for s in store.list_steps(run.run_id) if s.step_id == done.step_id][0]
+    again = next(s for s in store.list_steps(run.run_id) if s.step_id == done.step_id)
     assert again == done
 
 
