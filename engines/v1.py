@@ -13,6 +13,7 @@ ends the run if it goes on.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
@@ -192,7 +193,8 @@ async def _one_step(
 ) -> _StepResult:
     observation = await ctx.observe()
     step.url = observation.url
-    await ctx.screenshot(step, observation)
+    # The picture of what the model saw is taken while the model thinks.
+    screenshot = asyncio.ensure_future(ctx.screenshot(step, observation))
     totp_code: str | None = None
     prompt = render(
         "plan",
@@ -209,14 +211,17 @@ async def _one_step(
         warnings=memory.warnings,
     )
     memory.warnings = []
-    answer = await ctx.llm(
-        "plan",
-        [user_message(prompt, observation.screenshot)],
-        step=step,
-        goal=goal,
-        observation=observation,
-        context={"order": step.order, "retry_index": step.retry_index},
-    )
+    try:
+        answer = await ctx.llm(
+            "plan",
+            [user_message(prompt, observation.screenshot)],
+            step=step,
+            goal=goal,
+            observation=observation,
+            context={"order": step.order, "retry_index": step.retry_index},
+        )
+    finally:
+        await screenshot
     data = answer.data if isinstance(answer.data, dict) else {"actions": answer.data}
     first = (data.get("actions") or [{}])[0] if isinstance(data.get("actions"), list) else {}
     summary = data.get("page_summary") or (
@@ -255,12 +260,12 @@ async def _one_step(
         if totp_code is None and TOTP_PLACEHOLDER in str(getattr(action, "text", "") or ""):
             totp_code = await fetch_totp(ctx)
         real = _with_totp(action, totp_code)
+        started = time.monotonic()
         result = await act(
             ctx.page, real, observation, tabs=ctx.tabs, upload_files=ctx.upload_files
         )
-        if (
-            totp_code
-        ):  # the code is typed, never written down: prompts and steps keep the placeholder
+        action_ms = int((time.monotonic() - started) * 1000)
+        if totp_code:  # typed, never written down: prompts and steps keep the placeholder
             result.message = result.message.replace(totp_code, TOTP_PLACEHOLDER)
         if result.success:  # failed actions are the retry logic's business
             memory.repeats[key] = done_before + 1
@@ -269,7 +274,9 @@ async def _one_step(
                     f"{described} was already done on this same page and "
                     "changed nothing; do something different."
                 )
-        step.actions.append(record_action(action, result, None, observation))
+        step.actions.append(
+            record_action(action, result, None, observation) | {"duration_ms": action_ms}
+        )
         memory.last_tried = f"step {step.order}: {described} ({'ok' if result.success else 'failed: ' + result.message})"
         memory.history.append(memory.last_tried)
         if not result.success:

@@ -51,7 +51,13 @@ ACTION_TIMEOUT_SECONDS = 30.0
 """Hard ceiling for one action, settling included."""
 _NO_SETTLE = frozenset({"WAIT", "SCROLL", "HOVER", "SWITCH_TAB"}) | at.DECISIONS
 # How long to wait for an action's consequences to start (see watch.ActionWatch.settle).
-_GRACE = {"CLICK": 0.15, "KEYPRESS": 0.15, "UPLOAD_FILE": 0.1, "SELECT_OPTION": 0.1}
+_GRACE = {
+    "CLICK": 0.15,
+    "KEYPRESS": 0.15,
+    "UPLOAD_FILE": 0.1,
+    "SELECT_OPTION": 0.1,
+    "INPUT_TEXT": 0.02,
+}  # typing (no Enter) rarely sets anything off
 _DEFAULT_GRACE = 0.05
 ENTER_WAIT_SECONDS = 1.0
 """How long Enter in a form field waits for the submission to start."""

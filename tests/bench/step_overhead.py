@@ -1,8 +1,10 @@
 """Framework overhead per step: everything but the model's own time.
 
-Runs fixture tasks with an instant scripted model (the offline policy) and reports, per
-step, the wall time of the step minus nothing (the double answers in microseconds), plus
-where it went: observe, screenshot, model round trip through litellm, actions.
+Runs fixture tasks with an instant model (the offline policy, answering in microseconds
+through litellm) and reports the median wall time of a step, how much of it the page
+actions themselves took (typing, clicking, waiting for the navigation they start), and
+the rest: observing, the screenshot, building the prompt, the model round trip through
+litellm, storing the step.
 
     .venv/bin/python tests/bench/step_overhead.py [repeats]
 """
@@ -52,32 +54,42 @@ def main() -> None:
 
     print(
         f"{'task':<30} {'runs':>4} {'steps':>6} {'calls/run':>9} {'run ms':>8} "
-        f"{'step ms (median)':>17} {'llm ms/call':>11}"
+        f"{'step ms':>8} {'actions ms':>10} {'rest ms':>8} {'llm ms/call':>11}"
     )
     all_steps: list[float] = []
+    all_rest: list[float] = []
     with FixtureServer(max_lifetime=900) as server:
         for label, engine, path, prompt, schema in TASKS:
             llm = offline_llm()
             with Agent(llm=llm, data_dir="/tmp/agent-bench", progress=False) as agent:
                 agent.run_task(prompt, server.url(path), schema, engine=engine)  # warm-up
                 llm.calls.clear()
-                run_ms, step_ms, calls = [], [], []
+                run_ms, step_ms, action_ms, rest_ms, calls = [], [], [], [], []
                 for _ in range(repeats):
                     started = time.perf_counter()
                     run = agent.run_task(prompt, server.url(path), schema, engine=engine)
                     run_ms.append((time.perf_counter() - started) * 1000)
                     assert run.status.value == "completed", run.failure_reason
                     steps = agent.list_steps(run.run_id)
-                    step_ms += [s.duration_ms or 0 for s in steps if s.duration_ms]
+                    for s in steps:
+                        acted = sum(a.get("duration_ms", 0) for a in s.actions)
+                        step_ms.append(s.duration_ms or 0)
+                        action_ms.append(acted)
+                        rest_ms.append((s.duration_ms or 0) - acted)
                     calls.append(run.llm_calls)
                 all_steps += step_ms
+                all_rest += rest_ms
                 llm_ms = _llm_ms(llm)
                 print(
                     f"{label:<30} {repeats:>4} {len(step_ms):>6} "
                     f"{statistics.mean(calls):>9.1f} {statistics.median(run_ms):>8.0f} "
-                    f"{statistics.median(step_ms):>17.0f} {llm_ms:>11.1f}"
+                    f"{statistics.median(step_ms):>8.0f} {statistics.median(action_ms):>10.0f} "
+                    f"{statistics.median(rest_ms):>8.0f} {llm_ms:>11.1f}"
                 )
-    print(f"\nmedian framework overhead per step, all tasks: {statistics.median(all_steps):.0f} ms")
+    print(
+        f"\nmedian per step, all tasks: {statistics.median(all_steps):.0f} ms in all, "
+        f"{statistics.median(all_rest):.0f} ms outside the page actions"
+    )
 
 
 def _llm_ms(llm: object) -> float:
