@@ -10,6 +10,7 @@ errors; if the second answer still does not fit, the run keeps it and says so in
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from agent.models import Step
@@ -47,20 +48,49 @@ async def extract(ctx: RunContext, step: Step, *, goal: str, schema: Any) -> tup
         page=observation.render(token_budget=EXTRACT_TOKEN_BUDGET),
     )
     messages = [user_message(prompt, observation.screenshot)]
-    context = {"schema": schema}
-    result = await ctx.llm("extract", messages, step=step, observation=observation, context=context)
-    errors = schema_errors(result.data, schema)
+    data, _, errors = await ask_fitting(
+        ctx,
+        "extract",
+        messages,
+        schema=schema,
+        step=step,
+        observation=observation,
+        context={"schema": schema},
+    )
+    return data, errors
+
+
+async def ask_fitting(
+    ctx: RunContext,
+    purpose: str,
+    messages: list[dict[str, Any]],
+    *,
+    schema: Any,
+    step: Step | None,
+    context: dict[str, Any],
+    observation: Any = None,
+    pick: Callable[[Any], Any] = lambda answer: answer,
+) -> tuple[Any, Any, list[str]]:
+    """Ask, and ask once more with the validation errors when ``pick(answer)`` misfits.
+
+    Returns the picked data, the whole answer, and the errors left after the re-ask.
+    """
+    result = await ctx.llm(purpose, messages, step=step, observation=observation, context=context)
+    data = pick(result.data)
+    errors = schema_errors(data, schema)
     if errors:
-        messages += [
+        messages = [
+            *messages,
             {"role": "assistant", "content": result.text},
             user_message(render("extract_fix", errors=errors)),
         ]
         result = await ctx.llm(
-            "extract",
+            purpose,
             messages,
             step=step,
             observation=observation,
             context={**context, "errors": errors},
         )
-        errors = schema_errors(result.data, schema)
-    return result.data, errors
+        data = pick(result.data)
+        errors = schema_errors(data, schema)
+    return data, result.data, errors

@@ -29,7 +29,7 @@ from agent.models import RunStatus, StepStatus
 from agent.prompts import render
 from agent.run_context import Outcome, RunContext, user_message
 from engines.error_codes import classify, with_error_code
-from engines.extraction import extract, schema_errors
+from engines.extraction import ask_fitting, extract
 from engines.start import open_start_page
 from engines.v1 import run_steps
 
@@ -376,30 +376,17 @@ async def _summarize(
         partial=partial,
         schema=_schema_text(schema),
     )
-    messages = [user_message(prompt)]
-    answer = await ctx.llm(
+    output, answer, _ = await ask_fitting(
+        ctx,
         "summarize_v2",
-        messages,
+        [user_message(prompt)],
+        schema=schema if partial is None else None,
         step=None,
         context={"blocks": [dict(b) for b in blocks], "schema": schema},
+        pick=lambda data: data.get("output") if isinstance(data, dict) else None,
     )
-    data = answer.data if isinstance(answer.data, dict) else {}
-    output = data.get("output")
-    errors = schema_errors(output, schema) if partial is None else []
-    if errors:
-        messages += [
-            {"role": "assistant", "content": answer.text},
-            user_message(render("extract_fix", errors=errors)),
-        ]
-        answer = await ctx.llm(
-            "summarize_v2",
-            messages,
-            step=None,
-            context={"blocks": [dict(b) for b in blocks], "schema": schema, "errors": errors},
-        )
-        data = answer.data if isinstance(answer.data, dict) else {}
-        output = data.get("output")
-    return output, str(data.get("description") or "")
+    description = answer.get("description") if isinstance(answer, dict) else ""
+    return output, str(description or "")
 
 
 async def _out_of_budget(ctx: RunContext, blocks: list[dict[str, Any]], why: str) -> Outcome:
