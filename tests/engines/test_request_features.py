@@ -21,21 +21,6 @@ TOTP_SECRET = "AUQVWE5R4QBTKMGWSFBWQKGCJVTFPRDP"  # fixtures_sites/totp_login/ro
 HOOK_KEY = "fixture-webhook-signing-key-3b9d"  # fixtures_sites/webhook_receiver/routes.py
 
 
-@pytest.fixture
-def agent_for(tmp_path):
-    agents: list[Agent] = []
-
-    def make(llm, **options) -> Agent:
-        options.setdefault("record_video", False)
-        agent = Agent(llm=llm, data_dir=tmp_path, progress=False, **options)
-        agents.append(agent)
-        return agent
-
-    yield make
-    for agent in agents:
-        agent.close()
-
-
 def totp_policy(request):
     """Sign in as ada, then type the verification code through its placeholder."""
     text = page_text(request).lower() if request.observation else ""

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
-from agent import Agent, RunStatus, StepStatus
+from agent import RunStatus, StepStatus
 from agent.testing import FunctionLLM, ScriptedLLM, offline_llm
 from fixtures_sites.server import FixtureServer
 from tests.engines.policies import find, login_policy, product_policy
@@ -15,21 +13,6 @@ SEED_PROMPT = (
     "Apply for a job on behalf of this person: name: Chris P Bacon. email: chris@pbacon.com"
 )
 SEED_SCHEMA = {"application_success": {"type": "boolean"}}
-
-
-@pytest.fixture
-def agent_for(tmp_path):
-    agents: list[Agent] = []
-
-    def make(llm, **options) -> Agent:
-        options.setdefault("record_video", False)  # the seed test checks recording
-        agent = Agent(llm=llm, data_dir=tmp_path, progress=False, **options)
-        agents.append(agent)
-        return agent
-
-    yield make
-    for agent in agents:
-        agent.close()
 
 
 def test_seed_job_application_completes(agent_for, server: FixtureServer):

@@ -8,12 +8,10 @@ block shows up as a wrong answer, not as a passing mock.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
-import pytest
-
-from agent import Agent, RunStatus, StepStatus
+from agent import RunStatus, StepStatus
 from agent.llm import LLMRequest
 from agent.testing import FunctionLLM, offline_llm
 from fixtures_sites.server import FixtureServer
@@ -48,20 +46,6 @@ PAGE_ONE_SALARIES = [
     {"title": "Frontend Engineer", "salary": "EUR 65,000 per year"},
     {"title": "Data Engineer", "salary": "EUR 78,500 per year"},
 ]
-
-
-@pytest.fixture
-def agent_for(tmp_path) -> Iterator[Callable[[Any], Agent]]:
-    agents: list[Agent] = []
-
-    def make(llm: Any) -> Agent:
-        agent = Agent(llm=llm, data_dir=tmp_path, progress=False, record_video=False)
-        agents.append(agent)
-        return agent
-
-    yield make
-    for agent in agents:
-        agent.close()
 
 
 # -- a model double for the job board ------------------------------------------------------------
