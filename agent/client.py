@@ -174,7 +174,6 @@ class Agent:
         from agent.llm import warm_up
         from agent.proxy import resolve_proxy
 
-        warm_up()
         if not request.browser_session_id:
             resolve_proxy(request.proxy_location, self.proxies)  # a bad location fails now
         run_id = new_id(ID_PREFIXES[request.run_type])
@@ -192,6 +191,7 @@ class Agent:
         )
         self.store.create_run(run)
         run = self.store.update_run(run_id, RunStatus.queued)
+        warm_up()  # litellm's slow import overlaps the browser launch
         task = asyncio.get_running_loop().create_task(
             execute_run(self._runner_config(), run_id, engine=engine)
         )

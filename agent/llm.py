@@ -287,7 +287,10 @@ def warm_up() -> None:
 
     def _import() -> None:
         quiet_litellm_env()
-        import litellm  # noqa: F401
+        try:
+            import litellm  # noqa: F401
+        except BaseException as exc:  # interpreter shutting down: the real import will tell
+            logger.debug("litellm warm-up import did not finish: %r", exc)
 
     threading.Thread(target=_import, name="litellm-import", daemon=True).start()
 
