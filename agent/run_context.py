@@ -71,6 +71,14 @@ class RunContext:
     def is_canceled(self) -> bool:
         return self.store.get_run(self.run_id).status == RunStatus.canceled
 
+    def add_error(
+        self, code: str, reasoning: str, error_type: str = "SYSTEM_DEFINED_ERROR"
+    ) -> None:
+        """Note an error code on the run without ending it (e.g. output that misfits)."""
+        run = self.store.get_run(self.run_id)
+        entry = {"error_code": code, "reasoning": reasoning, "error_type": error_type}
+        self.store.update_run(self.run_id, errors=[*run.errors, entry])
+
     # -- steps -------------------------------------------------------------------------------
     def new_step(self, order: int, retry_index: int = 0, block: int | None = None) -> Step:
         step = Step(

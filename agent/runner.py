@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from agent.browser.manager import BrowserManager
-from agent.errors import AgentError
+from agent.errors import AgentError, InvalidTransitionError
 from agent.models import FileInfo, RunStatus, Step, StepStatus, TaskRun, utcnow
 from agent.run_context import Outcome, RunContext
 from agent.stores.base import RunStore
@@ -216,14 +216,23 @@ async def _record_ending(
         if outcome.status == RunStatus.canceled:
             run = store.update_run(run_id, RunStatus.canceled, **extra)
         else:
-            run = store.update_run(
-                run_id,
-                outcome.status,
-                output=outcome.output,
-                failure_reason=outcome.failure_reason,
-                errors=[*current.errors, *outcome.errors],
-                **extra,
-            )
+            try:
+                run = store.update_run(
+                    run_id,
+                    outcome.status,
+                    output=outcome.output,
+                    failure_reason=outcome.failure_reason,
+                    errors=[*current.errors, *outcome.errors],
+                    **extra,
+                )
+            except InvalidTransitionError as exc:  # an engine bug must not leave it running
+                logger.error("run %s: engine ended with an invalid outcome: %s", run_id, exc)
+                run = store.update_run(
+                    run_id,
+                    RunStatus.failed,
+                    failure_reason=f"Internal error: the engine ended the run invalidly ({exc})",
+                    **extra,
+                )
     if run.status == RunStatus.completed and run.run_request.publish_workflow:
         from agent.workflows import publish_on_completion
 

@@ -323,18 +323,9 @@ class _Replay:
                 self.ctx, step, goal=self.ctx.request.prompt, schema=schema
             )
             if errors:
-                run = self.ctx.store.get_run(self.ctx.run_id)
-                self.ctx.store.update_run(
-                    self.ctx.run_id,
-                    errors=[
-                        *run.errors,
-                        {
-                            "error_code": "OUTPUT_SCHEMA_MISMATCH",
-                            "error_type": "SYSTEM_DEFINED_ERROR",
-                            "reasoning": "Extracted data does not match the schema: "
-                            + "; ".join(errors),
-                        },
-                    ],
+                self.ctx.add_error(
+                    "OUTPUT_SCHEMA_MISMATCH",
+                    "Extracted data does not match the schema: " + "; ".join(errors),
                 )
         finish_step(self.ctx, step, started, StepStatus.completed, is_last=True)
         record_replay(

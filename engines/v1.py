@@ -155,29 +155,24 @@ async def run_steps(
             return await _failure(
                 ctx, step, goal, reason, RunStatus.terminated, proposed=decision.errors
             )
-        if kind == "COMPLETE" and verify_complete:
-            achieved, thoughts = await _verify(ctx, step, goal, memory)
-            if not achieved:
-                memory.history.append(f"COMPLETE was checked and rejected: {thoughts}")
-                finish_step(ctx, step, started, StepStatus.completed)
-                continue
-        output = None
-        if schema is not None or kind == "EXTRACT":
-            data, errors = await extract(ctx, step, goal=goal, schema=schema)
-            output = data
-            if errors:
-                ctx.store.update_run(
-                    ctx.run_id,
-                    errors=[
-                        *ctx.store.get_run(ctx.run_id).errors,
-                        {
-                            "error_code": "OUTPUT_SCHEMA_MISMATCH",
-                            "reasoning": "Extracted data does not match the schema: "
-                            + "; ".join(errors),
-                            "error_type": "SYSTEM_DEFINED_ERROR",
-                        },
-                    ],
-                )
+        try:
+            if kind == "COMPLETE" and verify_complete:
+                achieved, thoughts = await _verify(ctx, step, goal, memory)
+                if not achieved:
+                    memory.history.append(f"COMPLETE was checked and rejected: {thoughts}")
+                    finish_step(ctx, step, started, StepStatus.completed)
+                    continue
+            output = None
+            if schema is not None or kind == "EXTRACT":
+                output, errors = await extract(ctx, step, goal=goal, schema=schema)
+                if errors:
+                    ctx.add_error(
+                        "OUTPUT_SCHEMA_MISMATCH",
+                        "Extracted data does not match the schema: " + "; ".join(errors),
+                    )
+        except LLMError as exc:
+            finish_step(ctx, step, started, StepStatus.failed, str(exc))
+            return Outcome(RunStatus.failed, failure_reason=f"Model error: {exc}", last_step=step)
         finish_step(ctx, step, started, StepStatus.completed, is_last=True)
         return Outcome(
             RunStatus.completed, output=output, last_step=step, summary=_reason(decision)
