@@ -84,7 +84,7 @@ class Agent:
         self.model = _model_name(self.llm)
         self.data_dir = Path(data_dir if data_dir is not None else settings.data_dir).resolve()
         self.store = _open_store(store if store is not None else settings.store, self.data_dir)
-        self._owns_store = not isinstance(store, RunStore) or store is None
+        self._owns_store = not isinstance(store, RunStore)  # a store passed in stays open
         uploads = [Path(p).resolve() for p in upload_files]
         if settings.upload_dir is not None and settings.upload_dir.is_dir():
             uploads += sorted(p.resolve() for p in settings.upload_dir.iterdir() if p.is_file())
