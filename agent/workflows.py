@@ -196,22 +196,6 @@ def publish_on_completion(store: RunStore, run_id: str) -> TaskRun:
     return store.get_run(run_id)
 
 
-# -- reading and deleting -----------------------------------------------------------------------
-def list_workflows(store: RunStore) -> list[dict[str, Any]]:
-    """All workflows, newest first."""
-    return store.list_workflows()
-
-
-def get_workflow(store: RunStore, workflow_id: str) -> dict[str, Any]:
-    """One workflow; raises :class:`~agent.errors.RunNotFoundError`."""
-    return store.get_workflow(workflow_id)
-
-
-def delete_workflow(store: RunStore, workflow_id: str) -> None:
-    """Remove a workflow (its past replay runs stay); raises ``RunNotFoundError``."""
-    store.delete_workflow(workflow_id)
-
-
 # -- replaying ----------------------------------------------------------------------------------
 def replay_request_fields(
     workflow: dict[str, Any], values: dict[str, str], *, url: str | None = None, **overrides: Any
@@ -314,21 +298,3 @@ def record_replay(
     workflow["modified_at"] = now
     store.save_workflow(workflow_id, workflow)
     return workflow
-
-
-# -- Agent methods, as functions (see the issue note for the wiring) ---------------------------
-def publish_workflow(agent: Agent, run_id: str) -> dict[str, Any]:
-    """``Agent.publish_workflow``: save a completed run as a workflow."""
-    return publish(agent.store, run_id)
-
-
-def run_workflow(
-    agent: Agent,
-    workflow_id: str,
-    parameters: dict[str, Any] | None = None,
-    *,
-    url: str | None = None,
-    wait: bool = True,
-) -> TaskRun:
-    """``Agent.run_workflow``: replay a workflow with ``parameters`` (sync)."""
-    return agent._loop.run(start_replay(agent, workflow_id, parameters, url=url, wait=wait))
