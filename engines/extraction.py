@@ -13,6 +13,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from agent.browser.observation import Observation
 from agent.models import Step
 from agent.prompts import render
 from agent.run_context import RunContext, user_message
@@ -34,9 +35,14 @@ def schema_errors(data: Any, schema: Any) -> list[str]:
     ][:10]
 
 
-async def extract(ctx: RunContext, step: Step, *, goal: str, schema: Any) -> tuple[Any, list[str]]:
-    """Extract data for ``goal``; returns the data and any schema errors left after a re-ask."""
-    observation = await ctx.observe(screenshot=ctx.vision)
+async def extract(
+    ctx: RunContext, step: Step, *, goal: str, schema: Any, observation: Observation | None = None
+) -> tuple[Any, list[str]]:
+    """Extract data for ``goal``; returns the data and any schema errors left after a re-ask.
+
+    ``observation`` saves observing again when the caller's is still current.
+    """
+    observation = observation or await ctx.observe(screenshot=ctx.vision)
     schema_text = (
         json.dumps(schema, indent=1) if isinstance(schema, (dict, list)) else (schema or "")
     )

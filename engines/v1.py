@@ -70,6 +70,8 @@ class _StepResult:
     failed: str | None = None
     decision: Any = None
     loop_error: str | None = None
+    observation: Any = None
+    """The step's observation, when it still shows the page (no action ran before the decision)."""
 
 
 async def run_steps(
@@ -157,14 +159,16 @@ async def run_steps(
             )
         try:
             if kind == "COMPLETE" and verify_complete:
-                achieved, thoughts = await _verify(ctx, step, goal, memory)
+                achieved, thoughts = await _verify(ctx, step, goal, memory, result.observation)
                 if not achieved:
                     memory.history.append(f"COMPLETE was checked and rejected: {thoughts}")
                     finish_step(ctx, step, started, StepStatus.completed)
                     continue
             output = None
             if schema is not None or kind == "EXTRACT":
-                output, errors = await extract(ctx, step, goal=goal, schema=schema)
+                output, errors = await extract(
+                    ctx, step, goal=goal, schema=schema, observation=result.observation
+                )
                 if errors:
                     ctx.add_error(
                         "OUTPUT_SCHEMA_MISMATCH",
@@ -230,7 +234,10 @@ async def _one_step(
         if data.get("user_goal_achieved") is True:
             from agent.browser.action_types import CompleteAction
 
-            return _StepResult(decision=CompleteAction(reason="the model saw the goal achieved"))
+            return _StepResult(
+                decision=CompleteAction(reason="the model saw the goal achieved"),
+                observation=observation,
+            )
         return _StepResult(
             failed="the model proposed no usable action"
             + (f" ({'; '.join(notes)})" if notes else "")
@@ -239,7 +246,8 @@ async def _one_step(
     for index, action in enumerate(actions):
         if action.action_type in DECISIONS and action.action_type != "SOLVE_CAPTCHA":
             step.actions.append(record_action(action, None, "decided by the engine"))
-            return _StepResult(decision=action)
+            # Nothing ran before it in this batch: the step's observation is still the page.
+            return _StepResult(decision=action, observation=observation if index == 0 else None)
         key = fingerprint + json.dumps(
             action.model_dump(exclude={"reasoning"}), sort_keys=True, default=str
         )
@@ -345,8 +353,10 @@ def record_action(
     return data
 
 
-async def _verify(ctx: RunContext, step: Step, goal: str, memory: _Memory) -> tuple[bool, str]:
-    observation = await ctx.observe()
+async def _verify(
+    ctx: RunContext, step: Step, goal: str, memory: _Memory, observation: Any = None
+) -> tuple[bool, str]:
+    observation = observation or await ctx.observe()
     prompt = render(
         "verify",
         goal=goal,
