@@ -12,6 +12,7 @@ Two families, kept apart on purpose:
     │   └── InvalidTransitionError a run or step status change that is not allowed
     └── RunError                   something went wrong inside a run
         ├── LLMError               the model could not be called or answered unusably
+        │   └── AnswerMisfitError  valid JSON, twice, that does not fit what was asked
         ├── RealLLMBlockedError    a real model call while real calls are switched off (tests)
         └── BrowserError           the page or the browser failed
 
@@ -67,6 +68,19 @@ class RunError(AgentError):
 
 class LLMError(RunError):
     """The model could not be reached, or its answer could not be used."""
+
+
+class AnswerMisfitError(LLMError):
+    """The model answered JSON that does not fit the purpose's answer, even after a re-ask.
+
+    ``problems`` lists what was wrong with the last answer.
+    """
+
+    def __init__(self, message: str, problems: list[str], result: object = None) -> None:
+        self.problems = problems
+        self.result = result
+        """The :class:`~agent.llm.LLMResult` so far: the calls made still cost tokens."""
+        super().__init__(message)
 
 
 class RealLLMBlockedError(LLMError):

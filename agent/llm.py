@@ -3,8 +3,11 @@
 Each call has a ``purpose`` (``plan``, ``verify``, ``extract``, ``error_codes``,
 ``plan_v2``, ``validate_v2``, ``summarize_v2``, ``generate_url``) and must answer JSON.
 The answer is parsed leniently (code fences, prose around it, trailing commas,
-Python literals, a truncated tail), and when nothing usable comes back the model is
-asked once more with the parse error. Token counts and cost come from litellm.
+Python literals, a truncated tail), then fitted to the purpose's answer model
+(:mod:`agent.answers`): when it does not parse, or parses but does not fit (a missing
+or misspelt key, a wrong type, an unknown action type, an element id not on the page),
+the model is asked once more with what was wrong named; a second misfit raises
+:class:`~agent.errors.AnswerMisfitError`. Token counts and cost come from litellm.
 Rate limits, timeouts and dropped connections are retried with backoff.
 
 Test doubles (``agent.testing``) are registered with litellm as a custom provider, so
@@ -27,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from agent.config import quiet_litellm_env
-from agent.errors import LLMError, RealLLMBlockedError
+from agent.errors import AnswerMisfitError, LLMError, RealLLMBlockedError
 
 if TYPE_CHECKING:
     from agent.browser.observation import Observation
@@ -65,6 +68,8 @@ class LLMRequest:
     """The structured page the prompt was rendered from, for page purposes."""
     context: dict[str, Any] = field(default_factory=dict)
     """Extra facts a double may use: schema, history, step number, block, ..."""
+    element_ids: frozenset[str] | None = None
+    """Ids on the page the prompt shows; an action answer naming another id is a misfit."""
 
 
 @dataclass
@@ -72,8 +77,11 @@ class LLMResult:
     """A parsed answer and what it cost."""
 
     data: Any
+    """The parsed JSON answer."""
     text: str
     model: str
+    answer: Any = None
+    """The answer as its purpose's model (:mod:`agent.answers`), when the purpose has one."""
     input_tokens: int = 0
     output_tokens: int = 0
     cost: float = 0.0
@@ -157,12 +165,19 @@ async def complete_json(
             f"real model call to {model!r} blocked (agent.llm.block_real_calls is on); "
             "use a double from agent.testing"
         )
+    from agent.answers import fit_answer
+
     messages = list(request.messages)
     result = LLMResult(data=None, text="", model=model, calls=0)
     started = time.monotonic()
     for attempt in range(2):
         call_request = LLMRequest(
-            request.purpose, messages, request.prompt, request.observation, dict(request.context)
+            request.purpose,
+            messages,
+            request.prompt,
+            request.observation,
+            dict(request.context),
+            request.element_ids,
         )
         token = _current_request.set(call_request)
         try:
@@ -187,20 +202,28 @@ async def complete_json(
         try:
             result.data = parse_json(text)
         except ValueError as exc:
-            if attempt == 1:
-                raise LLMError(
-                    f"model {model} gave no usable JSON for {request.purpose!r} after a re-ask: "
-                    f"{exc}; answer began {text[:200]!r}"
-                ) from None
-            from agent.prompts import render
+            problems = [f"it is not JSON ({exc})"]
+        else:
+            result.answer, problems = fit_answer(
+                request.purpose, result.data, element_ids=request.element_ids
+            )
+        if not problems:
+            break
+        if attempt == 1:
+            raise AnswerMisfitError(
+                f"the model's answer for {request.purpose!r} did not fit, even when asked "
+                f"again: {'; '.join(problems)} (answer began {text[:200]!r})",
+                problems,
+                result,
+            )
+        from agent.prompts import render
 
-            messages = [
-                *messages,
-                {"role": "assistant", "content": text},
-                {"role": "user", "content": render("reask_json", error=str(exc))},
-            ]
-            continue
-        break
+        logger.info("re-asking %s: %s", request.purpose, "; ".join(problems))
+        messages = [
+            *messages,
+            {"role": "assistant", "content": text},
+            {"role": "user", "content": render("reask_json", problems=problems)},
+        ]
     result.seconds = time.monotonic() - started
     return result
 

@@ -3,7 +3,8 @@
 It reads ``key: value`` details from the goal ("name: Chris P Bacon. email: ..."),
 fills the matching fields of the observed page, presses the submit button, and judges
 success by the words a confirmation page uses. It answers every purpose, so both
-engines can run end to end with no model. Use it as ``FunctionLLM(offline_policy)``.
+engines can run end to end with no model. It reads only the prompt text, as a model
+would: use it as ``PromptLLM(offline_policy)``.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from agent.llm import LLMRequest
+from agent.prompt_reading import Prompt
 
 SUCCESS_WORDS = ("thank", "submitted", "received", "success", "welcome", "confirmed")
 SUBMIT_WORDS = ("submit", "apply", "send", "sign in", "log in", "login", "continue", "next")
@@ -38,43 +39,33 @@ def details_from_prompt(prompt: str) -> dict[str, str]:
     return details
 
 
-def _page_text(request: LLMRequest) -> str:
-    if request.observation is not None:
-        return request.observation.render().lower()
-    return " ".join(str(m.get("content", "")) for m in request.messages).lower()
+def _succeeded(prompt: Prompt) -> bool:
+    page = prompt.page.lower()
+    return any(word in page for word in SUCCESS_WORDS)
 
 
-def _succeeded(request: LLMRequest) -> bool:
-    return any(word in _page_text(request) for word in SUCCESS_WORDS)
-
-
-def _plan(request: LLMRequest) -> dict[str, Any]:
-    if _succeeded(request):
+def _plan(prompt: Prompt) -> dict[str, Any]:
+    if _succeeded(prompt):
         return {
             "user_goal_achieved": True,
             "actions": [{"action_type": "COMPLETE", "reason": "confirmation shown"}],
         }
-    observation = request.observation
-    if observation is None:
-        return {"actions": []}
-    details = details_from_prompt(request.prompt)
+    details = details_from_prompt(prompt.goal)
     actions: list[dict[str, Any]] = []
     submit = None
-    for element in observation.elements:
-        if not element.interactable:
-            continue
-        kind = element.attributes.get("type", "")
+    for element in prompt.elements:
+        kind = element.attrs.get("type", "")
         label = " ".join(
             [
                 element.text,
-                element.attributes.get("name", ""),
-                element.attributes.get("placeholder", ""),
-                element.attributes.get("aria-label", ""),
+                element.attrs.get("name", ""),
+                element.attrs.get("placeholder", ""),
+                element.attrs.get("aria-label", ""),
             ]
         ).lower()
         if element.tag in ("input", "textarea") and kind in TEXT_TYPES:
             for key, value in details.items():
-                if key in label and element.attributes.get("value", "") != value:
+                if key in label and element.attrs.get("value", "") != value:
                     actions.append(
                         {
                             "action_type": "INPUT_TEXT",
@@ -95,11 +86,11 @@ def _plan(request: LLMRequest) -> dict[str, Any]:
     return {"actions": actions}
 
 
-def _fill_schema(schema: Any, request: LLMRequest, success: bool) -> Any:
+def _fill_schema(schema: Any, prompt: Prompt, success: bool) -> Any:
     properties = schema.get("properties") if isinstance(schema, dict) else None
     if not properties:
         return {"success": success}
-    details = details_from_prompt(request.prompt)
+    details = details_from_prompt(prompt.goal)
     data: dict[str, Any] = {}
     for name, spec in properties.items():
         kind = spec.get("type") if isinstance(spec, dict) else None
@@ -112,30 +103,29 @@ def _fill_schema(schema: Any, request: LLMRequest, success: bool) -> Any:
     return data
 
 
-def offline_policy(request: LLMRequest) -> dict[str, Any]:
-    """Answer any purpose by rule; see the module docstring."""
-    purpose = request.purpose
+def offline_policy(prompt: Prompt) -> dict[str, Any]:
+    """Answer any purpose by rule, from the prompt's text alone; see the module docstring."""
+    purpose = prompt.purpose
     if purpose == "plan":
-        return _plan(request)
-    if purpose == "verify":
-        return {"user_goal_achieved": _succeeded(request), "thoughts": "looked for confirmation"}
-    if purpose in ("extract", "summarize_v2"):
-        from agent.models import effective_schema
-
-        schema = effective_schema(request.context.get("schema"))
-        if purpose == "extract":
-            return _fill_schema(schema, request, _succeeded(request))
-        blocks = request.context.get("blocks", [])
-        data = _fill_schema(schema, request, any(b.get("status") == "completed" for b in blocks))
+        return _plan(prompt)
+    if purpose in ("verify", "validate_v2"):
+        done = _succeeded(prompt)
+        answer: dict[str, Any] = {"user_goal_achieved": done, "thoughts": "looked for confirmation"}
+        if done and prompt.schema is not None:  # the prompt asks for the output with a "yes"
+            answer["output"] = _fill_schema(prompt.schema, prompt, done)
+        return answer
+    if purpose == "extract":
+        return _fill_schema(prompt.schema, prompt, _succeeded(prompt))
+    if purpose == "summarize_v2":
+        data = _fill_schema(prompt.schema, prompt, _succeeded(prompt))
         return {"description": "filled the form and saw the confirmation", "output": data}
-    if purpose in ("plan_v2", "validate_v2"):
-        done = _succeeded(request)
+    if purpose == "plan_v2":
         return {
-            "user_goal_achieved": done,
+            "user_goal_achieved": _succeeded(prompt),
             "should_terminate": False,
             "termination_reason": "",
             "task_type": "navigate",
-            "plan": request.prompt,
+            "plan": prompt.goal,
         }
     if purpose == "error_codes":
         return {"errors": []}

@@ -17,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from agent.errors import AnswerMisfitError
 from agent.llm import LLMRequest, LLMResult, complete_json
 from agent.models import RunRequest, RunStatus, Step, StepStatus, TaskRun
 from agent.stores.base import RunStore
@@ -143,18 +144,36 @@ class RunContext:
     ) -> LLMResult:
         """Call the model; count tokens and cost on the step and the run; keep the exchange."""
         request = LLMRequest(
-            purpose, messages, goal or self.request.prompt, observation, context or {}
+            purpose,
+            messages,
+            goal or self.request.prompt,
+            observation,
+            context or {},
+            frozenset(e.id for e in observation.elements) if observation is not None else None,
         )
+        result: LLMResult | None = None
         try:
             result = await complete_json(self.model, request)
+        except AnswerMisfitError as exc:
+            result = exc.result if isinstance(exc.result, LLMResult) else None
+            raise
         finally:
-            if step is not None:
-                self.write_artifact(step, f"{purpose}-prompt.txt", _messages_text(messages))
-            else:
-                prefix = self._run_call_prefix(purpose)
-                (prefix.parent / f"{prefix.name}-prompt.txt").write_text(
-                    _messages_text(messages), encoding="utf-8"
-                )
+            self._keep_call(purpose, messages, step, result)
+        return result
+
+    def _keep_call(
+        self, purpose: str, messages: list[dict[str, Any]], step: Step | None, result: Any
+    ) -> None:
+        """Write the exchange beside the step (or the run), and count what it cost."""
+        if step is not None:
+            self.write_artifact(step, f"{purpose}-prompt.txt", _messages_text(messages))
+        else:
+            prefix = self._run_call_prefix(purpose)
+            (prefix.parent / f"{prefix.name}-prompt.txt").write_text(
+                _messages_text(messages), encoding="utf-8"
+            )
+        if result is None:
+            return
         if step is None:  # planner, validator, summary: kept beside the steps, in order
             (prefix.parent / f"{prefix.name}-answer.json").write_text(result.text, encoding="utf-8")
         else:
@@ -171,7 +190,6 @@ class RunContext:
             llm_calls=run.llm_calls + result.calls,
             total_cost=run.total_cost + result.cost,
         )
-        return result
 
     def _run_call_prefix(self, purpose: str) -> Path:
         folder = self.run_dir / "calls"

@@ -15,8 +15,19 @@ registered with litellm as a custom provider, so every call still goes through
     with Agent(llm=FunctionLLM(policy)) as agent:
         run = agent.run_task("Press the button", url)
 
-``ScriptedLLM([...])`` answers from a list, in order. Both record every request they
-served in ``.calls``.
+``PromptLLM(fn)`` is the honest one, for end-to-end tests: ``fn`` gets a
+:class:`~agent.prompt_reading.Prompt` holding only the purpose and the messages as
+sent, read back with helpers (``prompt.find(tag="button")``, ``prompt.page``,
+``prompt.schema``), exactly what a real model would see::
+
+    def policy(prompt):
+        if prompt.purpose == "plan":
+            return {"actions": [{"action_type": "CLICK", "id": prompt.find(tag="button").id}]}
+        return {"user_goal_achieved": "thank you" in prompt.page.lower()}
+
+``FunctionLLM`` also hands over the structured observation; keep it for tests of the
+page layer. ``ScriptedLLM([...])`` answers from a list, in order. All of them record
+every request they served in ``.calls``.
 """
 
 from __future__ import annotations
@@ -28,6 +39,18 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from agent.llm import DOUBLE_ERROR_KEY, TEST_PROVIDER, LLMRequest, current_request
+from agent.prompt_reading import Prompt, PromptElement, purpose_of
+
+__all__ = [
+    "FakeLLM",
+    "FunctionLLM",
+    "Prompt",
+    "PromptElement",
+    "PromptLLM",
+    "ScriptedLLM",
+    "offline_llm",
+    "purpose_of",
+]
 
 Answer = dict[str, Any] | list[Any] | str
 
@@ -81,6 +104,33 @@ class FunctionLLM(FakeLLM):
 
     def answer(self, request: LLMRequest) -> Answer:
         return self.fn(request)
+
+
+class PromptLLM(FakeLLM):
+    """A model whose answer is ``fn(prompt)``, where ``prompt`` holds only what was sent.
+
+    ``prompt`` is a :class:`~agent.prompt_reading.Prompt`: the call's ``purpose`` and its
+    ``messages`` (text parts and, for ``vision=True``, the screenshots), with helpers that
+    read the rendered page, the goal and the schema back out of the text. The library's
+    structured observation and run internals are not reachable from it, so a policy that
+    works here works for the same reasons a model's answer would.
+
+    ``.prompts`` keeps every prompt served, in order.
+    """
+
+    def __init__(self, fn: Callable[[Prompt], Answer], *, vision: bool = False) -> None:
+        super().__init__(vision=vision, name=getattr(fn, "__name__", "prompt").strip("<>"))
+        self.fn = fn
+        self.prompts: list[Prompt] = []
+
+    def answer(self, request: LLMRequest) -> Answer:
+        prompt = Prompt(request.purpose, [dict(m) for m in request.messages])
+        self.prompts.append(prompt)
+        return self.fn(prompt)
+
+    def prompts_for(self, purpose: str) -> list[Prompt]:
+        """The prompts served with one purpose."""
+        return [p for p in self.prompts if p.purpose == purpose]
 
 
 class ScriptedLLM(FakeLLM):
@@ -174,8 +224,8 @@ def register_provider(litellm: Any) -> None:
         _registered_with.add(id(litellm))
 
 
-def offline_llm() -> FunctionLLM:
-    """A double driven by :func:`agent.offline_policy.offline_policy` (used by the demo)."""
+def offline_llm() -> PromptLLM:
+    """A messages-only double driven by :func:`agent.offline_policy.offline_policy` (the demo's)."""
     from agent.offline_policy import offline_policy
 
-    return FunctionLLM(offline_policy)
+    return PromptLLM(offline_policy)

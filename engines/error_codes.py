@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from agent.answers import ErrorCodesAnswer
 from agent.models import Step
 from agent.prompts import render
 from agent.run_context import RunContext, user_message
@@ -49,7 +50,6 @@ async def classify(
         "error_codes",
         goal=goal,
         reason=reason,
-        url=observation.url,
         elements=observation.render(),
         error_codes=mapping,
     )
@@ -61,8 +61,8 @@ async def classify(
         observation=observation,
         context={"reason": reason},
     )
-    data = result.data if isinstance(result.data, dict) else {}
-    return known_codes(data.get("errors"), mapping)
+    answer: ErrorCodesAnswer = result.answer
+    return known_codes([e.model_dump() for e in answer.errors], mapping)
 
 
 def with_error_code(output: Any, errors: list[dict[str, Any]]) -> Any:

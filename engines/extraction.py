@@ -50,7 +50,6 @@ async def extract(
         "extract",
         goal=goal,
         schema=schema_text,
-        url=observation.url,
         page=observation.render(token_budget=EXTRACT_TOKEN_BUDGET),
     )
     messages = [user_message(prompt, observation.screenshot)]

@@ -26,7 +26,8 @@ from itertools import groupby
 from typing import Any
 from urllib.parse import urlsplit
 
-from agent.browser.action_types import parse_action, parse_actions
+from agent.answers import VerifyAnswer
+from agent.browser.action_types import parse_action
 from agent.browser.actions import act
 from agent.browser.locators import describe, find, live_details, locator_from_snapshot
 from agent.browser.observation import Observation
@@ -211,7 +212,6 @@ class _Replay:
                 goal=goal,
                 context_goal=self.ctx.request.prompt,
                 error_codes={},
-                url=observation.url,
                 tabs=self.ctx.tabs.describe(),
                 dialogs=self.ctx.tabs.take_dialogs(),
                 totp_available=False,
@@ -228,8 +228,7 @@ class _Replay:
                 observation=observation,
                 context={"order": step.order, "replay_action": index},
             )
-            data = answer.data if isinstance(answer.data, dict) else {"actions": answer.data}
-            proposed, _ = parse_actions(data)
+            proposed = answer.answer.actions
             chosen = next((a for a in proposed if a.action_type == kind), None)
             if chosen is None:
                 verdict = next(
@@ -359,7 +358,7 @@ class _Replay:
         prompt = render(
             "verify",
             goal=self.ctx.request.prompt,
-            url=observation.url,
+            schema="",
             elements=observation.render(),
             history=[str(a.get("intent", "")) for a in self.actions],
         )
@@ -369,8 +368,8 @@ class _Replay:
             step=step,
             observation=observation,
         )
-        data = answer.data if isinstance(answer.data, dict) else {}
-        return data.get("user_goal_achieved") is True, str(data.get("thoughts") or "")
+        verdict: VerifyAnswer = answer.answer
+        return verdict.user_goal_achieved, verdict.thoughts
 
     # -- URLs: the recording's start URL maps to this run's -------------------------------------
     def _to_run(self, url: str | None) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from agent.answers import GenerateUrlAnswer
 from agent.models import RunStatus, Step, normalize_url
 from agent.prompts import render
 from agent.run_context import Outcome, RunContext, user_message
@@ -50,9 +51,9 @@ async def open_start_page(ctx: RunContext, step: Step | None) -> Outcome | None:
 
 async def _generate_url(ctx: RunContext, step: Step | None) -> str | None:
     prompt = render("generate_url", goal=ctx.request.prompt)
-    answer = await ctx.llm("generate_url", [user_message(prompt)], step=step)
-    data = answer.data if isinstance(answer.data, dict) else {}
-    raw = str(data.get("url") or "").strip()
+    result = await ctx.llm("generate_url", [user_message(prompt)], step=step)
+    answer: GenerateUrlAnswer = result.answer
+    raw = answer.url.strip()
     if not raw:
         return None
     try:
@@ -60,7 +61,7 @@ async def _generate_url(ctx: RunContext, step: Step | None) -> str | None:
     except ValueError:
         return None
     changes: dict[str, object] = {"run_request": ctx.request.model_copy(update={"url": url})}
-    if not ctx.request.title and data.get("title"):
-        changes["title"] = str(data["title"])[:200]
+    if not ctx.request.title and answer.title:
+        changes["title"] = answer.title[:200]
     ctx.store.update_run(ctx.run_id, **changes)
     return url

@@ -20,16 +20,17 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from agent.browser.action_types import DECISIONS, parse_actions
+from agent.answers import PlanAnswer, VerifyAnswer
+from agent.browser.action_types import DECISIONS, CompleteAction
 from agent.browser.actions import act
 from agent.config import DEFAULT_MAX_STEPS_V1, MAX_RETRIES_PER_STEP
-from agent.errors import LLMError
+from agent.errors import AnswerMisfitError, LLMError
 from agent.models import RunStatus, Step, StepStatus
 from agent.prompts import render
 from agent.run_context import Outcome, RunContext, user_message
 from agent.totp import TOTPTimeoutError
 from engines.error_codes import classify, with_error_code
-from engines.extraction import extract
+from engines.extraction import EXTRACT_TOKEN_BUDGET, extract, schema_errors
 from engines.start import open_start_page
 
 logger = logging.getLogger("agent.engine")
@@ -158,16 +159,20 @@ async def run_steps(
                 ctx, step, goal, reason, RunStatus.terminated, proposed=decision.errors
             )
         try:
+            verdict = None
             if kind == "COMPLETE" and verify_complete:
-                achieved, thoughts = await _verify(ctx, step, goal, memory, result.observation)
-                if not achieved:
-                    memory.history.append(f"COMPLETE was checked and rejected: {thoughts}")
+                verdict = await _verify(ctx, step, goal, memory, result.observation, schema)
+                if not verdict.achieved:
+                    memory.history.append(f"COMPLETE was checked and rejected: {verdict.thoughts}")
                     finish_step(ctx, step, started, StepStatus.completed)
                     continue
             output = None
-            if schema is not None or kind == "EXTRACT":
+            if verdict is not None and verdict.has_output:
+                output = verdict.output
+            elif schema is not None or kind == "EXTRACT":
+                seen = verdict.observation if verdict is not None else result.observation
                 output, errors = await extract(
-                    ctx, step, goal=goal, schema=schema, observation=result.observation
+                    ctx, step, goal=goal, schema=schema, observation=seen
                 )
                 if errors:
                     ctx.add_error(
@@ -200,7 +205,6 @@ async def _one_step(
         goal=goal,
         context_goal=context_goal,
         error_codes=ctx.request.error_code_mapping or {},
-        url=observation.url,
         tabs=ctx.tabs.describe(),
         dialogs=ctx.tabs.take_dialogs(),
         totp_available=ctx.get_totp_code is not None,
@@ -219,29 +223,23 @@ async def _one_step(
             observation=observation,
             context={"order": step.order, "retry_index": step.retry_index},
         )
+    except AnswerMisfitError as exc:
+        memory.history.append(f"(your last plan could not be used: {'; '.join(exc.problems)})")
+        return _StepResult(failed=f"the model's plan could not be used: {'; '.join(exc.problems)}")
     finally:
         await screenshot
-    data = answer.data if isinstance(answer.data, dict) else {"actions": answer.data}
-    first = (data.get("actions") or [{}])[0] if isinstance(data.get("actions"), list) else {}
-    summary = data.get("page_summary") or (
-        first.get("reasoning") if isinstance(first, dict) else ""
-    )
-    step.reasoning = str(summary or "")[:1000] or None
-    actions, notes = parse_actions(data)
-    for note in notes:
-        memory.history.append(f"(dropped an unusable action: {note})")
+    plan: PlanAnswer = answer.answer
+    first_reason = plan.actions[0].reasoning if plan.actions else ""
+    step.reasoning = (plan.page_summary or first_reason)[:1000] or None
+    actions = list(plan.actions)
     if not actions:
-        if data.get("user_goal_achieved") is True:
-            from agent.browser.action_types import CompleteAction
-
+        if plan.user_goal_achieved:
             return _StepResult(
                 decision=CompleteAction(reason="the model saw the goal achieved"),
                 observation=observation,
             )
-        return _StepResult(
-            failed="the model proposed no usable action"
-            + (f" ({'; '.join(notes)})" if notes else "")
-        )
+        memory.history.append("(your last plan had no actions)")
+        return _StepResult(failed="the model proposed no action")
     fingerprint = observation.fingerprint()
     for index, action in enumerate(actions):
         if action.action_type in DECISIONS and action.action_type != "SOLVE_CAPTCHA":
@@ -353,16 +351,33 @@ def record_action(
     return data
 
 
+@dataclass
+class _Verdict:
+    achieved: bool
+    thoughts: str
+    output: Any = None
+    has_output: bool = False
+    """The verifier gave an output that fits the schema (no separate extract call needed)."""
+    observation: Any = None
+
+
 async def _verify(
-    ctx: RunContext, step: Step, goal: str, memory: _Memory, observation: Any = None
-) -> tuple[bool, str]:
+    ctx: RunContext,
+    step: Step,
+    goal: str,
+    memory: _Memory,
+    observation: Any = None,
+    schema: Any = None,
+) -> _Verdict:
+    """Check the goal on the page; with a schema, the same call reads the output."""
     observation = observation or await ctx.observe()
+    schema_text = json.dumps(schema, indent=1) if isinstance(schema, dict | list) else ""
     prompt = render(
         "verify",
         goal=goal,
-        url=observation.url,
-        elements=observation.render(),
+        elements=observation.render(token_budget=EXTRACT_TOKEN_BUDGET if schema_text else None),
         history=memory.history[-HISTORY_LINES:],
+        schema=schema_text,
     )
     answer = await ctx.llm(
         "verify",
@@ -370,9 +385,18 @@ async def _verify(
         step=step,
         goal=goal,
         observation=observation,
+        context={"schema": schema},
     )
-    data = answer.data if isinstance(answer.data, dict) else {}
-    return data.get("user_goal_achieved") is True, str(data.get("thoughts") or "")
+    verdict: VerifyAnswer = answer.answer
+    extras = verdict.model_extra or {}
+    fits = bool(schema_text) and "output" in extras and not schema_errors(extras["output"], schema)
+    return _Verdict(
+        verdict.user_goal_achieved,
+        verdict.thoughts,
+        extras.get("output") if fits else None,
+        fits,
+        observation,
+    )
 
 
 async def _failure(

@@ -23,13 +23,15 @@ from urllib.parse import urljoin
 
 from playwright.async_api import Error as PlaywrightError
 
+from agent.answers import PlanV2Answer, ValidateV2Answer
+from agent.browser.observation import Observation
 from agent.config import DEFAULT_MAX_ITERATIONS_V2, DEFAULT_MAX_STEPS_V2
 from agent.errors import LLMError
 from agent.models import RunStatus, StepStatus
 from agent.prompts import render
 from agent.run_context import Outcome, RunContext, user_message
 from engines.error_codes import classify, with_error_code
-from engines.extraction import ask_fitting, extract
+from engines.extraction import EXTRACT_TOKEN_BUDGET, ask_fitting, extract, schema_errors
 from engines.start import open_start_page
 from engines.v1 import run_steps
 
@@ -172,9 +174,16 @@ def _save_blocks(ctx: RunContext, blocks: list[dict[str, Any]]) -> None:
 
 def _for_prompt(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [
-        {**b, "output_json": json.dumps(b["output"], ensure_ascii=False, default=str)[:2000]}
+        {**b, "output_json": _cut(json.dumps(b["output"], ensure_ascii=False, default=str))}
         for b in blocks
     ]
+
+
+def _cut(text: str, limit: int = 4000) -> str:
+    """A block's data for a prompt: whole when it fits, else cut with the cut said."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]} … ({len(text) - limit} more characters not shown)"
 
 
 def _schema_text(schema: Any) -> str:
@@ -188,7 +197,6 @@ async def _plan(ctx: RunContext, blocks: list[dict[str, Any]]) -> _Plan:
         goal=ctx.request.prompt,
         blocks=_for_prompt(blocks),
         schema=_schema_text(ctx.request.schema_for_output),
-        url=observation.url,
         elements=observation.render(),
     )
     answer = await ctx.llm(
@@ -198,18 +206,15 @@ async def _plan(ctx: RunContext, blocks: list[dict[str, Any]]) -> _Plan:
         observation=observation,
         context={"blocks": [dict(b) for b in blocks]},
     )
-    data = answer.data if isinstance(answer.data, dict) else {}
-    task_type = str(data.get("task_type") or "navigate").lower()
-    if task_type not in ("navigate", "extract", "loop"):
-        task_type = "navigate"
+    plan: PlanV2Answer = answer.answer
     return _Plan(
-        achieved=data.get("user_goal_achieved") is True,
-        terminate=data.get("should_terminate") is True,
-        termination_reason=str(data.get("termination_reason") or ""),
-        task_type=task_type,
-        goal=str(data.get("plan") or ctx.request.prompt),
-        schema=data.get("data_extraction_schema"),
-        loop_goal=data.get("loop_goal") or None,
+        achieved=plan.user_goal_achieved,
+        terminate=plan.should_terminate,
+        termination_reason=plan.termination_reason,
+        task_type=plan.task_type,
+        goal=plan.plan or ctx.request.prompt,
+        schema=plan.data_extraction_schema,
+        loop_goal=plan.loop_goal or None,
     )
 
 
@@ -335,14 +340,20 @@ def _item_schema(ctx: RunContext, plan: _Plan) -> Any:
 
 
 async def _validate(ctx: RunContext, blocks: list[dict[str, Any]]) -> Outcome | None:
-    """Completed or terminated when the validator says so; None to keep going."""
+    """Completed or terminated when the validator says so; None to keep going.
+
+    The validator sees the final page and the output schema, so a "yes" carries the
+    output read from that page in the same call; only an output that does not fit the
+    schema costs a separate summary call.
+    """
     observation = await ctx.observe()
+    schema = ctx.request.schema_for_output
     prompt = render(
         "validate_v2",
         goal=ctx.request.prompt,
         blocks=_for_prompt(blocks),
-        url=observation.url,
-        elements=observation.render(),
+        schema=_schema_text(schema),
+        elements=observation.render(token_budget=EXTRACT_TOKEN_BUDGET),
     )
     try:
         answer = await ctx.llm(
@@ -354,27 +365,40 @@ async def _validate(ctx: RunContext, blocks: list[dict[str, Any]]) -> Outcome | 
         )
     except LLMError as exc:
         return Outcome(RunStatus.failed, failure_reason=f"Model error while validating: {exc}")
-    data = answer.data if isinstance(answer.data, dict) else {}
-    if data.get("should_terminate") is True:
+    verdict: ValidateV2Answer = answer.answer
+    if verdict.should_terminate:
         return await _terminate(
-            ctx, str(data.get("termination_reason") or "The validator judged the goal impossible.")
+            ctx, verdict.termination_reason or "The validator judged the goal impossible."
         )
-    if data.get("user_goal_achieved") is True:
-        output, description = await _summarize(ctx, blocks, partial=None)
-        return Outcome(RunStatus.completed, output=output, summary=description)
-    return None
+    if not verdict.user_goal_achieved:
+        return None
+    extras = verdict.model_extra or {}
+    if "output" in extras and not schema_errors(extras["output"], schema):
+        return Outcome(RunStatus.completed, output=extras["output"], summary=verdict.thoughts)
+    try:
+        output, description = await _summarize(ctx, blocks, partial=None, observation=observation)
+    except LLMError as exc:
+        return Outcome(RunStatus.failed, failure_reason=f"Model error while summarizing: {exc}")
+    return Outcome(RunStatus.completed, output=output, summary=description)
 
 
 async def _summarize(
-    ctx: RunContext, blocks: list[dict[str, Any]], partial: str | None
+    ctx: RunContext,
+    blocks: list[dict[str, Any]],
+    partial: str | None,
+    observation: Observation | None = None,
 ) -> tuple[Any, str]:
+    """The run's output, read from the final page and the blocks' data."""
     schema = ctx.request.schema_for_output
+    if observation is None:
+        observation = await ctx.observe(screenshot=False)
     prompt = render(
         "summarize_v2",
         goal=ctx.request.prompt,
         blocks=_for_prompt(blocks),
         partial=partial,
         schema=_schema_text(schema),
+        elements=observation.render(token_budget=EXTRACT_TOKEN_BUDGET),
     )
     output, answer, _ = await ask_fitting(
         ctx,
@@ -382,6 +406,7 @@ async def _summarize(
         [user_message(prompt)],
         schema=schema if partial is None else None,
         step=None,
+        observation=observation,
         context={"blocks": [dict(b) for b in blocks], "schema": schema},
         pick=lambda data: data.get("output") if isinstance(data, dict) else None,
     )
@@ -395,7 +420,7 @@ async def _out_of_budget(ctx: RunContext, blocks: list[dict[str, Any]], why: str
     output = None
     try:
         output, _ = await _summarize(ctx, blocks, partial=why)
-    except LLMError as exc:  # the partial output is a courtesy; the failure stands without it
+    except (LLMError, PlaywrightError) as exc:  # a courtesy: the failure stands without it
         logger.warning("partial summary failed: %s", exc)
     return Outcome(
         RunStatus.failed,

@@ -1,10 +1,10 @@
-"""The LLM boundary: lenient JSON, one re-ask, token counts, the block switch, doubles."""
+"""The LLM boundary: lenient JSON, typed answers with one re-ask, token counts, the block switch."""
 
 from __future__ import annotations
 
 import pytest
 
-from agent.errors import LLMError, RealLLMBlockedError
+from agent.errors import AnswerMisfitError, LLMError, RealLLMBlockedError
 from agent.llm import LLMRequest, complete_json, parse_json
 from agent.testing import FunctionLLM, ScriptedLLM
 
@@ -40,25 +40,57 @@ def _request(purpose: str = "plan") -> LLMRequest:
 
 
 async def test_double_is_called_through_litellm_with_token_counts():
-    double = FunctionLLM(lambda r: {"purpose": r.purpose, "goal": r.prompt})
+    double = FunctionLLM(lambda r: {"user_goal_achieved": True, "thoughts": r.prompt})
     result = await complete_json(double.model_name, _request("verify"))
-    assert result.data == {"purpose": "verify", "goal": "the goal"}
+    assert result.data == {"user_goal_achieved": True, "thoughts": "the goal"}
+    assert result.answer.user_goal_achieved is True
     assert result.input_tokens > 0 and result.output_tokens > 0 and result.calls == 1
     assert double.calls[0].messages == [{"role": "user", "content": "What next?"}]
 
 
 async def test_unusable_answer_is_reasked_once_with_the_error():
-    double = ScriptedLLM(["I think you should click", '{"actions": []}'])
+    double = ScriptedLLM(["I think you should click", '{"actions": [{"action_type": "WAIT"}]}'])
     result = await complete_json(double.model_name, _request())
-    assert result.data == {"actions": []} and result.calls == 2
+    assert result.answer.actions[0].action_type == "WAIT" and result.calls == 2
     reask = double.calls[1].messages[-1]["content"]
     assert "could not be used" in reask and "no JSON object found" in reask
 
 
 async def test_still_unusable_after_the_reask_is_an_llm_error():
     double = ScriptedLLM(["nope", "still nope"])
-    with pytest.raises(LLMError, match="no usable JSON for 'plan' after a re-ask"):
+    with pytest.raises(LLMError, match="did not fit, even when asked again: it is not JSON"):
         await complete_json(double.model_name, _request())
+
+
+@pytest.mark.parametrize(
+    ("purpose", "answer", "named"),
+    [
+        ("verify", {"goal_achieved": True}, "missing key 'user_goal_achieved'"),
+        ("verify", {"user_goal_achieved": "perhaps"}, "'user_goal_achieved'"),
+        ("plan", {"actions": [{"action_type": "FLY"}]}, "unknown action_type 'FLY'"),
+        ("plan", {"action": [{"action_type": "WAIT"}]}, "missing key 'actions'"),
+        ("plan", {"actions": [{"action_type": "CLICK", "id": "99"}]}, "id '99'"),
+        ("plan_v2", {"user_goal_achieved": False, "task_type": "fly"}, "'task_type'"),
+        ("summarize_v2", {"description": "done"}, "missing key 'output'"),
+        ("error_codes", {"errors": "none"}, "'errors'"),
+    ],
+)
+async def test_json_that_does_not_fit_is_reasked_naming_what_was_wrong(purpose, answer, named):
+    double = ScriptedLLM([answer, answer])
+    request = _request(purpose)
+    request.element_ids = frozenset({"1", "2"})
+    with pytest.raises(AnswerMisfitError) as caught:
+        await complete_json(double.model_name, request)
+    assert len(double.calls) == 2
+    reask = double.calls[1].messages[-1]["content"]
+    assert named in reask and named in str(caught.value)
+    assert caught.value.result.calls == 2  # both calls are still counted
+
+
+async def test_a_misfit_corrected_on_the_reask_is_used():
+    double = ScriptedLLM([{"goal_achieved": True}, {"user_goal_achieved": False}])
+    result = await complete_json(double.model_name, _request("verify"))
+    assert result.answer.user_goal_achieved is False and result.calls == 2
 
 
 async def test_a_failing_double_becomes_an_llm_error():
@@ -72,23 +104,20 @@ async def test_real_models_are_blocked_in_tests():
         await complete_json("gpt-4o-mini", _request())
 
 
-def test_import_agent_is_fast_and_lazy():
+def test_import_agent_is_lazy():
+    # how fast it is, is measured by tests/bench, not asserted here
     import subprocess
     import sys
-    import time
 
     code = (
         "import sys, time; t = time.perf_counter(); import agent; "
         "print(time.perf_counter() - t); "
         "print(any(m.startswith(('litellm', 'playwright')) for m in sys.modules))"
     )
-    started = time.perf_counter()
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout.split()
     assert out[1] == "False", "import agent must not import litellm or playwright"
-    assert float(out[0]) < 1.0, f"import agent took {out[0]}s"
-    assert time.perf_counter() - started < 10
 
 
 async def test_rate_limits_are_retried_with_backoff(monkeypatch):
@@ -100,7 +129,7 @@ async def test_rate_limits_are_retried_with_backoff(monkeypatch):
         litellm.RateLimitError("slow down", llm_provider="openai", model="gpt-4o-mini"),
         litellm.Timeout("took too long", model="gpt-4o-mini", llm_provider="openai"),
     ]
-    double = FunctionLLM(lambda r: {"ok": True})
+    double = FunctionLLM(lambda r: {"actions": [{"action_type": "WAIT"}]})
     real_acompletion = litellm.acompletion
     sleeps: list[float] = []
 
@@ -116,7 +145,7 @@ async def test_rate_limits_are_retried_with_backoff(monkeypatch):
     monkeypatch.setattr(llm_module.asyncio, "sleep", no_sleep)
     monkeypatch.setattr(llm_module, "_block_real_calls", False)
     result = await complete_json("gpt-4o-mini", _request())
-    assert result.data == {"ok": True}
+    assert result.data == {"actions": [{"action_type": "WAIT"}]}
     assert sleeps == [1.0, 2.0]
 
 

@@ -34,7 +34,7 @@ def _environment() -> Any:
 def render(name: str, **variables: Any) -> str:
     """Render ``<name>.j2``; raises ``jinja2.UndefinedError`` for a missing variable.
 
-    >>> "json" in render("reask_json", error="Expecting value").lower()
+    >>> "json" in render("reask_json", problems=["it is not JSON"]).lower()
     True
     """
     return str(_environment().get_template(f"{name}.j2").render(**variables)).strip() + "\n"

@@ -1,64 +1,47 @@
-"""Model policies for engine tests: each chooses from the observation it is given."""
+"""Model stand-ins for engine tests: each reads only the prompt it is sent, as a model would."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
-from agent.llm import LLMRequest
-
-
-def find(
-    request: LLMRequest, *, tag: str | None = None, text: str | None = None, **attributes: str
-) -> Any:
-    """The first interactable element matching tag, text (substring) and attributes."""
-    assert request.observation is not None, f"{request.purpose} carries no observation"
-    for element in request.observation.elements:
-        if not element.interactable or (tag and element.tag != tag):
-            continue
-        if text and text.lower() not in element.text.lower():
-            continue
-        if all(element.attributes.get(k) == v for k, v in attributes.items()):
-            return element
-    return None
-
-
-def page_text(request: LLMRequest, budget: int = 6000) -> str:
-    assert request.observation is not None
-    return request.observation.render(token_budget=budget)
-
+from agent.testing import Prompt
 
 PRODUCT = re.compile(r"## (.+)\n(\w+) · €(\d+\.\d\d)")
 
 
-def product_policy(request: LLMRequest) -> Any:
+def product_policy(prompt: Prompt) -> Any:
     """Read the first page of products into {"products": [{name, brand, price}]}."""
-    if request.purpose == "plan":
+    if prompt.purpose == "plan":
         return {"actions": [{"action_type": "EXTRACT", "reasoning": "the list is here"}]}
-    if request.purpose == "extract":
+    if prompt.purpose == "extract":
         return {
             "products": [
                 {"name": n, "brand": b, "price": float(p)}
-                for n, b, p in PRODUCT.findall(page_text(request))
+                for n, b, p in PRODUCT.findall(prompt.page)
             ]
         }
-    raise AssertionError(f"unexpected purpose {request.purpose}")
+    raise AssertionError(f"unexpected purpose {prompt.purpose}")
 
 
 def login_policy(username: str, password: str) -> Any:
-    def policy(request: LLMRequest) -> Any:
-        if request.purpose == "plan":
-            if "welcome back" in page_text(request).lower():
+    """Log in with the given credentials; give up when the site says they are wrong."""
+
+    def policy(prompt: Prompt) -> Any:
+        page = prompt.page.lower()
+        if prompt.purpose == "plan":
+            if "welcome back" in page:
                 return {"actions": [{"action_type": "COMPLETE", "reason": "logged in"}]}
-            if "invalid username or password" in page_text(request).lower():
+            if "invalid username or password" in page:
                 return {
                     "actions": [
                         {"action_type": "TERMINATE", "reason": "The site rejected the credentials."}
                     ]
                 }
-            user = find(request, tag="input", name="username")
-            secret = find(request, tag="input", type="password")
-            button = find(request, tag="button")
+            user = prompt.find(tag="input", name="username")
+            secret = prompt.find(tag="input", type="password")
+            button = prompt.find(tag="button")
+            assert user and secret and button, f"no login form in the prompt:\n{prompt.page}"
             return {
                 "actions": [
                     {"action_type": "INPUT_TEXT", "id": user.id, "text": username},
@@ -66,15 +49,15 @@ def login_policy(username: str, password: str) -> Any:
                     {"action_type": "CLICK", "id": button.id},
                 ]
             }
-        if request.purpose == "error_codes":
+        if prompt.purpose == "error_codes":
             return {
                 "errors": [
                     {"error_code": "LOGIN_FAILED", "reasoning": "the site said invalid password"},
                     {"error_code": "INVENTED_CODE", "reasoning": "not in the mapping"},
                 ]
             }
-        if request.purpose == "verify":
-            return {"user_goal_achieved": "welcome back" in page_text(request).lower()}
-        raise AssertionError(f"unexpected purpose {request.purpose}")
+        if prompt.purpose == "verify":
+            return {"user_goal_achieved": "welcome back" in page}
+        raise AssertionError(f"unexpected purpose {prompt.purpose}")
 
     return policy

@@ -13,41 +13,39 @@ import pytest
 
 from agent import Agent, RunStatus
 from agent.errors import InvalidRequestError, SessionBusyError
-from agent.testing import FunctionLLM
-from tests.engines.policies import find, page_text
+from agent.testing import PromptLLM
 from tests.proxy_server import RecordingProxy
 
 TOTP_SECRET = "AUQVWE5R4QBTKMGWSFBWQKGCJVTFPRDP"  # fixtures_sites/totp_login/routes.py
 HOOK_KEY = "fixture-webhook-signing-key-3b9d"  # fixtures_sites/webhook_receiver/routes.py
 
 
-def totp_policy(request):
+def totp_policy(prompt):
     """Sign in as ada, then type the verification code through its placeholder."""
-    text = page_text(request).lower() if request.observation else ""
-    if request.purpose == "verify":
+    text = prompt.page.lower()
+    if prompt.purpose == "verify":
         return {"user_goal_achieved": "2fa verified" in text}
-    assert request.purpose == "plan"
+    assert prompt.purpose == "plan"
     if "2fa verified" in text:
         return {"actions": [{"action_type": "COMPLETE"}]}
-    code_field = find(request, tag="input", name="code")
+    code_field = prompt.find(tag="input", name="code")
     if code_field is not None:
-        prompt = request.messages[0]["content"]
-        assert "{{TOTP_CODE}}" in prompt, "the engine must offer the code placeholder"
+        assert "{{TOTP_CODE}}" in prompt.text, "the engine must offer the code placeholder"
         return {
             "actions": [
                 {"action_type": "INPUT_TEXT", "id": code_field.id, "text": "{{TOTP_CODE}}"},
-                {"action_type": "CLICK", "id": find(request, tag="button").id},
+                {"action_type": "CLICK", "id": prompt.find(tag="button").id},
             ]
         }
     return {
         "actions": [
-            {"action_type": "INPUT_TEXT", "id": find(request, name="username").id, "text": "ada"},
+            {"action_type": "INPUT_TEXT", "id": prompt.find(name="username").id, "text": "ada"},
             {
                 "action_type": "INPUT_TEXT",
-                "id": find(request, type="password").id,
+                "id": prompt.find(type="password").id,
                 "text": "correct-horse-battery",
             },
-            {"action_type": "CLICK", "id": find(request, tag="button").id},
+            {"action_type": "CLICK", "id": prompt.find(tag="button").id},
         ]
     }
 
@@ -65,7 +63,7 @@ def _no_code_leaked(agent: Agent, run_id: str, run_dir: Path, codes: list[str]) 
 
 
 def test_totp_from_a_registered_secret(agent_for, server, tmp_path):
-    llm = FunctionLLM(totp_policy)
+    llm = PromptLLM(totp_policy)
     agent = agent_for(llm)
     agent.add_totp_secret("ada@example.com", TOTP_SECRET)
     run = agent.run_task(
@@ -87,7 +85,7 @@ def test_totp_from_a_registered_secret(agent_for, server, tmp_path):
 
 
 def test_totp_code_pushed_by_another_thread_while_the_run_waits(agent_for, server):
-    agent = agent_for(FunctionLLM(totp_policy))
+    agent = agent_for(PromptLLM(totp_policy))
     run = agent.run_task(
         "Sign in as ada with password correct-horse-battery",
         server.url("/totp_login/"),
@@ -114,7 +112,7 @@ def test_totp_code_pushed_by_another_thread_while_the_run_waits(agent_for, serve
 
 
 def test_totp_url_is_polled_with_a_signed_request(agent_for, server):
-    agent = agent_for(FunctionLLM(totp_policy), webhook_key=HOOK_KEY, totp_poll_interval=0.2)
+    agent = agent_for(PromptLLM(totp_policy), webhook_key=HOOK_KEY, totp_poll_interval=0.2)
     run = agent.run_task(
         "Sign in as ada with password correct-horse-battery",
         server.url("/totp_login/"),
@@ -133,7 +131,7 @@ def test_totp_url_is_polled_with_a_signed_request(agent_for, server):
 
 def test_no_code_in_time_ends_terminated_with_otp_timeout(agent_for, server):
     agent = agent_for(
-        FunctionLLM(totp_policy), webhook_key=HOOK_KEY, totp_poll_interval=0.2, totp_timeout=1.0
+        PromptLLM(totp_policy), webhook_key=HOOK_KEY, totp_poll_interval=0.2, totp_timeout=1.0
     )
     run = agent.run_task(
         "Sign in as ada with password correct-horse-battery",
@@ -147,8 +145,8 @@ def test_no_code_in_time_ends_terminated_with_otp_timeout(agent_for, server):
     assert run.output == {"error": "OTP_TIMEOUT"} and run.failure_reason
 
 
-def complete_at_once(request):
-    if request.purpose == "plan":
+def complete_at_once(prompt):
+    if prompt.purpose == "plan":
         return {"actions": [{"action_type": "COMPLETE"}]}
     return {"user_goal_achieved": True}
 
@@ -162,7 +160,7 @@ def _deliveries(server, run_id: str) -> list[dict]:
 
 
 def test_webhook_is_signed_and_carries_the_final_run(agent_for, server):
-    agent = agent_for(FunctionLLM(complete_at_once), webhook_key=HOOK_KEY)
+    agent = agent_for(PromptLLM(complete_at_once), webhook_key=HOOK_KEY)
     run = agent.run_task(
         "Look", server.url("/products/"), engine="skyvern-1.0", webhook_url=server.url("/hooks/ok")
     )
@@ -174,7 +172,7 @@ def test_webhook_is_signed_and_carries_the_final_run(agent_for, server):
 
 
 def test_webhook_retries_a_flaky_receiver(agent_for, server):
-    agent = agent_for(FunctionLLM(complete_at_once), webhook_key=HOOK_KEY)
+    agent = agent_for(PromptLLM(complete_at_once), webhook_key=HOOK_KEY)
     run = agent.run_task(
         "Look",
         server.url("/products/"),
@@ -187,7 +185,7 @@ def test_webhook_retries_a_flaky_receiver(agent_for, server):
 
 
 def test_failed_webhook_is_recorded_without_changing_the_run(agent_for, server):
-    agent = agent_for(FunctionLLM(complete_at_once), webhook_key=HOOK_KEY)
+    agent = agent_for(PromptLLM(complete_at_once), webhook_key=HOOK_KEY)
     run = agent.run_task(
         "Look",
         server.url("/products/"),
@@ -202,11 +200,11 @@ def test_failed_webhook_is_recorded_without_changing_the_run(agent_for, server):
 def test_canceled_run_sends_its_webhook(agent_for, server):
     gate = threading.Event()
 
-    def waiting(request):
+    def waiting(prompt):
         gate.set()
         return {"actions": [{"action_type": "WAIT", "seconds": 0.2}]}
 
-    agent = agent_for(FunctionLLM(waiting), webhook_key=HOOK_KEY)
+    agent = agent_for(PromptLLM(waiting), webhook_key=HOOK_KEY)
     run = agent.run_task(
         "Wait",
         server.url("/products/"),
@@ -223,19 +221,17 @@ def test_canceled_run_sends_its_webhook(agent_for, server):
 
 
 def test_downloaded_invoice_is_in_the_run(agent_for, server):
-    def downloader(request):
-        if request.purpose == "plan":
-            if (
-                "INV-1001.pdf"
-                in " ".join(m["content"] for m in request.messages if isinstance(m["content"], str))
-                or request.context["order"] > 0
+    def downloader(prompt):
+        if prompt.purpose == "plan":
+            if "INV-1001.pdf" in prompt.text or prompt.section(
+                "What you did before (oldest first)"
             ):
                 return {"actions": [{"action_type": "COMPLETE"}]}
-            link = find(request, text="Download")
+            link = prompt.find(text="Download")
             return {"actions": [{"action_type": "CLICK", "id": link.id}]}
         return {"user_goal_achieved": True}
 
-    agent = agent_for(FunctionLLM(downloader))
+    agent = agent_for(PromptLLM(downloader))
     run = agent.run_task(
         "Download the first invoice", server.url("/invoices/"), engine="skyvern-1.0"
     )
@@ -251,17 +247,17 @@ def test_recording_degrades_to_null_without_ffmpeg(agent_for, server, monkeypatc
     import agent.browser.recording as recording
 
     monkeypatch.setattr(recording, "ensure_ffmpeg", lambda: False)
-    agent = agent_for(FunctionLLM(complete_at_once), record_video=True)
+    agent = agent_for(PromptLLM(complete_at_once), record_video=True)
     run = agent.run_task("Look", server.url("/products/"), engine="skyvern-1.0")
     assert run.status == RunStatus.completed and run.recording_url is None
 
 
 def test_browser_session_is_reused_across_runs(agent_for, server):
-    def session_policy(request):
-        text = page_text(request).lower()
-        if request.purpose == "extract":
+    def session_policy(prompt):
+        text = prompt.page.lower()
+        if prompt.purpose == "extract":
             return {"greeting": "Welcome back, demo!" if "welcome back, demo" in text else None}
-        if request.purpose == "verify":
+        if prompt.purpose == "verify":
             return {"user_goal_achieved": "welcome back" in text}
         if "welcome back" in text:
             return {"actions": [{"action_type": "COMPLETE"}]}
@@ -269,19 +265,19 @@ def test_browser_session_is_reused_across_runs(agent_for, server):
             "actions": [
                 {
                     "action_type": "INPUT_TEXT",
-                    "id": find(request, name="username").id,
+                    "id": prompt.find(name="username").id,
                     "text": "demo",
                 },
                 {
                     "action_type": "INPUT_TEXT",
-                    "id": find(request, type="password").id,
+                    "id": prompt.find(type="password").id,
                     "text": "correct-horse-battery",
                 },
-                {"action_type": "CLICK", "id": find(request, tag="button").id},
+                {"action_type": "CLICK", "id": prompt.find(tag="button").id},
             ]
         }
 
-    agent = agent_for(FunctionLLM(session_policy))
+    agent = agent_for(PromptLLM(session_policy))
     session = agent.create_browser_session(timeout_minutes=5)
     assert session.startswith("pbs_")
     first = agent.run_task(
@@ -318,7 +314,7 @@ def test_browser_session_is_reused_across_runs(agent_for, server):
 
 def test_run_goes_through_the_configured_proxy(agent_for, server):
     with RecordingProxy() as proxy:
-        agent = agent_for(FunctionLLM(complete_at_once), proxies={"OFFICE": proxy.url})
+        agent = agent_for(PromptLLM(complete_at_once), proxies={"OFFICE": proxy.url})
         run = agent.run_task(
             "Look", server.url("/products/"), engine="skyvern-1.0", proxy_location="OFFICE"
         )
@@ -327,14 +323,14 @@ def test_run_goes_through_the_configured_proxy(agent_for, server):
 
 
 def test_proxy_location_without_a_proxy_is_refused_before_the_run(agent_for, server):
-    agent = agent_for(FunctionLLM(complete_at_once))
+    agent = agent_for(PromptLLM(complete_at_once))
     with pytest.raises(InvalidRequestError, match="AGENT_PROXY_RESIDENTIAL_JP"):
         agent.run_task("Look", server.url("/products/"), proxy_location="RESIDENTIAL_JP")
     assert agent.list_runs() == []
 
 
 def test_idle_browser_session_expires_after_its_timeout(agent_for, server):
-    agent = agent_for(FunctionLLM(complete_at_once))
+    agent = agent_for(PromptLLM(complete_at_once))
     session = agent.create_browser_session(timeout_minutes=0.01)  # 0.6 s
     assert session in agent._browsers.sessions
     deadline = time.monotonic() + 10

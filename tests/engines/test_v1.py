@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from agent import RunStatus, StepStatus
-from agent.testing import FunctionLLM, ScriptedLLM, offline_llm
+from agent.testing import PromptLLM, ScriptedLLM, offline_llm
 from fixtures_sites.server import FixtureServer
-from tests.engines.policies import find, login_policy, product_policy
+from tests.engines.policies import login_policy, product_policy
 
 SEED_PROMPT = (
     "Apply for a job on behalf of this person: name: Chris P Bacon. email: chris@pbacon.com"
@@ -33,7 +33,7 @@ def test_seed_job_application_completes(agent_for, server: FixtureServer):
     assert all(a["result"]["success"] for a in steps[0].actions)
     for name in ("screenshot", "plan-prompt", "plan-answer"):
         assert Path(steps[0].artifacts[name].removeprefix("file://")).is_file()
-    assert run.llm_calls == len(llm.calls) == 4  # plan, plan, verify, extract
+    assert run.llm_calls == len(llm.calls) == 3  # plan, plan, verify (with the output)
     assert run.step_count == 2 and run.input_token_count > 0
     assert run.recording_url and Path(run.recording_url.removeprefix("file://")).stat().st_size
     assert run.screenshot_urls and run.finished_at is not None
@@ -58,7 +58,7 @@ def test_product_page_extraction_is_schema_valid(agent_for, server):
             }
         },
     }
-    agent = agent_for(FunctionLLM(product_policy))
+    agent = agent_for(PromptLLM(product_policy))
     run = agent.run_task(
         "List the products on this page with their prices",
         server.url("/products/"),
@@ -73,7 +73,7 @@ def test_product_page_extraction_is_schema_valid(agent_for, server):
 
 
 def test_wrong_password_ends_terminated_with_the_mapped_code(agent_for, server):
-    agent = agent_for(FunctionLLM(login_policy("demo", "wrong-password-123")))
+    agent = agent_for(PromptLLM(login_policy("demo", "wrong-password-123")))
     run = agent.run_task(
         "Log in as demo with password wrong-password-123",
         server.url("/login/"),
@@ -91,7 +91,7 @@ def test_wrong_password_ends_terminated_with_the_mapped_code(agent_for, server):
 
 
 def test_right_password_logs_in(agent_for, server):
-    agent = agent_for(FunctionLLM(login_policy("demo", "correct-horse-battery")))
+    agent = agent_for(PromptLLM(login_policy("demo", "correct-horse-battery")))
     run = agent.run_task(
         "Log in as demo with password correct-horse-battery",
         server.url("/login/"),
@@ -105,11 +105,11 @@ def test_right_password_logs_in(agent_for, server):
 def test_unfinishable_task_fails_at_max_steps(agent_for, server):
     directions = iter(["down", "up"] * 10)
 
-    def scroller(request):
-        assert request.purpose == "plan"
+    def scroller(prompt):
+        assert prompt.purpose == "plan"
         return {"actions": [{"action_type": "SCROLL", "direction": next(directions)}]}
 
-    agent = agent_for(FunctionLLM(scroller))
+    agent = agent_for(PromptLLM(scroller))
     run = agent.run_task(
         "Find the unicorn", server.url("/products/"), engine="skyvern-1.0", max_steps=3
     )
@@ -121,11 +121,11 @@ def test_unfinishable_task_fails_at_max_steps(agent_for, server):
 
 
 def test_same_action_on_unchanged_page_is_a_loop(agent_for, server):
-    def stubborn(request):
-        box = find(request, tag="input", type="checkbox")
+    def stubborn(prompt):
+        box = prompt.find(tag="input", type="checkbox")
         return {"actions": [{"action_type": "HOVER", "id": box.id}]}
 
-    agent = agent_for(FunctionLLM(stubborn))
+    agent = agent_for(PromptLLM(stubborn))
     run = agent.run_task(
         "Do something", server.url("/products/"), engine="skyvern-1.0", max_steps=10
     )
@@ -157,14 +157,17 @@ def test_misbehaving_model_still_completes(agent_for, server):
 
 
 def test_failed_action_is_retried_with_a_fresh_observation(agent_for, server):
-    def clumsy(request):
-        if request.purpose == "plan" and request.context["retry_index"] == 0:
+    def clumsy(prompt):
+        if (
+            prompt.purpose == "plan"
+            and prompt.section("What you did before (oldest first)") is None
+        ):
             return {"actions": [{"action_type": "CLICK", "id": "9999"}]}
-        if request.purpose == "plan":
+        if prompt.purpose == "plan":
             return {"actions": [{"action_type": "COMPLETE"}]}
         return {"user_goal_achieved": True}
 
-    agent = agent_for(FunctionLLM(clumsy))
+    agent = agent_for(PromptLLM(clumsy))
     run = agent.run_task("Click around", server.url("/products/"), engine="skyvern-1.0")
     assert run.status == RunStatus.completed
     steps = agent.list_steps(run.run_id)
@@ -176,7 +179,7 @@ def test_failed_action_is_retried_with_a_fresh_observation(agent_for, server):
 
 
 def test_model_that_keeps_failing_actions_fails_after_retries(agent_for, server):
-    agent = agent_for(FunctionLLM(lambda r: {"actions": [{"action_type": "CLICK", "id": "9999"}]}))
+    agent = agent_for(PromptLLM(lambda r: {"actions": [{"action_type": "CLICK", "id": "9999"}]}))
     run = agent.run_task("Click around", server.url("/products/"), engine="skyvern-1.0")
     assert run.status == RunStatus.failed
     assert run.failure_reason.startswith("Max retries per step (3) exceeded")
@@ -185,7 +188,7 @@ def test_model_that_keeps_failing_actions_fails_after_retries(agent_for, server)
 
 
 def test_unreachable_start_page_fails_clearly(agent_for):
-    agent = agent_for(FunctionLLM(lambda r: {}))
+    agent = agent_for(PromptLLM(lambda r: {}))
     run = agent.run_task("Anything", "http://127.0.0.1:9/nothing", engine="skyvern-1.0")
     assert run.status == RunStatus.failed
     assert run.failure_reason.startswith("Failed to navigate to URL. URL:http://127.0.0.1:9/")
@@ -196,11 +199,11 @@ def test_cancel_mid_run_ends_canceled(agent_for, server):
 
     planned = threading.Event()
 
-    def waiter(request):
+    def waiter(prompt):
         planned.set()
         return {"actions": [{"action_type": "WAIT", "seconds": 0.3}]}
 
-    agent = agent_for(FunctionLLM(waiter))
+    agent = agent_for(PromptLLM(waiter))
     run = agent.run_task(
         "Wait forever", server.url("/products/"), engine="skyvern-1.0", max_steps=50, wait=False
     )

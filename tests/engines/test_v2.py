@@ -1,8 +1,9 @@
 """Engine skyvern-2.0 end to end: real Chromium, the job board fixture, model doubles.
 
-The doubles play planner, validator, navigator and extractor by reading the page they
-are shown (``request.observation``), never from fixed ids, so a wrong page or a wrong
-block shows up as a wrong answer, not as a passing mock.
+The stand-ins play planner, validator, navigator and extractor by reading only the
+prompts they are sent (``PromptLLM``), never from fixed ids or the library's structured
+page, so a fact missing from a prompt, a wrong page or a wrong block shows up as a wrong
+answer, not as a passing mock.
 """
 
 from __future__ import annotations
@@ -12,10 +13,8 @@ from collections.abc import Callable
 from typing import Any
 
 from agent import RunStatus, StepStatus
-from agent.llm import LLMRequest
-from agent.testing import FunctionLLM, offline_llm
+from agent.testing import Prompt, PromptElement, PromptLLM, offline_llm
 from fixtures_sites.server import FixtureServer
-from tests.engines.policies import find, page_text
 
 SEED_PROMPT = (
     "Apply for a job on behalf of this person: name: Chris P Bacon. email: chris@pbacon.com"
@@ -48,39 +47,35 @@ PAGE_ONE_SALARIES = [
 ]
 
 
-# -- a model double for the job board ------------------------------------------------------------
+# -- a model stand-in for the job board, reading only the prompts ----------------------------------
 
 
-def _job_links(request: LLMRequest) -> list[Any]:
-    assert request.observation is not None
+def _job_links(prompt: Prompt) -> list[PromptElement]:
     return [
         e
-        for e in request.observation.elements
+        for e in prompt.elements
         if e.tag == "a"
-        and "/jobboard/job/" in e.attributes.get("href", "")
-        and not e.attributes["href"].endswith("/apply")
+        and "job/" in e.attrs.get("href", "")
+        and not e.attrs["href"].endswith("/apply")
     ]
 
 
-def _detail(request: LLMRequest) -> dict[str, str]:
-    """Title and salary as a job page shows them ("Salary" line, then its value)."""
-    assert request.observation is not None
-    lines = [t.text for t in request.observation.texts]
-    title = next(t.text for t in request.observation.texts if t.tag == "h1")
+def _titles(prompt: Prompt) -> list[str]:
+    return [e.text for e in _job_links(prompt)]
+
+
+def _detail(prompt: Prompt) -> dict[str, str]:
+    """Title and salary as a job page shows them (a heading; a "Salary" line, then its value)."""
+    lines = prompt.lines
+    title = next(
+        line.removeprefix("# ") for line in prompt.page.splitlines() if line.startswith("# ")
+    )
     return {"title": title, "salary": lines[lines.index("Salary") + 1]}
-
-
-def _blocks(request: LLMRequest, task_type: str) -> list[dict[str, Any]]:
-    return [
-        b
-        for b in request.context["blocks"]
-        if b["task_type"] == task_type and b["status"] == "completed"
-    ]
 
 
 def jobboard_policy(
     keyword: str, want: str, *, start_url: str = "", links: bool = True
-) -> Callable[..., Any]:
+) -> Callable[[Prompt], Any]:
     """A model that searches the board for ``keyword`` and reads ``want`` from the results.
 
     ``want`` is "titles" (an extract block on the results page) or "salaries" (a loop over
@@ -88,55 +83,61 @@ def jobboard_policy(
     each item is reached by clicking it on the list page.
     """
 
-    def collected(request: LLMRequest) -> Any:
+    def collected(prompt: Prompt) -> Any:
+        """The final output, from the data the earlier blocks' lines show."""
+        done = [b for b in prompt.blocks if b.status == "completed"]
         if want == "titles":
-            done = _blocks(request, "extract")
-            return {"titles": done[-1]["output"]["titles"]} if done else None
-        loops = [b for b in request.context["blocks"] if b["task_type"] == "loop"]
+            extracts = [b for b in done if b.task_type == "extract"]
+            return {"titles": extracts[-1].data["titles"]} if extracts else None
         jobs = [
             item
-            for block in loops
-            for item in block["output"] or []
+            for block in prompt.blocks
+            if block.task_type == "loop"
+            for item in block.data or []
             if isinstance(item, dict) and "salary" in item
         ]
         return {"jobs": jobs}
 
-    def impossible(request: LLMRequest) -> bool:
-        return "no jobs match" in page_text(request).lower()
+    def impossible(prompt: Prompt) -> bool:
+        return "no jobs match" in prompt.page.lower()
 
-    def policy(request: LLMRequest) -> Any:
-        purpose = request.purpose
+    def policy(prompt: Prompt) -> Any:
+        purpose = prompt.purpose
         if purpose == "generate_url":
             return {"url": start_url, "title": f"{keyword} jobs"}
         if purpose == "plan_v2":
-            if impossible(request):
+            if impossible(prompt):
                 return {
+                    "user_goal_achieved": False,
                     "should_terminate": True,
                     "termination_reason": f"The board has no job matching {keyword!r}.",
                 }
-            if find(request, tag="input", name="q") is not None:
+            if prompt.find(tag="input", name="q") is not None:
                 return {
+                    "user_goal_achieved": False,
                     "task_type": "navigate",
                     "plan": f"Search the job board for the keyword '{keyword}'",
                 }
             if want == "titles":
                 return {
+                    "user_goal_achieved": False,
                     "task_type": "extract",
                     "plan": "Extract the titles of the jobs listed on this page",
                 }
             return {
+                "user_goal_achieved": False,
                 "task_type": "loop",
                 "plan": "The links of the job results on this page",
                 "loop_goal": "Read the job's title and salary",
             }
         if purpose == "plan":
-            if "The item:" in request.prompt:  # one item of a loop
-                item = request.prompt.rsplit("The item: ", 1)[1]
-                link = next((e for e in _job_links(request) if e.text == item), None)
+            if "The item:" in prompt.goal:  # one item of a loop
+                item = prompt.goal.rsplit("The item: ", 1)[1]
+                link = next((e for e in _job_links(prompt) if e.text == item), None)
                 if link is not None:
                     return {"actions": [{"action_type": "CLICK", "id": link.id}]}
                 return {"actions": [{"action_type": "EXTRACT", "reasoning": "salary is shown"}]}
-            box, button = find(request, tag="input", name="q"), find(request, tag="button")
+            box, button = prompt.find(tag="input", name="q"), prompt.find(tag="button")
             if box is None:
                 return {"actions": [{"action_type": "COMPLETE", "reason": "results are shown"}]}
             return {
@@ -146,33 +147,36 @@ def jobboard_policy(
                 ]
             }
         if purpose == "verify":
-            return {"user_goal_achieved": "search results" in page_text(request).lower()}
+            done = "search results" in prompt.page.lower()
+            if done and prompt.schema and "titles" in prompt.schema["properties"]:
+                return {"user_goal_achieved": True, "output": {"titles": _titles(prompt)}}
+            return {"user_goal_achieved": done}
         if purpose == "extract":
-            schema = request.context["schema"]
-            if "items" in schema["properties"]:  # the loop's list of items
+            wanted = prompt.schema["properties"]
+            if "items" in wanted:  # the loop's list of items
                 return {
                     "items": [
-                        {"label": e.text, "url": e.attributes["href"] if links else None}
-                        for e in _job_links(request)
+                        {"label": e.text, "url": e.attrs["href"] if links else None}
+                        for e in _job_links(prompt)
                     ]
                 }
-            if "titles" in schema["properties"]:
-                return {"titles": [e.text for e in _job_links(request)]}
-            return _detail(request)
+            if "titles" in wanted:
+                return {"titles": _titles(prompt)}
+            return _detail(prompt)
         if purpose == "validate_v2":
-            if impossible(request):
+            if impossible(prompt):
                 return {
                     "user_goal_achieved": False,
                     "should_terminate": True,
                     "termination_reason": f"No job matches {keyword!r} on the board.",
                 }
-            data = collected(request)
+            data = collected(prompt)
             done = data is not None and (want == "titles" or len(data["jobs"]) >= 3)
-            return {"user_goal_achieved": done, "should_terminate": False}
+            return {"user_goal_achieved": done, "should_terminate": False, "output": data}
         if purpose == "summarize_v2":
             return {
                 "description": f"read the {want} of the first results page",
-                "output": collected(request),
+                "output": collected(prompt),
             }
         if purpose == "error_codes":
             return {"errors": [{"error_code": "NO_SUCH_JOB", "reasoning": "no match"}]}
@@ -185,7 +189,7 @@ def jobboard_policy(
 
 
 def test_navigate_then_extract(agent_for, server: FixtureServer):
-    llm = FunctionLLM(jobboard_policy("engineer", "titles"))
+    llm = PromptLLM(jobboard_policy("engineer", "titles"))
     run = agent_for(llm).run_task(
         "Search the job board for 'engineer' and list the job titles on the first results page",
         server.url("/jobboard/"),
@@ -201,15 +205,15 @@ def test_navigate_then_extract(agent_for, server: FixtureServer):
         ("extract", "completed"),
     ]
     # plan_v2, plan (search), plan (COMPLETE), validate_v2 (a block's COMPLETE is not
-    # verified separately: the validator follows at once), plan_v2, extract, validate_v2,
-    # summarize_v2
-    assert run.llm_calls == len(llm.calls) == 8
+    # verified separately: the validator follows at once), plan_v2, extract, validate_v2
+    # (which gives the output read from the final page and the blocks' data)
+    assert run.llm_calls == len(llm.calls) == 7
     assert "verify" not in [c.purpose for c in llm.calls]
     assert [c.purpose for c in llm.calls].count("plan_v2") == 2
 
 
 def test_loop_over_detail_pages(agent_for, server: FixtureServer):
-    llm = FunctionLLM(jobboard_policy("engineer", "salaries"))
+    llm = PromptLLM(jobboard_policy("engineer", "salaries"))
     run = agent_for(llm).run_task(
         "Get the title and salary of each job on this results page",
         server.url("/jobboard/search?q=engineer"),
@@ -224,17 +228,16 @@ def test_loop_over_detail_pages(agent_for, server: FixtureServer):
     assert loop["task_type"] == "loop" and loop["status"] == "completed"
     assert loop["output"] == PAGE_ONE_SALARIES
     # the validator is shown the data the blocks gathered, not only the page it ends on
-    (check,) = llm.calls_for("validate_v2")
-    shown = check.messages[0]["content"]
-    assert all(job["salary"] in shown for job in PAGE_ONE_SALARIES)
-    assert "EUR 72,000" not in page_text(check)
+    (check,) = llm.prompts_for("validate_v2")
+    assert all(job["salary"] in check.text for job in PAGE_ONE_SALARIES)
+    assert "EUR 72,000" not in check.page
     # each item's loop is told which item it is on
-    item_goals = [c.prompt for c in llm.calls_for("plan")]
+    item_goals = [p.goal for p in llm.prompts_for("plan")]
     assert [g.rsplit("The item: ", 1)[1] for g in item_goals] == PAGE_ONE_TITLES
 
 
 def test_loop_over_items_without_links_starts_each_from_the_list(agent_for, server):
-    llm = FunctionLLM(jobboard_policy("engineer", "salaries", links=False))
+    llm = PromptLLM(jobboard_policy("engineer", "salaries", links=False))
     run = agent_for(llm).run_task(
         "Get the title and salary of each job on this results page",
         server.url("/jobboard/search?q=engineer"),
@@ -247,7 +250,7 @@ def test_loop_over_items_without_links_starts_each_from_the_list(agent_for, serv
 
 
 def test_impossible_goal_terminates(agent_for, server: FixtureServer):
-    llm = FunctionLLM(jobboard_policy("astronaut", "titles"))
+    llm = PromptLLM(jobboard_policy("astronaut", "titles"))
     run = agent_for(llm).run_task(
         "Search the job board for 'astronaut' and list the job titles found",
         server.url("/jobboard/"),
@@ -263,7 +266,7 @@ def test_impossible_goal_terminates(agent_for, server: FixtureServer):
 
 
 def test_step_budget_runs_out_with_partial_output(agent_for, server: FixtureServer):
-    llm = FunctionLLM(jobboard_policy("engineer", "salaries"))
+    llm = PromptLLM(jobboard_policy("engineer", "salaries"))
     run = agent_for(llm).run_task(
         "Get the title and salary of each job on this results page",
         server.url("/jobboard/search?q=engineer"),
@@ -282,7 +285,7 @@ def test_step_budget_runs_out_with_partial_output(agent_for, server: FixtureServ
 
 def test_without_url_the_model_picks_the_start_page(agent_for, server: FixtureServer):
     start = server.url("/jobboard/")
-    llm = FunctionLLM(jobboard_policy("engineer", "titles", start_url=start))
+    llm = PromptLLM(jobboard_policy("engineer", "titles", start_url=start))
     run = agent_for(llm).run_task(
         "Find engineer jobs on the local job board and list the titles on the first page",
         data_extraction_schema=TITLES_SCHEMA,
@@ -302,8 +305,8 @@ def test_default_engine_is_v2_and_applies_for_the_seed_job(agent_for, server: Fi
     assert run.output == {"application_success": True}
     sent = server.wait_for_submission("/lever/apply")
     assert sent.form["name"] == "Chris P Bacon" and sent.form["email"] == "chris@pbacon.com"
-    # plan_v2, plan (fill + submit), plan (COMPLETE), validate_v2, summarize_v2
-    assert run.llm_calls == len(llm.calls) == 5
+    # plan_v2, plan (fill + submit), plan (COMPLETE), validate_v2 (with the output)
+    assert run.llm_calls == len(llm.calls) == 4
 
 
 def test_v1_gives_the_same_outputs_with_fewer_calls(agent_for, server: FixtureServer):
@@ -313,7 +316,7 @@ def test_v1_gives_the_same_outputs_with_fewer_calls(agent_for, server: FixtureSe
     )
     assert seed.status == RunStatus.completed, seed.failure_reason
     assert seed.output == {"application_success": True}
-    titles = agent_for(FunctionLLM(jobboard_policy("engineer", "titles"))).run_task(
+    titles = agent_for(PromptLLM(jobboard_policy("engineer", "titles"))).run_task(
         "Search the job board for 'engineer' and list the job titles on the first results page",
         server.url("/jobboard/"),
         TITLES_SCHEMA,
@@ -322,12 +325,12 @@ def test_v1_gives_the_same_outputs_with_fewer_calls(agent_for, server: FixtureSe
     )
     assert titles.status == RunStatus.completed, titles.failure_reason
     assert titles.output == {"titles": PAGE_ONE_TITLES}
-    # seed: plan, plan, verify, extract; titles: plan (search), plan (COMPLETE), verify, extract
-    assert (seed.llm_calls, titles.llm_calls) == (4, 4)  # 2.0: 5 and 8
+    # seed: plan, plan, verify (with the output); titles: plan (search), plan (COMPLETE), verify
+    assert (seed.llm_calls, titles.llm_calls) == (3, 3)  # 2.0: 4 and 7
 
 
 def test_steps_of_every_block_in_order(agent_for, server: FixtureServer):
-    agent = agent_for(FunctionLLM(jobboard_policy("engineer", "salaries")))
+    agent = agent_for(PromptLLM(jobboard_policy("engineer", "salaries")))
     run = agent.run_task(
         "Search the job board for 'engineer' and get the title and salary of each job on the "
         "first results page",
@@ -364,13 +367,13 @@ def test_cancel_between_blocks(agent_for, server: FixtureServer):
     reached, resume = threading.Event(), threading.Event()
     inner = jobboard_policy("engineer", "salaries")
 
-    def policy(request: LLMRequest) -> Any:
-        if request.purpose == "validate_v2":  # the first block is done: hold the run here
+    def policy(prompt: Prompt) -> Any:
+        if prompt.purpose == "validate_v2":  # the first block is done: hold the run here
             reached.set()
             assert resume.wait(30), "the test never let the run go on"
-        return inner(request)
+        return inner(prompt)
 
-    llm = FunctionLLM(policy)
+    llm = PromptLLM(policy)
     agent = agent_for(llm)
     started = agent.run_task(
         "Search the job board for 'engineer' and get the title and salary of each job on the "
@@ -396,12 +399,12 @@ def test_a_block_ending_on_a_mapped_error_code_ends_the_run(agent_for, server: F
 
     inner = login_policy("demo", "wrong-password-123")
 
-    def planner(request):
-        if request.purpose == "plan_v2":
-            return {"task_type": "navigate", "plan": request.prompt}
-        return inner(request)
+    def planner(prompt):
+        if prompt.purpose == "plan_v2":
+            return {"user_goal_achieved": False, "task_type": "navigate", "plan": prompt.goal}
+        return inner(prompt)
 
-    llm = FunctionLLM(planner)
+    llm = PromptLLM(planner)
     run = agent_for(llm).run_task(
         "Log in as demo with password wrong-password-123",
         server.url("/login/"),
