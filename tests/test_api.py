@@ -11,7 +11,7 @@ import agent
 from agent import Agent, RunStatus
 from agent._api import default_agent
 from agent.errors import InvalidRequestError, LLMNotConfiguredError, RunNotFoundError
-from agent.testing import FunctionLLM, offline_llm
+from agent.testing import PromptLLM, offline_llm
 
 SEED_PROMPT = (
     "Apply for a job on behalf of this person: name: Chris P Bacon. email: chris@pbacon.com"
@@ -104,7 +104,7 @@ async def test_wait_false_inside_a_running_loop_can_be_polled_and_canceled(tmp_p
             await asyncio.sleep(0.1)
         assert run.status == RunStatus.completed and run.output == {"application_success": True}
 
-    with Agent(llm=FunctionLLM(slow), data_dir=tmp_path, record_video=False) as b:
+    with Agent(llm=PromptLLM(slow), data_dir=tmp_path, record_video=False) as b:
         waiting = b.run_task(
             "wait", server.url("/products/"), engine="skyvern-1.0", max_steps=100, wait=False
         )

@@ -66,9 +66,9 @@ def test_cli_round_trip(tmp_path, server, monkeypatch, capsys):
 
 
 def test_cli_run_exit_code_is_nonzero_unless_completed(tmp_path, server, monkeypatch, capsys):
-    from agent.testing import FunctionLLM
+    from agent.testing import PromptLLM
 
-    llm = FunctionLLM(lambda r: {"actions": [{"action_type": "TERMINATE", "reason": "no"}]})
+    llm = PromptLLM(lambda p: {"actions": [{"action_type": "TERMINATE", "reason": "no"}]})
     monkeypatch.setenv("AGENT_LLM", llm.model_name)
     monkeypatch.setenv("AGENT_DATA_DIR", str(tmp_path))
     assert (
