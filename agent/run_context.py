@@ -68,6 +68,11 @@ class RunContext:
     def page(self) -> Page:
         return self.tabs.page
 
+    def today(self) -> str:
+        """The run's date for prompts ("Wednesday 2 December 2026"): relative dates need it."""
+        day = self.started_at.astimezone()
+        return f"{day:%A} {day.day} {day:%B %Y}"
+
     # -- cancel --------------------------------------------------------------------------------
     def is_canceled(self) -> bool:
         return self.store.get_run(self.run_id).status == RunStatus.canceled

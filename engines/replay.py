@@ -209,6 +209,7 @@ class _Replay:
             observation = await self.ctx.observe()
             prompt = render(
                 "plan",
+                today=self.ctx.today(),
                 goal=goal,
                 context_goal=self.ctx.request.prompt,
                 error_codes={},

@@ -202,6 +202,7 @@ async def _one_step(
     totp_code: str | None = None
     prompt = render(
         "plan",
+        today=ctx.today(),
         goal=goal,
         context_goal=context_goal,
         error_codes=ctx.request.error_code_mapping or {},

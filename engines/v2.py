@@ -194,6 +194,7 @@ async def _plan(ctx: RunContext, blocks: list[dict[str, Any]]) -> _Plan:
     observation = await ctx.observe()
     prompt = render(
         "plan_v2",
+        today=ctx.today(),
         goal=ctx.request.prompt,
         blocks=_for_prompt(blocks),
         schema=_schema_text(ctx.request.schema_for_output),
@@ -353,7 +354,7 @@ async def _validate(ctx: RunContext, blocks: list[dict[str, Any]]) -> Outcome | 
         goal=ctx.request.prompt,
         blocks=_for_prompt(blocks),
         schema=_schema_text(schema),
-        elements=observation.render(token_budget=EXTRACT_TOKEN_BUDGET),
+        elements=observation.render(token_budget=EXTRACT_TOKEN_BUDGET if schema else None),
     )
     try:
         answer = await ctx.llm(
