@@ -217,6 +217,7 @@ class _Replay:
                 dialogs=self.ctx.tabs.take_dialogs(),
                 totp_available=False,
                 totp_placeholder=TOTP_PLACEHOLDER,
+                upload_files=[p.name for p in self.ctx.upload_files],
                 elements=observation.render(),
                 history=notes,
                 warnings=[],

@@ -210,6 +210,7 @@ async def _one_step(
         dialogs=ctx.tabs.take_dialogs(),
         totp_available=ctx.get_totp_code is not None,
         totp_placeholder=TOTP_PLACEHOLDER,
+        upload_files=[p.name for p in ctx.upload_files],
         elements=observation.render(),
         history=memory.history[-HISTORY_LINES:],
         warnings=memory.warnings,

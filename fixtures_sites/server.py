@@ -205,6 +205,9 @@ class FixtureServer:
             return self._static(request.path)
         fields = "".join(
             f"<li>{html.escape(k)}: {html.escape(v)}</li>" for k, v in request.form.items()
+        ) + "".join(
+            f"<li>{html.escape(k)}: file {html.escape(f.filename)} ({len(f.content)} bytes)</li>"
+            for k, f in request.files.items()
         )
         return Response.page("Received", f"<h1>Received</h1><ul>{fields}</ul>")
 
