@@ -18,9 +18,10 @@ from typing import TYPE_CHECKING, Any
 from agent._loop import LoopThread
 from agent.browser.manager import BrowserManager
 from agent.config import Settings
-from agent.errors import LLMNotConfiguredError
+from agent.errors import InvalidRequestError, LLMNotConfiguredError
 from agent.models import ID_PREFIXES, RunRequest, RunStatus, Step, TaskRun, build_request, new_id
 from agent.runner import RunnerConfig, execute_run
+from agent.secrets import Secrets, SecretValue, resolve_secrets
 from agent.stores.base import RunStore
 
 if TYPE_CHECKING:
@@ -52,6 +53,15 @@ def _model_name(llm: Any) -> str | None:
     return name
 
 
+def _patterns(value: Sequence[str] | None, name: str) -> list[str]:
+    from agent.browser.policy import check_patterns
+
+    try:
+        return check_patterns(value or ())
+    except ValueError as exc:
+        raise InvalidRequestError(name, str(exc)) from None
+
+
 class Agent:
     """A local browser agent with the hosted Tasks API's methods.
 
@@ -76,6 +86,12 @@ class Agent:
         record_video: bool = True,
         totp_timeout: float = 15 * 60,
         totp_poll_interval: float = 10.0,
+        secrets: Mapping[str, SecretValue] | None = None,
+        allowed_domains: Sequence[str] | None = None,
+        blocked_domains: Sequence[str] | None = None,
+        block_private_networks: bool | None = None,
+        max_download_bytes: int | None = None,
+        max_downloads: int | None = None,
         settings: Settings | None = None,
     ) -> None:
         settings = settings or Settings.from_env()
@@ -105,6 +121,16 @@ class Agent:
         self.totp_secrets = TOTPSecrets()
         self.totp_timeout = totp_timeout
         self.totp_poll_interval = totp_poll_interval
+        self._secrets: dict[str, SecretValue] = {**settings.secrets, **(secrets or {})}
+        self.allowed_domains = _patterns(allowed_domains, "allowed_domains")
+        self.blocked_domains = _patterns(blocked_domains, "blocked_domains")
+        self.block_private_networks = (
+            settings.block_private_networks
+            if block_private_networks is None
+            else block_private_networks
+        )
+        self.max_download_bytes = max_download_bytes or settings.max_download_bytes
+        self.max_downloads = max_downloads or settings.max_downloads
 
     # -- runs ------------------------------------------------------------------------------------
     def run_task(
@@ -123,6 +149,9 @@ class Agent:
         totp_url: str | None = None,
         browser_session_id: str | None = None,
         publish_workflow: bool = False,
+        secrets: Mapping[str, SecretValue] | None = None,
+        allowed_domains: Sequence[str] | None = None,
+        blocked_domains: Sequence[str] | None = None,
         wait: bool = True,
     ) -> TaskRun:
         """Run a task and return its run (``wait=False``: return at once; poll ``get_run``)."""
@@ -145,6 +174,9 @@ class Agent:
         totp_url: str | None = None,
         browser_session_id: str | None = None,
         publish_workflow: bool = False,
+        secrets: Mapping[str, SecretValue] | None = None,
+        allowed_domains: Sequence[str] | None = None,
+        blocked_domains: Sequence[str] | None = None,
         wait: bool = True,
     ) -> TaskRun:
         """The awaitable form of :meth:`run_task`, usable from any event loop."""
@@ -152,7 +184,14 @@ class Agent:
         return await self._loop.run_async(self._start(fields, wait))
 
     async def _start(self, fields: dict[str, Any], wait: bool) -> TaskRun:
-        return await self._launch(build_request(**fields), wait)
+        secrets = self.secrets_for(fields.pop("secrets", None))
+        fields = secrets.redact_data(fields)  # a value in the prompt: its placeholder instead
+        fields["secrets"] = secrets.names or None
+        return await self._launch(build_request(**fields), wait, secrets=secrets)
+
+    def secrets_for(self, run_secrets: Mapping[str, SecretValue] | None) -> Secrets:
+        """The Agent's secrets with a run's own on top, read now (callables are called)."""
+        return resolve_secrets(self._secrets, run_secrets)
 
     async def _launch(
         self,
@@ -161,11 +200,32 @@ class Agent:
         *,
         engine: Engine | None = None,
         workflow_id: str | None = None,
+        secrets: Secrets | None = None,
     ) -> TaskRun:
         """Check what can be checked before anything runs, store the run, start it.
 
         ``engine`` overrides the request's engine (workflow replay uses it).
         """
+        secrets = secrets if secrets is not None else self.secrets_for(None)
+        missing = [name for name in request.secrets or [] if name not in secrets.names]
+        if missing:
+            raise InvalidRequestError(
+                "secrets",
+                f"the run types {', '.join('{{' + n + '}}' for n in missing)} but has no value "
+                f"for it: pass secrets={{{missing[0]!r}: ...}} or Agent(secrets=...)",
+            )
+        request = request.model_copy(
+            update={
+                "secrets": secrets.names or None,
+                "allowed_domains": (
+                    request.allowed_domains
+                    if request.allowed_domains is not None
+                    else self.allowed_domains
+                ),
+                "blocked_domains": sorted({*self.blocked_domains, *(request.blocked_domains or [])})
+                or None,
+            }
+        )
         if self.model is None:
             raise LLMNotConfiguredError(
                 "No model configured: set the AGENT_LLM environment variable to a litellm model "
@@ -193,7 +253,7 @@ class Agent:
         run = self.store.update_run(run_id, RunStatus.queued)
         warm_up()  # litellm's slow import overlaps the browser launch
         task = asyncio.get_running_loop().create_task(
-            execute_run(self._runner_config(), run_id, engine=engine)
+            execute_run(self._runner_config(), run_id, engine=engine, secrets=secrets)
         )
         self._tasks[run_id] = task
         task.add_done_callback(lambda _: self._tasks.pop(run_id, None))
@@ -217,6 +277,9 @@ class Agent:
             totp_poll_interval=self.totp_poll_interval,
             record_video=self.record_video,
             on_step=self._progress_callback(),
+            block_private_networks=self.block_private_networks,
+            max_download_bytes=self.max_download_bytes,
+            max_downloads=self.max_downloads,
         )
 
     def _progress_callback(self) -> Any:
@@ -337,11 +400,18 @@ class Agent:
         *,
         url: str | None = None,
         wait: bool = True,
+        secrets: Mapping[str, SecretValue] | None = None,
     ) -> TaskRun:
-        """Replay a workflow with ``parameters``; ``url`` overrides its start URL."""
+        """Replay a workflow with ``parameters``; ``url`` overrides its start URL.
+
+        A workflow published from a run with secrets stores their names only: the values
+        come from ``secrets`` here or the Agent's.
+        """
         from agent.workflows import start_replay
 
-        return self._loop.run(start_replay(self, workflow_id, parameters, url=url, wait=wait))
+        return self._loop.run(
+            start_replay(self, workflow_id, parameters, url=url, wait=wait, secrets=secrets)
+        )
 
     async def run_workflow_async(
         self,
@@ -350,12 +420,13 @@ class Agent:
         *,
         url: str | None = None,
         wait: bool = True,
+        secrets: Mapping[str, SecretValue] | None = None,
     ) -> TaskRun:
         """The awaitable form of :meth:`run_workflow`."""
         from agent.workflows import start_replay
 
         return await self._loop.run_async(
-            start_replay(self, workflow_id, parameters, url=url, wait=wait)
+            start_replay(self, workflow_id, parameters, url=url, wait=wait, secrets=secrets)
         )
 
     def list_workflows(self) -> list[dict[str, Any]]:

@@ -10,6 +10,10 @@
 | ``AGENT_WEBHOOK_KEY`` | key for webhook and totp_url signatures                    | none           |
 | ``AGENT_PROXY_<NAME>``| proxy URL for ``proxy_location=<NAME>``                    | none           |
 | ``AGENT_UPLOAD_DIR``  | folder whose files UPLOAD_FILE may send                    | none           |
+| ``AGENT_SECRET_<NAME>``| a secret the model types as ``{{NAME}}``                 | none           |
+| ``AGENT_BLOCK_PRIVATE_NETWORKS`` | ``1``: refuse requests to private/link-local IPs | ``0``         |
+| ``AGENT_MAX_DOWNLOAD_MB``| largest download per file, MB                          | ``50``         |
+| ``AGENT_MAX_DOWNLOADS``| most downloads per run                                   | ``20``         |
 """
 
 from __future__ import annotations
@@ -47,6 +51,10 @@ class Settings:
     webhook_key: str | None = None
     proxies: Mapping[str, str] = field(default_factory=dict)
     upload_dir: Path | None = None
+    secrets: Mapping[str, str] = field(default_factory=dict, repr=False)
+    block_private_networks: bool = False
+    max_download_bytes: int | None = None
+    max_downloads: int | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -57,6 +65,13 @@ class Settings:
             if key.startswith("AGENT_PROXY_") and value
         }
         upload = env.get("AGENT_UPLOAD_DIR")
+        secrets = {
+            key.removeprefix("AGENT_SECRET_"): value
+            for key, value in env.items()
+            if key.startswith("AGENT_SECRET_") and value
+        }
+        max_mb = env.get("AGENT_MAX_DOWNLOAD_MB")
+        max_count = env.get("AGENT_MAX_DOWNLOADS")
         return cls(
             llm=env.get("AGENT_LLM") or None,
             store=env.get("AGENT_STORE") or "memory",
@@ -66,6 +81,10 @@ class Settings:
             webhook_key=env.get("AGENT_WEBHOOK_KEY") or None,
             proxies=proxies,
             upload_dir=Path(upload) if upload else None,
+            secrets=secrets,
+            block_private_networks=_flag(env.get("AGENT_BLOCK_PRIVATE_NETWORKS"), False),
+            max_download_bytes=int(float(max_mb) * 1_000_000) if max_mb else None,
+            max_downloads=int(max_count) if max_count else None,
         )
 
 

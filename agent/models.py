@@ -192,6 +192,30 @@ class RunRequest(BaseModel):
     totp_url: str | None = Field(None, description="An endpoint polled for 2FA codes.")
     browser_session_id: str | None = Field(None, description="A live session (pbs_...) to reuse.")
     publish_workflow: bool = Field(False, description="Save the finished run as a workflow.")
+    # -- secrets and the browsing policy (agent.secrets, agent.browser.policy) --
+    secrets: list[str] | None = Field(
+        None, description="Names of the secrets the run may type as {{NAME}}; never values."
+    )
+    allowed_domains: list[str] | None = Field(
+        None, description="Host globs the browser may open (all others refused), or None."
+    )
+    blocked_domains: list[str] | None = Field(
+        None, description="Host globs the browser must not open."
+    )
+
+    @field_validator("secrets", mode="before")
+    @classmethod
+    def _secret_names_only(cls, value: Any) -> Any:
+        if isinstance(value, dict):  # a values dict that got here: keep the names only
+            value = sorted(value)
+        return value
+
+    @field_validator("allowed_domains", "blocked_domains")
+    @classmethod
+    def _domain_globs_valid(cls, value: list[str] | None) -> list[str] | None:
+        from agent.browser.policy import check_patterns
+
+        return None if value is None else check_patterns(value)
 
     @field_validator("prompt")
     @classmethod

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from agent.errors import AnswerMisfitError
 from agent.llm import LLMRequest, LLMResult, complete_json
 from agent.models import RunRequest, RunStatus, Step, StepStatus, TaskRun
+from agent.secrets import Secrets
 from agent.stores.base import RunStore
 
 if TYPE_CHECKING:
@@ -63,6 +64,8 @@ class RunContext:
     """Called with each step as it is saved, and the run as it stands (live progress)."""
     next_order: int = 0
     """Next step order in the run (skyvern-2.0 blocks share one sequence)."""
+    secrets: Secrets = field(default_factory=Secrets)
+    """The run's secret values: typed for ``{{NAME}}``, redacted from all that is kept."""
 
     @property
     def page(self) -> Page:
@@ -98,6 +101,7 @@ class RunContext:
         return step
 
     def save_step(self, step: Step) -> None:
+        step = self.secrets.redact_model(step)
         self.store.save_step(step)
         if self.on_step is not None:
             try:
@@ -113,6 +117,8 @@ class RunContext:
     def write_artifact(self, step: Step, name: str, content: str | bytes) -> str:
         """Save a file for ``step`` and record its file:// URL in ``step.artifacts``."""
         path = self.step_dir(step) / name
+        if isinstance(content, str):
+            content = self.secrets.redact(content)
         if isinstance(content, bytes):
             path.write_bytes(content)
         else:
@@ -126,8 +132,12 @@ class RunContext:
         image = observation.screenshot if observation is not None else None
         name = "screenshot.png"
         if image is None:
+            if self.tabs.dialogs_state.open_on(self.page) is not None:
+                return  # a page waiting for a dialog's answer cannot be pictured
             try:  # JPEG: a third of PNG's encoding time and size, plenty for a record
-                image = await self.page.screenshot(type="jpeg", quality=70, timeout=5000)
+                image = await self.page.screenshot(
+                    type="jpeg", quality=70, timeout=5000, mask=[secret_fields(self.page)]
+                )
             except Exception as exc:  # a screenshot is evidence, not a reason to fail the step
                 logger.debug("screenshot failed: %s", exc)
                 return
@@ -148,6 +158,7 @@ class RunContext:
         context: dict[str, Any] | None = None,
     ) -> LLMResult:
         """Call the model; count tokens and cost on the step and the run; keep the exchange."""
+        messages = self.secrets.redact_data(messages)  # page text may echo a typed value
         request = LLMRequest(
             purpose,
             messages,
@@ -204,9 +215,36 @@ class RunContext:
     async def observe(self, *, screenshot: bool | None = None) -> Observation:
         from agent.browser.observe import observe
 
+        waiting = self.tabs.dialogs_state.open_on(self.page)
+        if waiting is not None:  # the page is frozen: all there is to see is the question
+            return paused_observation(self.page.url, waiting.describe())
         return await observe(
             self.page, screenshot=self.vision if screenshot is None else screenshot
         )
+
+
+def paused_observation(url: str, question: str) -> Observation:
+    """What a tab frozen by a dialog shows: its URL and the dialog's question."""
+    from agent.browser.observation import Observation, TextLine, Viewport
+
+    return Observation(
+        url=url,
+        title="(waiting for a dialog)",
+        texts=[
+            TextLine(
+                text=f"The page is paused: {question}. Answer it with ANSWER_DIALOG.",
+                in_viewport=True,
+            )
+        ],
+        viewport=Viewport(width=0, height=0),
+    )
+
+
+def secret_fields(page: Page) -> Any:
+    """The fields that received a secret (masked in step screenshots)."""
+    from agent.secrets import SECRET_FIELD_SELECTOR
+
+    return page.locator(SECRET_FIELD_SELECTOR)
 
 
 def _messages_text(messages: list[dict[str, Any]]) -> str:

@@ -13,14 +13,16 @@ import asyncio
 import logging
 import shutil
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from agent.browser.manager import BrowserManager
+from agent.browser.policy import BrowsingPolicy
 from agent.errors import AgentError, InvalidTransitionError
 from agent.models import FileInfo, RunStatus, Step, StepStatus, TaskRun, utcnow
 from agent.run_context import Outcome, RunContext
+from agent.secrets import RedactingStore, Secrets, redacting_logs
 from agent.stores.base import RunStore
 
 logger = logging.getLogger("agent.run")
@@ -43,6 +45,10 @@ class RunnerConfig:
     totp_timeout: float = 15 * 60
     totp_poll_interval: float = 10.0
     on_step: Callable[[Step, TaskRun], None] | None = None
+    block_private_networks: bool = False
+    """Refuse every request to private and link-local addresses (agent.browser.policy)."""
+    max_download_bytes: int | None = None
+    max_downloads: int | None = None
 
 
 def run_dir(data_dir: Path, run_id: str) -> Path:
@@ -55,17 +61,34 @@ async def execute_run(
     config: RunnerConfig,
     run_id: str,
     engine: Callable[[RunContext], Awaitable[Outcome]] | None = None,
+    secrets: Secrets | None = None,
 ) -> None:
     """Run the engine for ``run_id`` and record how it ended. Never raises.
 
     ``engine`` replaces the request's engine (a workflow replay, ``engines.replay``).
+    ``secrets`` are the run's values (in memory only): typed for their placeholders and
+    redacted from the store, the logs and every file (:mod:`agent.secrets`).
     """
+    secrets = secrets or Secrets()
+    if secrets:
+        config = replace(config, store=RedactingStore(config.store, secrets))
+    with redacting_logs(secrets):
+        await _execute(config, run_id, engine, secrets)
+
+
+async def _execute(
+    config: RunnerConfig,
+    run_id: str,
+    engine: Callable[[RunContext], Awaitable[Outcome]] | None,
+    secrets: Secrets,
+) -> None:
     store = config.store
     run = store.get_run(run_id)
     request = run.run_request
     folder = run_dir(config.data_dir, run_id)
     context = None
     tabs = None
+    unroute = None
     outcome: Outcome
     try:
         if run.status == RunStatus.canceled:
@@ -83,8 +106,14 @@ async def execute_run(
                 proxy = resolve_proxy(request.proxy_location, config.proxies)
                 video_dir = folder / "video" if config.record_video and ensure_ffmpeg() else None
                 context = await config.browsers.new_context(proxy=proxy, video_dir=video_dir)
-                tabs = Tabs(context, downloads_dir=folder / "downloads")
+                tabs = Tabs(context, downloads_dir=folder / "downloads", **_download_limits(config))
                 await tabs.start(None)
+            tabs.policy = BrowsingPolicy.of(
+                request.allowed_domains,
+                request.blocked_domains,
+                block_private_networks=config.block_private_networks,
+            )
+            unroute = await tabs.policy.install(tabs.context, tabs.note_blocked)
             ctx = RunContext(
                 run_id=run_id,
                 request=request,
@@ -97,6 +126,7 @@ async def execute_run(
                 upload_files=list(config.upload_files),
                 get_totp_code=_totp_source(config, run_id, request, run.created_at),
                 on_step=config.on_step,
+                secrets=secrets,
             )
             from engines import engine_for
 
@@ -111,11 +141,25 @@ async def execute_run(
             RunStatus.failed, failure_reason=f"Unexpected error: {type(exc).__name__}: {exc}"
         )
     finally:
+        if tabs is not None:
+            await tabs.dialogs_state.dismiss_all()
+            if request.browser_session_id:  # a session outlives the run: so must not its rules
+                tabs.policy = BrowsingPolicy()
+        if unroute is not None:
+            await unroute()
         files = _downloaded_files(tabs)
         recording = await _close_context(context, folder)
         if request.browser_session_id:
             config.browsers.release_session(request.browser_session_id, run_id)
     await _record_ending(config, run_id, outcome, files, recording)
+
+
+def _download_limits(config: RunnerConfig) -> dict[str, int]:
+    limits = {
+        "max_download_bytes": config.max_download_bytes,
+        "max_downloads": config.max_downloads,
+    }
+    return {k: v for k, v in limits.items() if v is not None}
 
 
 def _vision(model: str) -> bool:

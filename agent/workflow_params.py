@@ -19,6 +19,7 @@ becomes a *secret* parameter without a default: it must be passed to each replay
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from typing import Any
 
 from agent.errors import InvalidRequestError
@@ -32,13 +33,16 @@ _SLOT = re.compile(r"\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}")
 
 
 def parameterize(
-    prompt: str, actions: list[dict[str, Any]]
+    prompt: str, actions: list[dict[str, Any]], secrets: Collection[str] = ()
 ) -> tuple[str, list[dict[str, Any]], list[dict[str, Any]]]:
     """The goal template, the parameters and the actions with their values as slots.
 
     ``actions`` are workflow actions (``action_type``, ``text``, ``option``, ``locators``);
-    they are returned as new dicts, the input is not changed.
+    they are returned as new dicts, the input is not changed. A text holding the
+    placeholder of one of the run's ``secrets`` (``{{PASSWORD}}``) stays as it is: a
+    replay takes the value from its own secrets.
     """
+    placeholders = ["{{" + name + "}}" for name in secrets]
     details = details_from_prompt(prompt)
     params: dict[str, dict[str, Any]] = {}
     goal = prompt
@@ -48,7 +52,9 @@ def parameterize(
         field = _field_words(action)
         if action.get("action_type") == "INPUT_TEXT" and isinstance(action.get("text"), str):
             text = action["text"]
-            if text == REDACTED:
+            if any(p in text for p in placeholders):
+                pass
+            elif text == REDACTED:
                 key = _secret_key(details, field, params)
                 params.setdefault(
                     key, {"key": key, "secret": True, "description": f"secret typed into {field}"}

@@ -55,6 +55,8 @@ _REQUEST_FIELDS = (
     "proxy_location",
     "totp_identifier",
     "totp_url",
+    "allowed_domains",
+    "blocked_domains",
 )
 
 
@@ -101,7 +103,7 @@ def build_workflow(run: TaskRun, steps: list[Step]) -> dict[str, Any]:
                 continue
             seen.add(key)
             recorded.append(action)
-    goal, parameters, actions = parameterize(request.prompt, recorded)
+    goal, parameters, actions = parameterize(request.prompt, recorded, request.secrets or ())
     for index, action in enumerate(actions):
         action["index"] = index
         action["intent"] = intent(action)
@@ -115,6 +117,7 @@ def build_workflow(run: TaskRun, steps: list[Step]) -> dict[str, Any]:
         "data_extraction_schema": request.data_extraction_schema,
         **{name: getattr(request, name) for name in _REQUEST_FIELDS},
         "parameters": parameters,
+        "secrets": list(request.secrets or []),
         "actions": actions,
         "end": _end_of(steps),
         "extract": any(a.get("action_type") == "EXTRACT" for s in steps for a in s.actions),
@@ -207,6 +210,7 @@ def replay_request_fields(
         "title": workflow.get("title"),
         "engine": workflow.get("engine", "skyvern-1.0"),
         "data_extraction_schema": workflow.get("data_extraction_schema"),
+        "secrets": workflow.get("secrets") or None,  # names; values come from the replay's
         **{name: workflow.get(name) for name in _REQUEST_FIELDS if name in workflow},
     }
     fields.update({k: v for k, v in overrides.items() if v is not None})
@@ -222,6 +226,7 @@ async def start_replay(
     wait: bool = True,
     webhook_url: str | None = None,
     browser_session_id: str | None = None,
+    secrets: Any = None,
 ) -> TaskRun:
     """Start a replay of ``workflow_id`` on the Agent's loop (what ``run_workflow`` awaits).
 
@@ -242,7 +247,9 @@ async def start_replay(
         )
     )
     engine = functools.partial(run_replay, workflow=workflow, parameters=values)
-    return await agent._launch(request, wait, engine=engine, workflow_id=workflow_id)
+    return await agent._launch(
+        request, wait, engine=engine, workflow_id=workflow_id, secrets=agent.secrets_for(secrets)
+    )
 
 
 def record_replay(

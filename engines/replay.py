@@ -35,6 +35,7 @@ from agent.errors import LLMError
 from agent.models import RunStatus, Step, StepStatus
 from agent.prompts import render
 from agent.run_context import Outcome, RunContext, user_message
+from agent.secrets import fill_action
 from agent.totp import TOTPTimeoutError
 from agent.workflow_params import REDACTED, fill
 from agent.workflows import record_replay
@@ -175,12 +176,17 @@ class _Replay:
         if isinstance(text, str) and TOTP_PLACEHOLDER in text:
             code = await fetch_totp(self.ctx)
             real = {**action, "text": text.replace(TOTP_PLACEHOLDER, code)}
+        if self.ctx.secrets:  # {{NAME}} recorded: the value from this run's secrets
+            real = await fill_action(
+                parse_action(real), self.ctx.secrets, self.ctx.page, observation
+            )
         result = await act(
             self.ctx.page, real, observation, tabs=self.ctx.tabs, upload_files=self.ctx.upload_files
         )
         for hidden, shown in [(code, TOTP_PLACEHOLDER), *((s, REDACTED) for s in self.secrets)]:
             if hidden:
                 result.message = result.message.replace(hidden, shown)
+        result.message = self.ctx.secrets.redact(result.message)
         shown_action = dict(action)
         if shown_action.get("text") in self.secrets:
             shown_action["text"] = REDACTED

@@ -28,6 +28,7 @@ from agent.errors import AnswerMisfitError, LLMError
 from agent.models import RunStatus, Step, StepStatus
 from agent.prompts import render
 from agent.run_context import Outcome, RunContext, user_message
+from agent.secrets import fill_action
 from agent.totp import TOTPTimeoutError
 from engines.error_codes import classify, with_error_code
 from engines.extraction import EXTRACT_TOKEN_BUDGET, extract, schema_errors
@@ -208,6 +209,8 @@ async def _one_step(
         error_codes=ctx.request.error_code_mapping or {},
         tabs=ctx.tabs.describe(),
         dialogs=ctx.tabs.take_dialogs(),
+        open_dialogs=ctx.tabs.dialogs_state.describe_open(),
+        secret_placeholders=ctx.secrets.placeholders,
         totp_available=ctx.get_totp_code is not None,
         totp_placeholder=TOTP_PLACEHOLDER,
         upload_files=[p.name for p in ctx.upload_files],
@@ -262,7 +265,7 @@ async def _one_step(
             )
         if totp_code is None and TOTP_PLACEHOLDER in str(getattr(action, "text", "") or ""):
             totp_code = await fetch_totp(ctx)
-        real = _with_totp(action, totp_code)
+        real = await fill_action(_with_totp(action, totp_code), ctx.secrets, ctx.page, observation)
         started = time.monotonic()
         result = await act(
             ctx.page, real, observation, tabs=ctx.tabs, upload_files=ctx.upload_files
@@ -270,6 +273,7 @@ async def _one_step(
         action_ms = int((time.monotonic() - started) * 1000)
         if totp_code:  # typed, never written down: prompts and steps keep the placeholder
             result.message = result.message.replace(totp_code, TOTP_PLACEHOLDER)
+        result.message = ctx.secrets.redact(result.message)
         if result.success:  # failed actions are the retry logic's business
             memory.repeats[key] = done_before + 1
             if done_before + 1 >= LOOP_WARN_AT:

@@ -101,6 +101,8 @@ _TYPE_ALIASES: dict[str, tuple[str, dict[str, Any]]] = {
     "SCROLL_UP": ("SCROLL", {"direction": "up"}),
     "SCROLL_LEFT": ("SCROLL", {"direction": "left"}),
     "SCROLL_RIGHT": ("SCROLL", {"direction": "right"}),
+    "ACCEPT_DIALOG": ("ANSWER_DIALOG", {"accept": True}),
+    "DISMISS_DIALOG": ("ANSWER_DIALOG", {"accept": False}),
 }
 _SIMPLE_ALIASES = {
     "CLICK": ("TAP", "PRESS_BUTTON", "CLICK_ELEMENT", "LEFT_CLICK"),

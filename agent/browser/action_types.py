@@ -244,6 +244,16 @@ class ClosePageAction(_Action):
     """The tab to close, from 0; the active tab when omitted."""
 
 
+class AnswerDialogAction(_Action):
+    """Answer the JS ``confirm``/``prompt`` dialog waiting on the active tab."""
+
+    action_type: Literal["ANSWER_DIALOG"] = "ANSWER_DIALOG"
+    accept: bool = True
+    """True presses OK, False presses Cancel."""
+    text: str | None = None
+    """For a ``prompt`` dialog: the text to answer with (its default text when omitted)."""
+
+
 class ExtractAction(_Action):
     """Ask the engine to extract data from the page (the engine runs it, not :func:`act`)."""
 
@@ -294,6 +304,7 @@ Action = Annotated[
         NewTabAction,
         SwitchTabAction,
         ClosePageAction,
+        AnswerDialogAction,
         ExtractAction,
         CompleteAction,
         TerminateAction,

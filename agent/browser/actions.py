@@ -36,6 +36,7 @@ from agent.browser._context import (
     js,
     page_js,
 )
+from agent.browser.dialogs import LEAVING_ACTIONS, OpenDialog, until_dialog
 from agent.browser.pointer import click, hover
 from agent.browser.select import select_option
 from agent.browser.tabs import DownloadedFile, Tabs
@@ -50,6 +51,8 @@ if TYPE_CHECKING:
 ACTION_TIMEOUT_SECONDS = 30.0
 """Hard ceiling for one action, settling included."""
 _NO_SETTLE = frozenset({"WAIT", "SCROLL", "HOVER", "SWITCH_TAB"}) | at.DECISIONS
+_WHILE_DIALOG = frozenset({"ANSWER_DIALOG", "WAIT", "SWITCH_TAB", "NEW_TAB"}) | at.DECISIONS
+"""What may be done on a tab whose page waits for a dialog's answer."""
 # How long to wait for an action's consequences to start (see watch.ActionWatch.settle).
 _GRACE = {
     "CLICK": 0.15,
@@ -115,10 +118,19 @@ async def act(
         upload_files=tuple(Path(p).expanduser().resolve() for p in upload_files),
         tabs_given=not own_tabs,
     )
+    waiting = run_tabs.dialogs_state.open_on(page)
+    if waiting is not None and action.action_type not in _WHILE_DIALOG:
+        return ActionResult(
+            success=False,
+            message=f"{waiting.describe()} and the tab waits for it: answer it first with "
+            "ANSWER_DIALOG (accept true or false)",
+            url=page.url,
+        )
     try:
-        with ActionWatch(page, run_tabs) as watch:
+        leaving = action.action_type in LEAVING_ACTIONS
+        with ActionWatch(page, run_tabs) as watch, run_tabs.dialogs_state.leaving(leaving):
             success, message, data = await _attempt(ctx, action)
-            if action.action_type not in _NO_SETTLE:
+            if action.action_type not in _NO_SETTLE and not run_tabs.dialogs_state.open_on(page):
                 grace = ctx.expect_activity or _GRACE.get(action.action_type, _DEFAULT_GRACE)
                 await watch.settle(grace)
         result = _result(ctx, action, watch, success, message, data)
@@ -133,7 +145,10 @@ async def act(
 async def _attempt(ctx: ActionContext, action: at.Action) -> tuple[bool, str, Any]:
     """Run the handler; turn every page-level failure into (False, reason, None)."""
     try:
-        message, data = await asyncio.wait_for(_run(ctx, action), ACTION_TIMEOUT_SECONDS)
+        outcome = await asyncio.wait_for(
+            until_dialog(ctx.tabs.dialogs_state, ctx.page, _run(ctx, action)),
+            ACTION_TIMEOUT_SECONDS,
+        )
     except ActionFailed as exc:
         return False, str(exc), None
     except asyncio.TimeoutError:
@@ -141,6 +156,15 @@ async def _attempt(ctx: ActionContext, action: at.Action) -> tuple[bool, str, An
         return False, f"{action.action_type} took longer than {limit} and was stopped", None
     except PlaywrightError as exc:
         return False, _playwright_failure(ctx, action, exc), None
+    if isinstance(outcome, OpenDialog):  # the page waits: the model answers next step
+        target = f" on {ctx.describe(action.id)}" if action.id else ""
+        return (
+            True,
+            f"{action.action_type}{target} opened a dialog: {outcome.describe()}; the tab "
+            "waits for your answer (ANSWER_DIALOG with accept true or false)",
+            None,
+        )
+    message, data = outcome
     return True, message, data
 
 
@@ -153,7 +177,7 @@ def _result(
     data: Any,
 ) -> ActionResult:
     notes = watch.notes()
-    if watch.new_download_errors:
+    if watch.new_download_errors or watch.new_blocked:
         success = False
     if notes:
         message = f"{message}; " + "; ".join(notes)
@@ -194,7 +218,16 @@ async def _run(ctx: ActionContext, action: at.Action) -> tuple[str, Any]:
 
 # -- page and tab actions ------------------------------------------------------------------
 def _absolute_url(ctx: ActionContext, url: str) -> str:
-    """The URL to load: shortened hrefs restored, relative ones resolved, a scheme added."""
+    """The URL to load, if the run's browsing policy lets the model open it."""
+    absolute = _resolve_url(ctx, url)
+    refused = ctx.tabs.policy.refusal(absolute)
+    if refused is not None:
+        raise ActionFailed(f"{refused} (the browsing policy)")
+    return absolute
+
+
+def _resolve_url(ctx: ActionContext, url: str) -> str:
+    """Shortened hrefs restored, relative ones resolved, a scheme added."""
     url = url.strip().strip("\"'<>` ")
     if ctx.observation is not None:
         url = ctx.observation.expand_url(url)
@@ -205,9 +238,6 @@ def _absolute_url(ctx: ActionContext, url: str) -> str:
     if _HOST_PORT.match(url) or not urlsplit(url).scheme:
         local = _LOCAL_HOST.match(url)
         return ("http://" if local else "https://") + url
-    scheme = urlsplit(url).scheme.lower()
-    if scheme not in ("http", "https", "file", "about", "data"):
-        raise ActionFailed(f"cannot open {scheme}: addresses; give an http(s) URL")
     return url
 
 
@@ -341,6 +371,13 @@ async def _upload(ctx: ActionContext, action: at.UploadFileAction) -> str:
     return await upload_file(ctx, action.id, action.file_url)
 
 
+async def _answer_dialog(ctx: ActionContext, action: at.AnswerDialogAction) -> str:
+    try:
+        return await ctx.tabs.dialogs_state.answer(ctx.page, action.accept, action.text)
+    except LookupError as exc:
+        raise ActionFailed(str(exc)) from None
+
+
 _HANDLERS: dict[str, Callable[[ActionContext, Any], Awaitable[str | tuple[str, Any]]]] = {
     "CLICK": click,
     "INPUT_TEXT": input_text,
@@ -356,4 +393,5 @@ _HANDLERS: dict[str, Callable[[ActionContext, Any], Awaitable[str | tuple[str, A
     "NEW_TAB": _new_tab,
     "SWITCH_TAB": _switch_tab,
     "CLOSE_PAGE": _close_page,
+    "ANSWER_DIALOG": _answer_dialog,
 }

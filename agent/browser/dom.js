@@ -73,6 +73,8 @@
 
   function isPassword(el) {
     // Also a password field whose "show password" toggle made it type=text.
+    // A field the agent typed a secret into counts as one too (agent/secrets.py).
+    if (el.hasAttribute("data-agent-secret")) return true;
     return el.localName === "input" && (el.type === "password" ||
       /password/i.test(el.getAttribute("autocomplete") || "") ||
       /^(pass(word)?|pwd|passwd)$|[_-](pass(word)?|pwd)$/i.test(el.name || el.id || ""));

@@ -2,10 +2,12 @@
 
 :class:`Tabs` watches every page of the context. A page that opens (a link with
 ``target=_blank``, ``window.open``, NEW_TAB) becomes the active tab; when the active tab
-closes, the one before it takes over. JS dialogs are answered at once so a page never
-hangs on them (alert and confirm accepted, prompt accepted with its default text) and
-their texts are kept for the next prompt. Downloads are saved into ``downloads_dir``
-under safe, unique names, with their sha256.
+closes, the one before it takes over. JS dialogs are decided, not assumed
+(:mod:`agent.browser.dialogs`: alerts acknowledged, confirm and prompt left for the
+model to answer); their texts are kept for the next prompt. Downloads are saved into
+``downloads_dir`` under safe, unique names, with their sha256, and bounded while they
+stream (:mod:`agent.browser.downloads`). A document that commits on a host the run's
+:class:`~agent.browser.policy.BrowsingPolicy` refuses (after a redirect) is left at once.
 
     tabs = Tabs(context, downloads_dir=run_dir / "downloads")
     page = await tabs.start("http://127.0.0.1:8000/downloads/")
@@ -17,56 +19,27 @@ under safe, unique names, with their sha256.
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import re
-import tempfile
 from collections.abc import Callable
-from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from playwright.async_api import BrowserContext, Dialog, Download, Page
+from playwright.async_api import BrowserContext, Frame, Page
 from playwright.async_api import Error as PlaywrightError
-from pydantic import BaseModel, ConfigDict
 
+from agent.browser.dialogs import Dialogs
+from agent.browser.downloads import (
+    DEFAULT_MAX_DOWNLOAD_BYTES,
+    DEFAULT_MAX_DOWNLOADS,
+    DownloadedFile,
+    Downloads,
+    safe_filename,
+)
+from agent.browser.policy import BrowsingPolicy
 
-class DownloadedFile(BaseModel):
-    """A file the page downloaded, saved on disk (the seed's ``downloaded_files`` entry)."""
+if TYPE_CHECKING:
+    from playwright.async_api import Request
 
-    model_config = ConfigDict(use_attribute_docstrings=True)
-
-    url: str
-    """``file://`` URL of the saved file."""
-    checksum: str
-    """sha256 of the content, hex."""
-    filename: str
-    """Name of the saved file (sanitized, made unique in the folder)."""
-    file_size: int
-    """Size in bytes."""
-    source_url: str
-    """Where the browser downloaded it from."""
-    modified_at: datetime
-    """When it was saved (UTC)."""
-
-
-def safe_filename(suggested: str) -> str:
-    """A file name with no folder part, control or reserved characters, or leading dot."""
-    name = suggested.replace("\\", "/").rsplit("/", 1)[-1]
-    name = re.sub(r'[\x00-\x1f\x7f<>:"|?*]', "_", name).strip().lstrip(".").strip()
-    if not name:
-        return "download"
-    stem, dot, ext = name.rpartition(".")
-    if not dot or not stem or len(ext) > 16:
-        return name[:150]
-    return f"{stem[:130]}.{ext}"
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+__all__ = ["DownloadedFile", "Tabs", "safe_filename"]
 
 
 class Tabs:
@@ -77,28 +50,52 @@ class Tabs:
         context: BrowserContext,
         *,
         downloads_dir: Path | None = None,
-        max_download_bytes: int = 50_000_000,
-        max_downloads: int = 20,
+        max_download_bytes: int = DEFAULT_MAX_DOWNLOAD_BYTES,
+        max_downloads: int = DEFAULT_MAX_DOWNLOADS,
+        policy: BrowsingPolicy | None = None,
+        hold_dialogs: bool = True,
     ) -> None:
         self.context = context
-        self.max_download_bytes = max_download_bytes
-        self.max_downloads = max_downloads
-        self.downloads: list[DownloadedFile] = []
-        """Every file saved so far, in order."""
-        self.download_errors: list[str] = []
-        """Why a download was refused or failed, one sentence each."""
-        self.dialogs: list[str] = []
-        """Every JS dialog so far ("alert: ...", "confirm: ... (accepted)")."""
-        self._downloads_dir = Path(downloads_dir) if downloads_dir is not None else None
+        self.policy = policy or BrowsingPolicy()
+        """Where this run's browser may go (checked by navigation actions and on commit)."""
+        self.dialogs_state = Dialogs(hold=hold_dialogs)
+        """The JS dialogs: history, the ones waiting for an answer."""
+        self.download_state = Downloads(
+            downloads_dir, max_bytes=max_download_bytes, max_count=max_downloads
+        )
+        self.blocked: list[str] = []
+        """Why each request the browsing policy refused was refused, in order."""
         self._dialog_cursor = 0
         self._pages: list[Page] = []
         self._titles: dict[Page, str] = {}
         self._listeners: dict[Page, list[tuple[str, Callable[..., Any]]]] = {}
         self._active: Page | None = None
-        self._pending: set[asyncio.Task[None]] = set()
-        self._started_downloads = 0
-        self._reserved: set[str] = set()
         self._hooked = False
+        self._background: set[asyncio.Future[Any]] = set()
+
+    # -- what other modules read -----------------------------------------------------------
+    @property
+    def max_download_bytes(self) -> int:
+        return self.download_state.max_bytes
+
+    @property
+    def max_downloads(self) -> int:
+        return self.download_state.max_count
+
+    @property
+    def downloads(self) -> list[DownloadedFile]:
+        """Every file saved so far, in order."""
+        return self.download_state.files
+
+    @property
+    def download_errors(self) -> list[str]:
+        """Why a download was refused or failed, one sentence each."""
+        return self.download_state.errors
+
+    @property
+    def dialogs(self) -> list[str]:
+        """Every JS dialog so far ("alert: ...", "confirm: ... (dismissed)")."""
+        return self.dialogs_state.history
 
     # -- pages -----------------------------------------------------------------------------
     async def start(self, url: str | None = None) -> Page:
@@ -121,7 +118,7 @@ class Tabs:
     @classmethod
     def around(cls, page: Page, *, downloads_dir: Path | None = None) -> Tabs:
         """Watch this one page only (for a single action); call :meth:`detach` afterwards."""
-        tabs = cls(page.context, downloads_dir=downloads_dir)
+        tabs = cls(page.context, downloads_dir=downloads_dir, hold_dialogs=False)
         tabs.watch(page)
         tabs._active = page
         return tabs
@@ -191,16 +188,18 @@ class Tabs:
         if page in self._listeners:
             return
         handlers: list[tuple[str, Callable[..., Any]]] = [
-            ("dialog", self._on_dialog),
-            ("download", self._on_download),
+            ("dialog", self.dialogs_state.on_dialog),
+            ("download", self.download_state.on_download),
             ("close", self._after_close),
             ("load", self._read_title),
+            ("framenavigated", self._on_committed),
         ]
         for event, handler in handlers:
             page.on(event, handler)  # type: ignore[call-overload]
         self._listeners[page] = handlers
         if page not in self._pages:
             self._pages.append(page)
+        self._in_background(self.download_state.watch_progress(page))
 
     def detach(self) -> None:
         """Stop watching: remove every listener this object added."""
@@ -232,115 +231,51 @@ class Tabs:
         except PlaywrightError:  # closed or navigating: keep the last known title
             pass
 
+    # -- the browsing policy ----------------------------------------------------------------
+    def note_blocked(self, request: Request, reason: str) -> None:
+        """Record a request the policy refused (the route calls this)."""
+        self.blocked.append(reason)
+
+    def _on_committed(self, frame: Frame) -> None:
+        if frame.parent_frame is not None:
+            return
+        reason = self.policy.committed_refusal(frame.url)
+        if reason is None:
+            return
+        self.blocked.append(f"the page was redirected: {reason}; the tab was taken to about:blank")
+        self._in_background(_leave(frame.page))
+
+    def _in_background(self, work: Any) -> None:
+        task = asyncio.ensure_future(work)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
     # -- dialogs ---------------------------------------------------------------------------
     def take_dialogs(self) -> list[str]:
         """The dialog texts since the last call."""
-        new = self.dialogs[self._dialog_cursor :]
-        self._dialog_cursor = len(self.dialogs)
+        history = self.dialogs_state.history
+        new = history[self._dialog_cursor :]
+        self._dialog_cursor = len(history)
         return new
-
-    async def _on_dialog(self, dialog: Dialog) -> None:
-        kind, message = dialog.type, dialog.message
-        if kind == "prompt":
-            text = f"prompt: {message} (answered {dialog.default_value!r})"
-        elif kind == "alert":
-            text = f"alert: {message}"
-        else:
-            text = f"{kind}: {message} (accepted)"
-        self.dialogs.append(text)
-        try:
-            if kind == "prompt":
-                await dialog.accept(dialog.default_value)
-            else:
-                await dialog.accept()
-        except PlaywrightError:  # another handler answered it first, or the page went away
-            pass
 
     # -- downloads -------------------------------------------------------------------------
     @property
     def downloads_dir(self) -> Path:
         """Where downloads are saved (a fresh temporary folder unless one was given)."""
-        if self._downloads_dir is None:
-            self._downloads_dir = Path(tempfile.mkdtemp(prefix="agent-downloads-"))
-        self._downloads_dir.mkdir(parents=True, exist_ok=True)
-        return self._downloads_dir
+        return self.download_state.folder
 
     @property
     def started_downloads(self) -> int:
         """How many downloads have started so far (saved, failed or in progress)."""
-        return self._started_downloads
+        return self.download_state.started
 
     async def wait_for_downloads(self, timeout: float = 15.0) -> bool:
         """Wait until the downloads in progress are saved; False if some are still running."""
-        pending = set(self._pending)
-        if not pending:
-            return True
-        _done, still = await asyncio.wait(pending, timeout=timeout)
-        return not still
+        return await self.download_state.wait(timeout)
 
-    def _on_download(self, download: Download) -> None:
-        self._started_downloads += 1
-        task = asyncio.ensure_future(self._save(download))
-        self._pending.add(task)
-        task.add_done_callback(self._pending.discard)
 
-    async def _save(self, download: Download) -> None:
-        name = safe_filename(download.suggested_filename)
-        try:
-            if len(self.downloads) + len(self._pending) - 1 >= self.max_downloads:
-                await download.cancel()
-                self.download_errors.append(
-                    f"download of {name} refused: the limit of {self.max_downloads} "
-                    "downloads per run is reached"
-                )
-                return
-            failure = await download.failure()
-            if failure:
-                self.download_errors.append(f"download of {name} failed: {failure}")
-                return
-            temp = await download.path()
-            size = temp.stat().st_size
-            if size > self.max_download_bytes:
-                await download.delete()
-                self.download_errors.append(
-                    f"download of {name} refused: {size} bytes is over the "
-                    f"{self.max_download_bytes} byte limit"
-                )
-                return
-            target = self._reserve(name)
-            await download.save_as(target)
-            await download.delete()
-            checksum = await asyncio.to_thread(_sha256, target)
-        except (PlaywrightError, OSError) as exc:
-            self.download_errors.append(f"download of {name} failed: {exc}")
-            return
-        self.downloads.append(
-            DownloadedFile(
-                url=target.resolve().as_uri(),
-                checksum=checksum,
-                filename=target.name,
-                file_size=target.stat().st_size,
-                source_url=download.url,
-                modified_at=datetime.now(timezone.utc),
-            )
-        )
-
-    def _reserve(self, name: str) -> Path:
-        """A path in downloads_dir for ``name`` that no earlier download used: ``a (1).pdf``."""
-        folder = self.downloads_dir
-        stem, dot, ext = name.rpartition(".")
-        if not dot or not stem:
-            stem, dot, ext = name, "", ""
-        number = 0
-        while True:
-            candidate = name if number == 0 else f"{stem} ({number}){dot}{ext}"
-            path = folder / candidate
-            if candidate not in self._reserved:
-                try:
-                    path.open("xb").close()  # claim it: never overwrite an existing file
-                except FileExistsError:
-                    pass
-                else:
-                    self._reserved.add(candidate)
-                    return path
-            number += 1
+async def _leave(page: Page) -> None:
+    try:
+        await page.goto("about:blank")
+    except PlaywrightError:  # closed, or already somewhere else
+        pass

@@ -47,6 +47,7 @@ class ActionWatch:
         self._downloads_before = len(tabs.downloads)
         self._errors_before = len(tabs.download_errors)
         self._dialogs_before = len(tabs.dialogs)
+        self._blocked_before = len(tabs.blocked)
         self._started_before = tabs.started_downloads
         self._activity = asyncio.Event()
         self._committed = asyncio.Event()
@@ -103,6 +104,8 @@ class ActionWatch:
     # -- settling --------------------------------------------------------------------------
     async def settle(self, grace: float = GRACE_SECONDS) -> None:
         """Wait for what the action started: navigation, new tabs, downloads."""
+        if self.tabs.dialogs_state.open_on(self.page) is not None:
+            return  # the page is frozen until the dialog is answered
         if not self._activity.is_set() and not self.page.is_closed():
             # A round trip to the page first: events the action caused before it answers
             # are delivered by then, however slow the machine is.
@@ -157,6 +160,11 @@ class ActionWatch:
         return self.tabs.dialogs[self._dialogs_before :]
 
     @property
+    def new_blocked(self) -> list[str]:
+        """Requests the browsing policy refused during the action."""
+        return self.tabs.blocked[self._blocked_before :]
+
+    @property
     def page_changed(self) -> bool:
         """The URL changed, a new document loaded, a tab opened or the page closed."""
         return (
@@ -189,6 +197,8 @@ class ActionWatch:
             notes.append("a download is still in progress")
         for dialog in self.new_dialogs:
             notes.append(f"the page showed a dialog, {dialog}")
+        for reason in dict.fromkeys(self.new_blocked):
+            notes.append(f"refused by the browsing policy: {reason}")
         return notes
 
 
