@@ -34,6 +34,8 @@ async def open_start_page(ctx: RunContext, step: Step | None) -> Outcome | None:
         )
     except Exception as exc:  # DNS, refused connection, timeout: all end the run the same way
         message = str(exc).splitlines()[0]
+        if ctx.tabs.blocked:  # refused by the run's browsing policy: say which rule
+            message = f"{ctx.tabs.blocked[-1]} (the browsing policy)"
         return Outcome(
             RunStatus.failed,
             failure_reason=f"Failed to navigate to URL. URL:{url}, Error:{message}",

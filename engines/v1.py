@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -338,8 +339,9 @@ def record_action(
     data = action.model_dump(mode="json", exclude_none=True)
     if "text" in data and observation is not None and action.id:
         element = observation.element(action.id)
+        placeholder_only = re.fullmatch(r"(\{\{\w+\}\})+", str(data["text"]))
         if element is not None and element.attributes.get("type") == "password":
-            data["text"] = "•" * 8
+            data["text"] = data["text"] if placeholder_only else "•" * 8
     if observation is not None and action.id:
         element = observation.element(action.id)
         if element is not None:  # how to find it again (workflow replay, reports)

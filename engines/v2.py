@@ -286,9 +286,15 @@ async def _loop_block(ctx: RunContext, index: int, plan: _Plan, budget: int) -> 
                 RunStatus.failed, output=results, summary=summary, failure_reason=summary
             )
         # An item without a link is handled from the list page, not where the last one ended.
-        target = item.get("url") or start_url
+        target = urljoin(start_url, str(item.get("url") or start_url))
+        refused = ctx.tabs.policy.refusal(target)  # page-given URLs: the model's, as any
+        if refused is not None:
+            failures += 1
+            results.append({"item": item.get("label"), "error": refused})
+            continue
         try:
-            await ctx.page.goto(urljoin(start_url, target), wait_until="domcontentloaded")
+            with ctx.tabs.dialogs_state.leaving():
+                await ctx.page.goto(target, wait_until="domcontentloaded")
         except PlaywrightError as exc:  # one unreachable item must not stop the loop
             failures += 1
             results.append({"item": item.get("label"), "error": str(exc).splitlines()[0]})

@@ -125,7 +125,7 @@ class Downloads:
         self._transfers: list[_Transfer] = []
         self._reserved: set[str] = set()
         self._sessions: dict[Page, Any] = {}
-        self._cancels: set[asyncio.Task[None]] = set()
+        self._cancels: set[asyncio.Future[None]] = set()
 
     @property
     def folder(self) -> Path:
@@ -137,9 +137,14 @@ class Downloads:
 
     # -- progress from DevTools -------------------------------------------------------------
     async def watch_progress(self, page: Page) -> None:
-        """Follow ``page``'s download progress (Chromium); without it, sizes are checked after."""
+        """Follow ``page``'s download progress (Chromium); without it, sizes are checked after.
+
+        Started by the page's first download, not before: a DevTools session attached to a
+        popup that is still opening could let its first request past the context's routes.
+        """
         if page in self._sessions or page.is_closed():
             return
+        self._sessions[page] = None
         try:
             session = await page.context.new_cdp_session(page)
             session.on("Page.downloadWillBegin", self._on_will_begin)
@@ -165,9 +170,13 @@ class Downloads:
         self._transfer_for(key, guid=str(event.get("guid"))).guid = str(event.get("guid"))
 
     def _on_progress(self, event: dict[str, Any]) -> None:
-        transfer = next((t for t in self._transfers if t.guid == event.get("guid")), None)
-        if transfer is None:
-            return
+        guid = event.get("guid")
+        transfer = next((t for t in self._transfers if t.guid == guid), None)
+        if transfer is None:  # the session started after this download began: adopt it
+            transfer = next((t for t in self._transfers if t.guid is None), None)
+            if transfer is None or event.get("state") != "inProgress":
+                return
+            transfer.guid = str(guid)
         transfer.received = int(event.get("receivedBytes") or 0)
         transfer.total = int(event.get("totalBytes") or 0)
         self._enforce(transfer)
@@ -203,6 +212,9 @@ class Downloads:
         task = asyncio.ensure_future(self._save(download, transfer))
         self._pending.add(task)
         task.add_done_callback(self._pending.discard)
+        watch = asyncio.ensure_future(self.watch_progress(download.page))
+        self._cancels.add(watch)
+        watch.add_done_callback(self._cancels.discard)
         self._enforce(transfer)  # progress may have arrived first
 
     async def wait(self, timeout: float = 15.0) -> bool:

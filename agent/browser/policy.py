@@ -227,8 +227,11 @@ class BrowsingPolicy:
                 await route.fallback()
                 return
             logger.info("blocked %s: %s", request.url, reason)
-            on_block(request, reason)
-            await route.abort("blockedbyclient")
+            await route.abort("blockedbyclient")  # first: a failing listener must not let it by
+            try:
+                on_block(request, reason)
+            except Exception:  # the request is refused all the same
+                logger.exception("the browsing policy's listener failed")
 
         await context.route("**/*", handle)
 

@@ -199,7 +199,6 @@ class Tabs:
         self._listeners[page] = handlers
         if page not in self._pages:
             self._pages.append(page)
-        self._in_background(self.download_state.watch_progress(page))
 
     def detach(self) -> None:
         """Stop watching: remove every listener this object added."""
@@ -233,8 +232,32 @@ class Tabs:
 
     # -- the browsing policy ----------------------------------------------------------------
     def note_blocked(self, request: Request, reason: str) -> None:
-        """Record a request the policy refused (the route calls this)."""
+        """Record a request the policy refused (the route calls this).
+
+        A popup whose document was refused never loaded anything: it is closed. (A tab
+        left on the browser's error page goes back: :func:`leave_error_page`.)
+        """
         self.blocked.append(reason)
+        if not request.is_navigation_request():
+            return
+        try:
+            frame = request.frame
+        except PlaywrightError:  # a popup's first request comes before its frame exists
+            self._in_background(self._close_refused_popups())
+            return
+        if frame.parent_frame is None and frame.page.url in ("", "about:blank"):
+            if len(self.pages) > 1:
+                self._in_background(_close(frame.page))
+
+    async def _close_refused_popups(self) -> None:
+        await asyncio.sleep(0.2)  # the popup's page is announced just after its request
+        for page in self.pages[1:]:
+            try:
+                refused = page.url.startswith(("about:blank", "chrome-error:"))
+                if refused and await page.opener() is not None:
+                    await page.close()
+            except PlaywrightError:  # closed meanwhile
+                pass
 
     def _on_committed(self, frame: Frame) -> None:
         if frame.parent_frame is not None:
@@ -272,6 +295,23 @@ class Tabs:
     async def wait_for_downloads(self, timeout: float = 15.0) -> bool:
         """Wait until the downloads in progress are saved; False if some are still running."""
         return await self.download_state.wait(timeout)
+
+
+async def _close(page: Page) -> None:
+    try:
+        await page.close()
+    except PlaywrightError:  # already closed
+        pass
+
+
+async def leave_error_page(page: Page) -> None:
+    """After a refused navigation, leave the browser's error page if it is shown."""
+    if page.is_closed() or not page.url.startswith("chrome-error:"):
+        return
+    try:
+        await page.go_back(wait_until="domcontentloaded", timeout=5000)
+    except PlaywrightError:
+        pass
 
 
 async def _leave(page: Page) -> None:

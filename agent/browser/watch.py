@@ -135,6 +135,10 @@ class ActionWatch:
             await _loaded(new_page)
         if self.tabs.started_downloads > self._started_before:
             await self.tabs.wait_for_downloads(DOWNLOAD_SECONDS)
+        if self.new_blocked and not self.page.is_closed():
+            from agent.browser.tabs import leave_error_page
+
+            await leave_error_page(self.page)  # refused: back where the action started
 
     # -- outcome ---------------------------------------------------------------------------
     @property
