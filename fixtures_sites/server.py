@@ -29,7 +29,7 @@ import mimetypes
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from http import cookies
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -70,7 +70,8 @@ class Request:
 class Response:
     """What a route handler returns."""
 
-    body: str | bytes = b""
+    body: str | bytes | Iterable[bytes] = b""
+    """The content; an iterable of chunks is streamed (chunked unless Content-Length is set)."""
     status: int = 200
     content_type: str = "text/html; charset=utf-8"
     headers: dict[str, str] = field(default_factory=dict)
@@ -274,6 +275,9 @@ def _make_handler(server: FixtureServer) -> type[BaseHTTPRequestHandler]:
                 response = server._dispatch(request)
             except Exception as exc:  # a broken fixture route must show up in the test
                 response = Response.page("Error", f"<pre>{html.escape(repr(exc))}</pre>", 500)
+            if not isinstance(response.body, str | bytes):
+                self._stream(response)
+                return
             payload = response.body.encode() if isinstance(response.body, str) else response.body
             self.send_response(response.status)
             self.send_header("Content-Type", response.content_type)
@@ -286,6 +290,24 @@ def _make_handler(server: FixtureServer) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             if self.command != "HEAD":
                 self.wfile.write(payload)
+
+        def _stream(self, response: Response) -> None:
+            chunked = "Content-Length" not in response.headers
+            self.send_response(response.status)
+            self.send_header("Content-Type", response.content_type)
+            self.send_header("Cache-Control", "no-store")
+            if chunked:
+                self.send_header("Transfer-Encoding", "chunked")
+            for key, value in response.headers.items():
+                self.send_header(key, value)
+            self.end_headers()
+            try:
+                for chunk in response.body:  # type: ignore[union-attr]
+                    self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk) if chunked else chunk)
+                if chunked:
+                    self.wfile.write(b"0\r\n\r\n")
+            except OSError:  # the client stopped reading (a canceled download)
+                self.close_connection = True
 
         do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _handle
 

@@ -139,8 +139,10 @@ class Downloads:
     async def watch_progress(self, page: Page) -> None:
         """Follow ``page``'s download progress (Chromium); without it, sizes are checked after.
 
-        Started by the page's first download, not before: a DevTools session attached to a
-        popup that is still opening could let its first request past the context's routes.
+        Call it for a page the run opened itself, or once a popup has loaded its first
+        document: a DevTools session attached to a popup still opening can let its first
+        request past the context's routes (:class:`~agent.browser.policy.BrowsingPolicy`).
+        A session attached after a download began gets no events for it.
         """
         if page in self._sessions or page.is_closed():
             return
@@ -172,11 +174,8 @@ class Downloads:
     def _on_progress(self, event: dict[str, Any]) -> None:
         guid = event.get("guid")
         transfer = next((t for t in self._transfers if t.guid == guid), None)
-        if transfer is None:  # the session started after this download began: adopt it
-            transfer = next((t for t in self._transfers if t.guid is None), None)
-            if transfer is None or event.get("state") != "inProgress":
-                return
-            transfer.guid = str(guid)
+        if transfer is None:
+            return
         transfer.received = int(event.get("receivedBytes") or 0)
         transfer.total = int(event.get("totalBytes") or 0)
         self._enforce(transfer)
@@ -212,9 +211,6 @@ class Downloads:
         task = asyncio.ensure_future(self._save(download, transfer))
         self._pending.add(task)
         task.add_done_callback(self._pending.discard)
-        watch = asyncio.ensure_future(self.watch_progress(download.page))
-        self._cancels.add(watch)
-        watch.add_done_callback(self._cancels.discard)
         self._enforce(transfer)  # progress may have arrived first
 
     async def wait(self, timeout: float = 15.0) -> bool:

@@ -183,10 +183,17 @@ class Tabs:
             raise IndexError(f"there is no tab {index}; open tabs are 0 to {len(pages) - 1}")
         return pages[index]
 
-    def watch(self, page: Page) -> None:
+    def watch(self, page: Page, *, popup: bool = False) -> None:
         """Answer this page's dialogs, save its downloads, follow its closing (idempotent)."""
         if page in self._listeners:
             return
+        if popup:  # download progress once its first document is in (see watch_progress)
+            page.once(
+                "domcontentloaded",
+                lambda p: self._in_background(self.download_state.watch_progress(p)),
+            )
+        else:
+            self._in_background(self.download_state.watch_progress(page))
         handlers: list[tuple[str, Callable[..., Any]]] = [
             ("dialog", self.dialogs_state.on_dialog),
             ("download", self.download_state.on_download),
@@ -211,7 +218,7 @@ class Tabs:
             self._hooked = False
 
     def _on_new_page(self, page: Page) -> None:
-        self.watch(page)
+        self.watch(page, popup=True)
         self._active = page
 
     def _after_close(self, page: Page) -> None:

@@ -1,8 +1,10 @@
-"""Downloads: GET /downloads/file/<name> answers an attachment with fixed content."""
+"""Downloads: GET /downloads/file/<name> answers an attachment with fixed content;
+GET /downloads/stream streams a large one (see README.md)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 
 from fixtures_sites.server import FixtureServer, Request, Response
 
@@ -36,6 +38,36 @@ def _handler(name: str) -> Callable[[Request], Response]:
     return lambda _request: _attachment(name)
 
 
+CHUNK = 64 * 1024
+
+
+def _stream(server: FixtureServer) -> Callable[[Request], Response]:
+    """``?mb=200&length=1&id=x``: ``mb`` megabytes in 64 KiB chunks, with a Content-Length
+    when ``length=1``; bytes really sent are counted in ``state["downloads"]["sent"][id]``."""
+    sent: dict[str, int] = server.state.setdefault("downloads", {"sent": {}})["sent"]
+
+    def handler(request: Request) -> Response:
+        size = int(float(request.query.get("mb", "200")) * 1_000_000)
+        key = request.query.get("id", "")
+        sent[key] = 0
+
+        def chunks() -> Iterator[bytes]:
+            block = bytes(range(256)) * (CHUNK // 256)
+            while sent[key] < size:
+                piece = block[: min(CHUNK, size - sent[key])]
+                yield piece
+                sent[key] += len(piece)
+                time.sleep(0.001)  # a real network's pace, roughly 60 MB/s at most
+
+        headers = {"Content-Disposition": 'attachment; filename="dump.bin"'}
+        if request.query.get("length") == "1":
+            headers["Content-Length"] = str(size)
+        return Response(chunks(), content_type="application/octet-stream", headers=headers)
+
+    return handler
+
+
 def register(server: FixtureServer) -> None:
     for name in FILES:
         server.route("GET", f"/downloads/file/{name}", _handler(name))
+    server.route("GET", "/downloads/stream", _stream(server))
