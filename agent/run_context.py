@@ -191,7 +191,9 @@ class RunContext:
         if result is None:
             return
         if step is None:  # planner, validator, summary: kept beside the steps, in order
-            (prefix.parent / f"{prefix.name}-answer.json").write_text(result.text, encoding="utf-8")
+            (prefix.parent / f"{prefix.name}-answer.json").write_text(
+                self.secrets.redact(result.text), encoding="utf-8"
+            )
         else:
             step.input_token_count += result.input_tokens
             step.output_token_count += result.output_tokens

@@ -67,6 +67,20 @@ def login_stand_in(request: LLMRequest) -> Any:
         return {"plan": plan.group(1) if plan else None}
     if request.purpose == "verify":
         return {"user_goal_achieved": "Welcome back" in text, "thoughts": "signed in"}
+    # skyvern-2.0: one navigate block, then the validator and the summary.
+    if request.purpose == "plan_v2":
+        done = '"plan": "Gold"' in text
+        return {
+            "user_goal_achieved": done,
+            "should_terminate": False,
+            "task_type": "navigate",
+            "plan": "Sign in and read the plan shown on the members page",
+        }
+    if request.purpose == "validate_v2":
+        return {"user_goal_achieved": '"plan": "Gold"' in text, "should_terminate": False}
+    if request.purpose == "summarize_v2":
+        plan = re.search(r'"plan": "(\w+)"', text)
+        return {"description": "signed in", "output": {"plan": plan.group(1) if plan else None}}
     return {}
 
 
@@ -78,7 +92,8 @@ def leaks(blob: bytes, values: list[str]) -> list[str]:
     return [form for value in values for form in forms_of(value) if form.encode() in blob]
 
 
-def test_a_login_with_secrets_leaves_the_values_nowhere(server, tmp_path, caplog, capfd):
+@pytest.mark.parametrize("engine", ["skyvern-1.0", "skyvern-2.0"])
+def test_a_login_with_secrets_leaves_the_values_nowhere(engine, server, tmp_path, caplog, capfd):
     data_dir = tmp_path / "data"
     log_file = tmp_path / "debug.log"
     handler = logging.FileHandler(log_file, encoding="utf-8")
@@ -102,7 +117,7 @@ def test_a_login_with_secrets_leaves_the_values_nowhere(server, tmp_path, caplog
                 GOAL,
                 server.url("/login/"),
                 SCHEMA,
-                engine="skyvern-1.0",
+                engine=engine,
                 max_steps=4,
                 secrets=secrets,
                 webhook_url=server.url("/hooks/ok"),
