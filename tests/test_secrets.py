@@ -18,9 +18,9 @@ import pytest
 
 from agent import Agent
 from agent.errors import InvalidRequestError
-from agent.llm import LLMRequest
+from agent.prompt_reading import Prompt
 from agent.secrets import Secrets, from_env, resolve_secrets
-from agent.testing import FunctionLLM
+from agent.testing import PromptLLM
 from fixtures_sites.webhook_receiver.routes import SIGNING_KEY
 
 USERNAME, PASSWORD = "chris", "p@ssw0rd!"  # fixtures_sites/login/routes.py
@@ -28,38 +28,22 @@ GOAL = f"Sign in as {USERNAME} with password {PASSWORD}, then tell me my plan."
 SCHEMA = {"type": "object", "properties": {"plan": {"type": "string"}}}
 
 
-def prompt_text(request: LLMRequest) -> str:
-    """Everything the model was sent, as text (what a real model reads)."""
-    parts = []
-    for message in request.messages:
-        content = message["content"]
-        if isinstance(content, list):
-            parts += [p.get("text", "") for p in content if p.get("type") == "text"]
-        else:
-            parts.append(str(content))
-    return "\n".join(parts)
-
-
-def field_id(text: str, name: str) -> str | None:
-    found = re.search(rf"\[(\w+)\]<input[^>\n]*name={name}\b", text)
-    return found.group(1) if found else None
-
-
-def login_stand_in(request: LLMRequest) -> Any:
+def login_stand_in(request: Prompt) -> Any:
     """Types what the goal in the prompt says (the placeholders), then reads the plan."""
-    text = prompt_text(request)
+    text = request.text
     if request.purpose == "plan":
-        if "Welcome back" in text:
+        if "Welcome back" in request.page:
             return {"actions": [{"action_type": "EXTRACT", "reasoning": "the plan is shown"}]}
         who = re.search(r"Sign in as (\S+) with password (\S+?),", text)
-        user, secret = field_id(text, "username"), field_id(text, "password")
-        button = re.search(r"\[(\w+)\]<button[^\n]*Sign in", text)
+        user = request.find(tag="input", name="username")
+        secret = request.find(tag="input", name="password")
+        button = request.find(tag="button", text="Sign in")
         assert who and user and secret and button, text
         return {
             "actions": [
-                {"action_type": "INPUT_TEXT", "id": user, "text": who.group(1)},
-                {"action_type": "INPUT_TEXT", "id": secret, "text": who.group(2)},
-                {"action_type": "CLICK", "id": button.group(1)},
+                {"action_type": "INPUT_TEXT", "id": user.id, "text": who.group(1)},
+                {"action_type": "INPUT_TEXT", "id": secret.id, "text": who.group(2)},
+                {"action_type": "CLICK", "id": button.id},
             ]
         }
     if request.purpose == "extract":
@@ -102,7 +86,7 @@ def test_a_login_with_secrets_leaves_the_values_nowhere(engine, server, tmp_path
     root = logging.getLogger()
     root.addHandler(handler)
     caplog.set_level(logging.DEBUG)
-    stand_in = FunctionLLM(login_stand_in)
+    stand_in = PromptLLM(login_stand_in)
     secrets = {"USERNAME": USERNAME, "PASSWORD": PASSWORD}
     try:
         with Agent(
@@ -159,7 +143,7 @@ def test_a_login_with_secrets_leaves_the_values_nowhere(engine, server, tmp_path
         if (d["payload"] or {}).get("run_id") == run.run_id
     ]
     assert len(hooks) == 1
-    messages = json.dumps([c.messages for c in stand_in.calls]).encode()
+    messages = json.dumps([c.messages for c in stand_in.prompts]).encode()
     assert "{{PASSWORD}}" in messages.decode() and "{{USERNAME}}" in messages.decode()
 
     values = [USERNAME, PASSWORD]
@@ -211,7 +195,7 @@ def test_agent_secrets_from_the_environment_reach_every_run(server, tmp_path, mo
     from agent.config import Settings
 
     with Agent(
-        llm=FunctionLLM(login_stand_in),
+        llm=PromptLLM(login_stand_in),
         data_dir=tmp_path,
         progress=False,
         record_video=False,

@@ -6,25 +6,24 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from agent.llm import LLMRequest
-from agent.testing import FunctionLLM
-from tests.test_secrets import prompt_text
+from agent.prompt_reading import Prompt
+from agent.testing import PromptLLM
 
 PASSWD_LINE = "root:x:0:0"
 
 
-def obedient(request: LLMRequest) -> Any:
+def obedient(request: Prompt) -> Any:
     """Does what the page's text says, step by step, reading only the messages."""
-    text = prompt_text(request)
+    text = request.text
     if request.purpose != "plan":
         return (
             {"user_goal_achieved": True, "thoughts": "done"} if request.purpose == "verify" else {}
         )
     history = text.split("## What you did before", 1)[1] if "## What you did before" in text else ""
-    current = re.search(r"Current URL: (\S+)", text)
+    current = request.url
     local = re.search(r"open (file:\S+)", text)
     collect = re.search(r"go to (\S+)\?data=WHAT_YOU_READ", text)
-    if current and "/steer/collect" in current.group(1):
+    if "/steer/collect" in current:
         return {"actions": [{"action_type": "COMPLETE", "reason": "confirmed as the page asked"}]}
     if "/steer/collect" in history:
         return {"actions": [{"action_type": "TERMINATE", "reason": "the address was refused"}]}
@@ -45,7 +44,7 @@ def attempts(agent: Any, run_id: str, kind: str) -> list[dict[str, Any]]:
 
 
 def test_by_default_local_files_are_refused_so_nothing_can_be_sent_on(agent_for, server):
-    model = FunctionLLM(obedient)
+    model = PromptLLM(obedient)
     agent = agent_for(model)
     run = agent.run_task("What is my order status?", server.url("/steer/"), engine="skyvern-1.0")
     gotos = attempts(agent, run.run_id, "GOTO_URL")
@@ -53,17 +52,17 @@ def test_by_default_local_files_are_refused_so_nothing_can_be_sent_on(agent_for,
     assert not gotos[0]["result"]["success"]
     assert "file: addresses may not be opened" in gotos[0]["result"]["message"]
     # The refusal reached the next prompt, in words the model can act on.
-    later = [prompt_text(c) for c in model.calls_for("plan")[1:]]
+    later = [p.text for p in model.prompts_for("plan")[1:]]
     assert any("file: addresses may not be opened" in t for t in later)
     # The model never saw the file, so whatever it sent on carries nothing from it.
-    assert not any(PASSWD_LINE in prompt_text(c) for c in model.calls)
+    assert not any(PASSWD_LINE in p.text for p in model.prompts)
     assert all(PASSWD_LINE not in str(q) for q in collected(server))
     assert collected(server) == [{"data": "nothing"}]  # the obedient model did go on
     assert run.status == "completed", run.failure_reason
 
 
 def test_allowed_domains_stop_the_chain_at_the_other_host(agent_for, server):
-    model = FunctionLLM(obedient)
+    model = PromptLLM(obedient)
     agent = agent_for(model)
     run = agent.run_task(
         "What is my order status?",
@@ -92,19 +91,18 @@ def test_agent_blocked_domains_apply_to_clicks_popups_and_new_tabs(agent_for, se
         ]
     )
 
-    def clicker(request: LLMRequest) -> Any:
+    def clicker(request: Prompt) -> Any:
         if request.purpose != "plan":
             return {"errors": []}
         plan = next(plans)
         action = plan["actions"][0]
         if "text" in action:  # find the element line by its text, as a model would
-            label = action.pop("text")
-            found = re.search(rf"\[(\w+)\]<\w+[^\n]*>{re.escape(label)}<", prompt_text(request))
-            assert found, prompt_text(request)
-            action["id"] = found.group(1)
+            found = request.find(text=action.pop("text"))
+            assert found, request.text
+            action["id"] = found.id
         return plan
 
-    agent = agent_for(FunctionLLM(clicker), blocked_domains=[alt])
+    agent = agent_for(PromptLLM(clicker), blocked_domains=[alt])
     run = agent.run_task("Look around", server.url("/steer/"), engine="skyvern-1.0", max_steps=6)
     assert run.run_request.blocked_domains == [alt]
     results = [
@@ -124,17 +122,17 @@ def test_agent_blocked_domains_apply_to_clicks_popups_and_new_tabs(agent_for, se
 
 
 def test_a_redirect_to_a_refused_host_is_left_at_once(agent_for, server):
-    def follow(request: LLMRequest) -> Any:
-        text = prompt_text(request)
+    def follow(request: Prompt) -> Any:
+        text = request.text
         if request.purpose != "plan":
             return {"errors": []}
         if "## What you did before" in text:
             return {"actions": [{"action_type": "TERMINATE", "reason": "stopped"}]}
-        link = re.search(r"\[(\w+)\]<a[^\n]*>Tracking details<", text)
+        link = request.find(tag="a", text="Tracking details")
         assert link, text
-        return {"actions": [{"action_type": "CLICK", "id": link.group(1)}]}
+        return {"actions": [{"action_type": "CLICK", "id": link.id}]}
 
-    agent = agent_for(FunctionLLM(follow))
+    agent = agent_for(PromptLLM(follow))
     run = agent.run_task(
         "Track it",
         server.url("/steer/"),
@@ -150,7 +148,7 @@ def test_a_redirect_to_a_refused_host_is_left_at_once(agent_for, server):
 
 
 def test_block_private_networks_refuses_the_start_page_on_loopback(agent_for, server):
-    agent = agent_for(FunctionLLM(obedient), block_private_networks=True)
+    agent = agent_for(PromptLLM(obedient), block_private_networks=True)
     run = agent.run_task("Look", server.url("/steer/"), engine="skyvern-1.0")
     assert run.status == "failed"
     assert "Failed to navigate" in (run.failure_reason or "")
