@@ -154,3 +154,43 @@ def test_block_private_networks_refuses_the_start_page_on_loopback(agent_for, se
     assert "Failed to navigate" in (run.failure_reason or "")
     assert "127.0.0.1 is a private or link-local address" in (run.failure_reason or "")
     assert not [r for r in server.requests if r.path == "/steer/"]
+
+
+def test_a_skyvern_2_loop_over_page_given_urls_checks_each_one(agent_for, server):
+    """Item URLs come from the page: a file: one is refused like any model navigation."""
+    planned: list[str] = []
+
+    def looper(request: Prompt) -> Any:
+        if request.purpose == "plan_v2":
+            if planned:
+                return {"user_goal_achieved": True, "should_terminate": False}
+            planned.append("loop")
+            return {
+                "user_goal_achieved": False,
+                "should_terminate": False,
+                "task_type": "loop",
+                "plan": "list the links on the page",
+                "loop_goal": "read the page",
+            }
+        if request.purpose == "extract" and request.schema and "items" in str(request.schema):
+            return {
+                "items": [
+                    {"label": "local file", "url": "file:///etc/passwd"},
+                    {"label": "partner", "url": server.url("/steer/elsewhere")},
+                ]
+            }
+        if request.purpose == "plan":
+            return {"actions": [{"action_type": "COMPLETE", "reason": "read it"}]}
+        if request.purpose == "validate_v2":
+            return {"user_goal_achieved": True, "should_terminate": False}
+        if request.purpose == "summarize_v2":
+            return {"description": "done", "output": None}
+        return {}
+
+    model = PromptLLM(looper)
+    run = agent_for(model).run_task("Visit every link", server.url("/steer/"), max_steps=6)
+    [block] = [b for b in run.blocks or [] if b["task_type"] == "loop"]
+    results = block["output"]
+    refused = [r for r in results if r.get("item") == "local file"]
+    assert refused and "file: addresses may not be opened" in refused[0]["error"], results
+    assert not any(PASSWD_LINE in p.text for p in model.prompts)
