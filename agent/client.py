@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -39,6 +39,18 @@ def _open_store(store: RunStore | str | None, data_dir: Path) -> RunStore:
         path = data_dir / "agent.db" if store == "sqlite" else Path(store)
         return SQLiteStore(path)
     return store
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, someone else's
+        return True
+    return True
 
 
 def _model_name(llm: Any) -> str | None:
@@ -92,6 +104,9 @@ class Agent:
         block_private_networks: bool | None = None,
         max_download_bytes: int | None = None,
         max_downloads: int | None = None,
+        tools: Sequence[Callable[..., Any]] = (),
+        on_pause: Callable[[TaskRun], str | None] | None = None,
+        run_timeout_seconds: float | None = None,
         settings: Settings | None = None,
     ) -> None:
         settings = settings or Settings.from_env()
@@ -131,6 +146,17 @@ class Agent:
         )
         self.max_download_bytes = max_download_bytes or settings.max_download_bytes
         self.max_downloads = max_downloads or settings.max_downloads
+        from agent.files import FileRegistry
+        from agent.pause import PauseBoard
+        from agent.profiles import BrowserProfiles
+        from agent.tools import ToolBox
+
+        self.tools = ToolBox(tools)  # a function that cannot be a tool fails here, at once
+        self.run_timeout_seconds = run_timeout_seconds
+        self.profiles = BrowserProfiles(self.data_dir)
+        self.files = FileRegistry(self.data_dir)
+        self._pauses = PauseBoard(self.store, on_pause)
+        self._cdp_headers: dict[str, dict[str, str]] = {}
 
     # -- runs ------------------------------------------------------------------------------------
     def run_task(
@@ -152,9 +178,28 @@ class Agent:
         secrets: Mapping[str, SecretValue] | None = None,
         allowed_domains: Sequence[str] | None = None,
         blocked_domains: Sequence[str] | None = None,
+        browser_profile_id: str | None = None,
+        start_fresh_browser: bool = False,
+        model: dict[str, Any] | None = None,
+        extra_http_headers: dict[str, str] | None = None,
+        cdp_connect_headers: dict[str, str] | None = None,
+        include_action_history_in_verification: bool | None = False,
+        max_screenshot_scrolls: int | None = None,
+        browser_address: str | None = None,
+        run_with: str | None = None,
+        file_ids: list[str] | None = None,
+        user_agent: str | None = None,
+        timeout_seconds: float | None = None,
+        max_cost: float | None = None,
+        max_total_tokens: int | None = None,
         wait: bool = True,
     ) -> TaskRun:
-        """Run a task and return its run (``wait=False``: return at once; poll ``get_run``)."""
+        """Run a task and return its run (``wait=False``: return at once; poll ``get_run``).
+
+        Every field of the hosted ``TaskRunRequest`` is a keyword with its hosted name and
+        default (see ``docs/run-object.md``); ``user_agent``, ``timeout_seconds``,
+        ``max_cost`` and ``max_total_tokens`` are local additions (``docs/limits.md``).
+        """
         fields = {k: v for k, v in locals().items() if k not in ("self", "wait")}
         return self._loop.run(self._start(fields, wait))
 
@@ -177,6 +222,20 @@ class Agent:
         secrets: Mapping[str, SecretValue] | None = None,
         allowed_domains: Sequence[str] | None = None,
         blocked_domains: Sequence[str] | None = None,
+        browser_profile_id: str | None = None,
+        start_fresh_browser: bool = False,
+        model: dict[str, Any] | None = None,
+        extra_http_headers: dict[str, str] | None = None,
+        cdp_connect_headers: dict[str, str] | None = None,
+        include_action_history_in_verification: bool | None = False,
+        max_screenshot_scrolls: int | None = None,
+        browser_address: str | None = None,
+        run_with: str | None = None,
+        file_ids: list[str] | None = None,
+        user_agent: str | None = None,
+        timeout_seconds: float | None = None,
+        max_cost: float | None = None,
+        max_total_tokens: int | None = None,
         wait: bool = True,
     ) -> TaskRun:
         """The awaitable form of :meth:`run_task`, usable from any event loop."""
@@ -226,7 +285,7 @@ class Agent:
                 or None,
             }
         )
-        if self.model is None:
+        if self.model is None and request.model_name is None:
             raise LLMNotConfiguredError(
                 "No model configured: set the AGENT_LLM environment variable to a litellm model "
                 "name (e.g. AGENT_LLM=gpt-4o-mini) or pass llm= to Agent(...)."
@@ -236,7 +295,15 @@ class Agent:
 
         if not request.browser_session_id:
             resolve_proxy(request.proxy_location, self.proxies)  # a bad location fails now
+        self.profiles.check(request.browser_profile_id)
+        self.files.paths(request.file_ids)  # an unknown file id fails now
+        if request.run_with == "code" and engine is None:
+            from agent.code_runs import code_run_for
+
+            engine, workflow_id = code_run_for(self.store, request)
         run_id = new_id(ID_PREFIXES[request.run_type])
+        if request.cdp_connect_headers:
+            self._cdp_headers[run_id] = dict(request.cdp_connect_headers)
         if request.browser_session_id:
             self._browsers.claim_session(request.browser_session_id, run_id)
         run = TaskRun(
@@ -247,13 +314,22 @@ class Agent:
             title=request.title,
             workflow_id=workflow_id,
             browser_session_id=request.browser_session_id,
+            browser_profile_id=request.browser_profile_id,
+            max_screenshot_scrolls=request.max_screenshot_scrolls,
             owner_pid=os.getpid(),
         )
         self.store.create_run(run)
         run = self.store.update_run(run_id, RunStatus.queued)
         warm_up()  # litellm's slow import overlaps the browser launch
         task = asyncio.get_running_loop().create_task(
-            execute_run(self._runner_config(), run_id, engine=engine, secrets=secrets)
+            execute_run(
+                self._runner_config(
+                    request.model_name, can_ask=self._pauses.on_pause is not None or not wait
+                ),
+                run_id,
+                engine=engine,
+                secrets=secrets,
+            )
         )
         self._tasks[run_id] = task
         task.add_done_callback(lambda _: self._tasks.pop(run_id, None))
@@ -262,12 +338,20 @@ class Agent:
         await asyncio.shield(task)
         return self.store.get_run(run_id)
 
-    def _runner_config(self) -> RunnerConfig:
-        assert self.model is not None
+    def _runner_config(self, model: str | None = None, *, can_ask: bool = False) -> RunnerConfig:
+        model = model or self.model
+        assert model is not None
         return RunnerConfig(
             store=self.store,
             browsers=self._browsers,
-            model=self.model,
+            model=model,
+            profiles=self.profiles,
+            files=self.files,
+            cdp_headers=self._cdp_headers,
+            run_timeout_seconds=self.run_timeout_seconds,
+            pauses=self._pauses,
+            can_ask=can_ask,
+            tools=self.tools,
             data_dir=self.data_dir,
             upload_files=self.upload_files,
             webhook_key=self.webhook_key,
@@ -322,6 +406,62 @@ class Agent:
 
             self._loop.submit(_join()).result(timeout)
         return self.store.get_run(run_id)
+
+    def resume_run(self, run_id: str, answer: str) -> TaskRun:
+        """Answer a ``paused`` run's ``question``; it goes on from where it stopped.
+
+        Works from any thread, and from another process sharing the SQLite store while the
+        process that runs it (and holds its browser) is alive.
+        """
+        run = self.store.get_run(run_id)
+        if run.status == RunStatus.paused and run.owner_pid and not _alive(run.owner_pid):
+            from agent.errors import InvalidRequestError
+
+            raise InvalidRequestError(
+                "run_id",
+                f"run {run_id} is paused, but the process that ran it (pid {run.owner_pid}) "
+                "has ended and its browser with it; start a new run",
+            )
+        return self._pauses.resume(run_id, answer)
+
+    # -- files and browser profiles --------------------------------------------------------------
+    def upload_file(self, path: str | Path) -> str:
+        """Register a file that runs may upload; returns its ``file_...`` id for ``file_ids``."""
+        return self.files.add(path)
+
+    def create_browser_profile(self, name: str, *, run_id: str | None = None) -> Any:
+        """A new browser profile (``bp_...``), empty or saved from finished run ``run_id``.
+
+        Returns an :class:`agent.profiles.BrowserProfile`. Runs given its id start from its
+        cookies and storage and save theirs back into it.
+        """
+        from agent.errors import InvalidRequestError
+        from agent.profiles import run_state_path
+        from agent.runner import run_dir
+
+        source = None
+        if run_id is not None:
+            run = self.store.get_run(run_id)
+            source = run_state_path(run_dir(self.data_dir, run_id))
+            if not run.status.is_final or not source.is_file():
+                raise InvalidRequestError(
+                    "run_id",
+                    f"run {run_id} has no saved browser state (it is {run.status}, or it ran "
+                    "with start_fresh_browser or in a browser session)",
+                )
+        return self.profiles.create(name, source_state=source)
+
+    def list_browser_profiles(self) -> list[Any]:
+        """Every browser profile, newest first."""
+        return self.profiles.list()
+
+    def get_browser_profile(self, browser_profile_id: str) -> Any:
+        """One profile; raises :class:`~agent.errors.RunNotFoundError`."""
+        return self.profiles.get(browser_profile_id)
+
+    def delete_browser_profile(self, browser_profile_id: str) -> None:
+        """Delete a profile and its saved state."""
+        self.profiles.delete(browser_profile_id)
 
     # -- 2FA -------------------------------------------------------------------------------------
     def add_totp_secret(self, totp_identifier: str, secret: str) -> None:

@@ -138,9 +138,15 @@ def _usage(model: str, response: Any) -> tuple[int, int, float]:
     usage = getattr(response, "usage", None)
     tokens_in = int(getattr(usage, "prompt_tokens", 0) or 0)
     tokens_out = int(getattr(usage, "completion_tokens", 0) or 0)
-    if model.startswith(TEST_PROVIDER + "/"):
-        return tokens_in, tokens_out, 0.0
     import litellm
+
+    if model.startswith(TEST_PROVIDER + "/"):
+        from agent.limits import price_of
+        from agent.testing import double_priced_as
+
+        priced_as = double_priced_as(model)  # a double may cost what a real model would
+        cost = price_of(priced_as, tokens_in, tokens_out) if priced_as else None
+        return tokens_in, tokens_out, cost or 0.0
 
     try:
         cost = float(litellm.completion_cost(completion_response=response) or 0.0)

@@ -17,7 +17,14 @@ from datetime import datetime, timezone
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_serializer,
+    field_validator,
+    model_validator,
+)
 
 from agent.errors import InvalidTransitionError
 
@@ -51,12 +58,51 @@ def utcnow() -> datetime:
 # -- statuses ----------------------------------------------------------------------------------
 
 
-class RunStatus(str, enum.Enum):
-    """Status of a run, as in the Tasks API."""
+class FinalFlag:
+    """Whether a status is final, usable both as a property and as the hosted SDK's method.
+
+    The hosted SDK calls ``status.is_final()``; code written here reads ``status.is_final``.
+    Both work: the flag is truthy or falsy and returns itself as a bool when called.
+
+    >>> RunStatus.completed.is_final(), bool(RunStatus.running.is_final)
+    (True, False)
+    """
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: bool) -> None:
+        self._value = value
+
+    def __bool__(self) -> bool:
+        return self._value
+
+    def __call__(self) -> bool:
+        return self._value
+
+    def __eq__(self, other: object) -> bool:
+        return bool(other) == self._value if isinstance(other, bool | FinalFlag) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+    def __repr__(self) -> str:
+        return repr(self._value)
+
+
+class RunStatus(enum.StrEnum):
+    """Status of a run, as in the Tasks API.
+
+    A plain string in every way that shows: it prints, formats and JSON-encodes as its
+    value and compares equal to it.
+
+    >>> f"{RunStatus.completed}", RunStatus.completed == "completed", str(RunStatus.paused)
+    ('completed', True, 'paused')
+    """
 
     created = "created"
     queued = "queued"
     running = "running"
+    paused = "paused"
     timed_out = "timed_out"
     failed = "failed"
     terminated = "terminated"
@@ -64,8 +110,9 @@ class RunStatus(str, enum.Enum):
     canceled = "canceled"
 
     @property
-    def is_final(self) -> bool:
-        return self in FINAL_STATUSES
+    def is_final(self) -> FinalFlag:
+        """True for completed, failed, terminated, canceled and timed_out (``is_final()`` too)."""
+        return FinalFlag(self in FINAL_STATUSES)
 
     def can_become(self, new: RunStatus) -> bool:
         return new in _RUN_TRANSITIONS[self]
@@ -95,10 +142,22 @@ _RUN_TRANSITIONS: dict[RunStatus, frozenset[RunStatus]] = {
     ),
     RunStatus.running: frozenset(
         {
+            RunStatus.paused,
             RunStatus.completed,
             RunStatus.failed,
             RunStatus.terminated,
             RunStatus.timed_out,
+            RunStatus.canceled,
+        }
+    ),
+    # A paused run waits for a person: an answer resumes it; it may also be canceled,
+    # run out of time, or be ended by its process.
+    RunStatus.paused: frozenset(
+        {
+            RunStatus.running,
+            RunStatus.timed_out,
+            RunStatus.failed,
+            RunStatus.terminated,
             RunStatus.canceled,
         }
     ),
@@ -107,8 +166,8 @@ _RUN_TRANSITIONS: dict[RunStatus, frozenset[RunStatus]] = {
 }
 
 
-class StepStatus(str, enum.Enum):
-    """Status of one step."""
+class StepStatus(enum.StrEnum):
+    """Status of one step; like :class:`RunStatus`, a plain string where it shows."""
 
     created = "created"
     running = "running"
@@ -216,6 +275,50 @@ class RunRequest(BaseModel):
         from agent.browser.policy import check_patterns
 
         return None if value is None else check_patterns(value)
+    # -- the rest of the hosted service's current TaskRunRequest --
+    browser_profile_id: str | None = Field(
+        None, description="A saved browser profile (bp_...) to load, and save back at the end."
+    )
+    start_fresh_browser: bool = Field(
+        False, description="Start from an empty browser: no profile is read or written."
+    )
+    model: dict[str, Any] | None = Field(
+        None,
+        description="This run's model: {'model_name': '<litellm model>'}, overriding the Agent's.",
+    )
+    extra_http_headers: dict[str, str] | None = Field(
+        None, description="Headers the browser adds to every request it makes."
+    )
+    cdp_connect_headers: dict[str, str] | None = Field(
+        None,
+        description="Headers for the CDP handshake with browser_address only; masked when shown.",
+    )
+    include_action_history_in_verification: bool | None = Field(
+        False, description="Give the goal check every action of the run, not just the last step's."
+    )
+    max_screenshot_scrolls: int | None = Field(
+        None, description="Step screenshots cover the page down to this many scrolls (0: viewport)."
+    )
+    browser_address: str | None = Field(
+        None, description="CDP address of a running Chromium (http://host:port or ws://...)."
+    )
+    run_with: Literal["agent", "code"] | None = Field(
+        None, description="'code': replay the published workflow of the same task when one exists."
+    )
+    file_ids: list[str] | None = Field(
+        None, description="Files registered with Agent.upload_file that this run may upload."
+    )
+    # -- beyond the hosted request --
+    user_agent: str | None = Field(None, description="The User-Agent the browser sends.")
+    timeout_seconds: float | None = Field(
+        None, description="Wall-clock limit; past it the run ends timed_out (paused time counts)."
+    )
+    max_cost: float | None = Field(
+        None, description="Spending limit in USD (litellm prices); no call may pass it."
+    )
+    max_total_tokens: int | None = Field(
+        None, description="Token limit over all model calls (for models without prices)."
+    )
 
     @field_validator("prompt")
     @classmethod
@@ -257,6 +360,91 @@ class RunRequest(BaseModel):
         if value is not None and not value.startswith("pbs_"):
             raise ValueError(f"{value!r} is not a browser session id (they start with 'pbs_')")
         return value
+
+    @field_validator("browser_profile_id")
+    @classmethod
+    def _profile_id_shape(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith("bp_"):
+            raise ValueError(f"{value!r} is not a browser profile id (they start with 'bp_')")
+        return value
+
+    @field_validator("browser_address")
+    @classmethod
+    def _browser_address_valid(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https", "ws", "wss") or not parts.hostname:
+            raise ValueError(
+                f"{value!r} is not a CDP address; give http://127.0.0.1:9222 or "
+                "ws://127.0.0.1:9222/devtools/browser/<id>"
+            )
+        return value.strip()
+
+    @field_validator("run_with", mode="before")
+    @classmethod
+    def _run_with_known(cls, value: Any) -> Any:
+        if value is not None and value not in ("agent", "code"):
+            raise ValueError(f"run_with is 'agent' or 'code' (got {value!r})")
+        return value
+
+    @field_validator("max_screenshot_scrolls")
+    @classmethod
+    def _scrolls_non_negative(cls, value: int | None) -> int | None:
+        if value is not None and value < 0:
+            raise ValueError(f"max_screenshot_scrolls must be 0 or more (got {value})")
+        return value
+
+    @field_validator("file_ids")
+    @classmethod
+    def _file_ids_shape(cls, value: list[str] | None) -> list[str] | None:
+        for file_id in value or []:
+            if not file_id.startswith("file_"):
+                raise ValueError(f"{file_id!r} is not a file id from Agent.upload_file")
+        if value is not None and len(value) > 50:
+            raise ValueError(f"at most 50 files per run (got {len(value)})")
+        return value
+
+    @field_validator("timeout_seconds", "max_cost", "max_total_tokens")
+    @classmethod
+    def _limit_positive(cls, value: float | None) -> float | None:
+        if value is not None and value <= 0:
+            raise ValueError(f"a limit must be above 0 (got {value}); leave it None for none")
+        return value
+
+    @field_validator("model")
+    @classmethod
+    def _model_named(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
+        if value is not None and not isinstance(value.get("model_name") or value.get("model"), str):
+            raise ValueError(
+                "model needs a 'model_name' (a litellm model name such as 'gpt-4o-mini')"
+            )
+        return value
+
+    @field_serializer("cdp_connect_headers")
+    def _mask_cdp_headers(self, value: dict[str, str] | None) -> dict[str, str] | None:
+        return None if value is None else {name: "***" for name in value}
+
+    @model_validator(mode="after")
+    def _fresh_browser_alone(self) -> RunRequest:
+        for name in ("browser_session_id", "browser_profile_id", "browser_address"):
+            if self.start_fresh_browser and getattr(self, name):
+                raise ValueError(
+                    f"start_fresh_browser cannot be combined with {name}: "
+                    "a fresh browser starts empty; drop one of the two"
+                )
+        if self.browser_address and self.browser_session_id:
+            raise ValueError(
+                "browser_address and browser_session_id both name the browser; give one"
+            )
+        return self
+
+    @property
+    def model_name(self) -> str | None:
+        """The litellm model this run asks for, or None for the Agent's."""
+        if not self.model:
+            return None
+        return str(self.model.get("model_name") or self.model.get("model"))
 
     @model_validator(mode="after")
     def _error_codes_named(self) -> RunRequest:
@@ -372,6 +560,19 @@ class TaskRun(BaseModel):
     )
     workflow_id: str | None = Field(None, description="Workflow published from or replayed.")
     owner_pid: int | None = Field(None, description="Process running it (to spot dead runs).")
+    browser_profile_id: str | None = Field(None, description="The profile it loaded, if any.")
+    max_screenshot_scrolls: int | None = Field(None, description="As requested.")
+    question: str | None = Field(
+        None, description="While paused: what the agent asks the person (see resume_run)."
+    )
+    answer: str | None = Field(
+        None, description="The person's last answer, set by resume_run until the run reads it."
+    )
+
+    @field_validator("errors")
+    @classmethod
+    def _errors_hosted_shape(cls, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [error_entry(entry) for entry in value]
 
     def transition(self, new: RunStatus, **changes: Any) -> TaskRun:
         """A copy moved to ``new`` with ``changes``; raises on an illegal transition."""
@@ -410,6 +611,67 @@ class TaskRun(BaseModel):
         return run_html(self)
 
 
+def error_entry(entry: dict[str, Any]) -> dict[str, Any]:
+    """An ``errors`` entry in the hosted shape: error_code, reasoning, confidence_float, type.
+
+    >>> error_entry({"error_code": "login_failed", "reasoning": "rejected"})["confidence_float"]
+    1.0
+    """
+    try:
+        confidence = min(1.0, max(0.0, float(entry.get("confidence_float", 1.0))))
+    except (TypeError, ValueError):
+        confidence = 1.0
+    return {
+        **entry,
+        "error_code": str(entry.get("error_code") or "UNKNOWN"),
+        "reasoning": str(entry.get("reasoning") or ""),
+        "confidence_float": confidence,
+        "error_type": entry.get("error_type") or "SYSTEM_DEFINED_ERROR",
+    }
+
+
+class StepOutput(BaseModel):
+    """What a finished step did, in the hosted ``AgentStepOutput`` shape.
+
+    ``actions_and_results`` pairs each action with its results, so the hosted SDK's step
+    helpers (``is_success``, ``is_goal_achieved``) read a completed step correctly.
+    """
+
+    actions_and_results: list[tuple[dict[str, Any], list[dict[str, Any]]]] = Field(
+        default_factory=list, description="Each action and the list of its results."
+    )
+    errors: list[dict[str, Any]] = Field(default_factory=list, description="User error codes.")
+    browser_metadata: dict[str, Any] | None = Field(None, description="{'website_url': ...}")
+    step_exception: str | None = Field(None, description="Why the step failed, if it did.")
+
+    @classmethod
+    def of(cls, step: Step) -> StepOutput:
+        """The output of ``step`` from its recorded actions."""
+        pairs = []
+        for action in step.actions:
+            result = dict(action.get("result") or {"success": True})
+            record = {k: v for k, v in action.items() if k not in ("result", "element")}
+            pairs.append(
+                (
+                    record,
+                    [
+                        {
+                            "success": bool(result.get("success")),
+                            "exception_message": None
+                            if result.get("success")
+                            else result.get("message"),
+                            "data": result.get("data"),
+                        }
+                    ],
+                )
+            )
+        return cls(
+            actions_and_results=pairs,
+            browser_metadata={"website_url": step.url} if step.url else None,
+            step_exception=step.failure_reason,
+        )
+
+
 class Step(BaseModel):
     """One step of a run: an observation, one model answer, its actions and their results."""
 
@@ -438,6 +700,9 @@ class Step(BaseModel):
         default_factory=dict, description="file:// URLs: screenshot, prompt, answer."
     )
     block: int | None = Field(None, description="skyvern-2.0: index of the block it ran in.")
+    output: StepOutput | None = Field(
+        None, description="Set when the step ends: its actions and results, hosted shape."
+    )
 
     def _repr_html_(self) -> str:
         """Rich display in Jupyter."""
@@ -450,7 +715,10 @@ class Step(BaseModel):
             raise InvalidTransitionError(
                 f"step {self.step_id} cannot go from {self.status.value} to {new.value}"
             )
-        return self.model_copy(update={"status": new, "modified_at": utcnow(), **changes})
+        moved = self.model_copy(update={"status": new, "modified_at": utcnow(), **changes})
+        if new in (StepStatus.completed, StepStatus.failed) and moved.output is None:
+            moved.output = StepOutput.of(moved)
+        return moved
 
 
 def build_request(**fields: Any) -> RunRequest:

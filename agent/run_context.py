@@ -66,6 +66,10 @@ class RunContext:
     """Next step order in the run (skyvern-2.0 blocks share one sequence)."""
     secrets: Secrets = field(default_factory=Secrets)
     """The run's secret values: typed for ``{{NAME}}``, redacted from all that is kept."""
+    tools: Any = None
+    """The Agent's ``agent.tools.ToolBox`` (None or empty: no tools)."""
+    ask_person: Callable[[str], Any] | None = None
+    """Async ``ask(question) -> answer`` that pauses the run (``agent.pause``); None: nobody."""
 
     @property
     def page(self) -> Page:
@@ -131,13 +135,19 @@ class RunContext:
         """Keep a picture of the page for ``step`` (the observation's own, when it has one)."""
         image = observation.screenshot if observation is not None else None
         name = "screenshot.png"
-        if image is None:
+        scrolls = self.request.max_screenshot_scrolls
+        if image is None or scrolls:
             if self.tabs.dialogs_state.open_on(self.page) is not None:
                 return  # a page waiting for a dialog's answer cannot be pictured
             try:  # JPEG: a third of PNG's encoding time and size, plenty for a record
-                image = await self.page.screenshot(
-                    type="jpeg", quality=70, timeout=5000, mask=[secret_fields(self.page)]
-                )
+                if scrolls:
+                    from agent.browser.fullpage import scrolled_screenshot
+
+                    image = await scrolled_screenshot(self.page, scrolls)
+                else:
+                    image = await self.page.screenshot(
+                        type="jpeg", quality=70, timeout=5000, mask=[secret_fields(self.page)]
+                    )
             except Exception as exc:  # a screenshot is evidence, not a reason to fail the step
                 logger.debug("screenshot failed: %s", exc)
                 return
@@ -168,6 +178,9 @@ class RunContext:
             frozenset(e.id for e in observation.elements) if observation is not None else None,
         )
         result: LLMResult | None = None
+        from agent.limits import check_run_budget
+
+        check_run_budget(self, messages)  # a call that would pass max_cost is never made
         try:
             result = await complete_json(self.model, request)
         except AnswerMisfitError as exc:

@@ -20,7 +20,9 @@ from typing import Any
 from agent.browser.manager import BrowserManager
 from agent.browser.policy import BrowsingPolicy
 from agent.errors import AgentError, InvalidTransitionError
+from agent.limits import RunLimitError, within_limit
 from agent.models import FileInfo, RunStatus, Step, StepStatus, TaskRun, utcnow
+from agent.pause import asker
 from agent.run_context import Outcome, RunContext
 from agent.secrets import RedactingStore, Secrets, redacting_logs
 from agent.stores.base import RunStore
@@ -49,6 +51,20 @@ class RunnerConfig:
     """Refuse every request to private and link-local addresses (agent.browser.policy)."""
     max_download_bytes: int | None = None
     max_downloads: int | None = None
+    profiles: Any = None
+    """The Agent's ``agent.profiles.BrowserProfiles``."""
+    files: Any = None
+    """The Agent's ``agent.files.FileRegistry`` (for ``file_ids``)."""
+    cdp_headers: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Unmasked ``cdp_connect_headers`` by run id (the stored request has them masked)."""
+    run_timeout_seconds: float | None = None
+    """The Agent's default wall-clock limit; the request's ``timeout_seconds`` wins."""
+    pauses: Any = None
+    """The Agent's ``agent.pause.PauseBoard``."""
+    can_ask: bool = False
+    """Whether someone can answer a paused run (on_pause set, or started with wait=False)."""
+    tools: Any = None
+    """The Agent's ``agent.tools.ToolBox``."""
 
 
 def run_dir(data_dir: Path, run_id: str) -> Path:
@@ -89,6 +105,9 @@ async def _execute(
     context = None
     tabs = None
     unroute = None
+    browser = None
+    model = request.model_name or config.model
+    limit = request.timeout_seconds or config.run_timeout_seconds
     outcome: Outcome
     try:
         if run.status == RunStatus.canceled:
@@ -102,10 +121,20 @@ async def _execute(
                 from agent.browser.recording import ensure_ffmpeg
                 from agent.browser.tabs import Tabs
                 from agent.proxy import resolve_proxy
+                from agent.run_browser import open_run_browser
 
                 proxy = resolve_proxy(request.proxy_location, config.proxies)
                 video_dir = folder / "video" if config.record_video and ensure_ffmpeg() else None
-                context = await config.browsers.new_context(proxy=proxy, video_dir=video_dir)
+                browser = await open_run_browser(
+                    config.browsers,
+                    request,
+                    run_dir=folder,
+                    profiles=config.profiles,
+                    proxy=proxy,
+                    video_dir=video_dir,
+                    cdp_headers=config.cdp_headers.pop(run_id, None),
+                )
+                context = browser.context
                 tabs = Tabs(context, downloads_dir=folder / "downloads", **_download_limits(config))
                 await tabs.start(None)
             tabs.policy = BrowsingPolicy.of(
@@ -118,21 +147,29 @@ async def _execute(
                 run_id=run_id,
                 request=request,
                 store=store,
-                model=config.model,
+                model=model,
                 run_dir=folder,
                 tabs=tabs,
                 started_at=run.created_at,
-                vision=_vision(config.model),
-                upload_files=list(config.upload_files),
+                vision=_vision(model),
+                upload_files=[*config.upload_files, *_request_files(config, request)],
                 get_totp_code=_totp_source(config, run_id, request, run.created_at),
                 on_step=config.on_step,
                 secrets=secrets,
+                tools=config.tools,
+                ask_person=asker(config.pauses, run_id, config.can_ask),
             )
             from engines import engine_for
 
-            outcome = await (engine or engine_for(request.engine))(ctx)
+            outcome = await within_limit((engine or engine_for(request.engine))(ctx), limit)
     except asyncio.CancelledError:
         outcome = Outcome(RunStatus.canceled)
+    except RunLimitError as exc:
+        outcome = Outcome(
+            RunStatus.failed,
+            failure_reason=str(exc),
+            errors=[{"error_code": exc.error_code, "reasoning": str(exc)}],
+        )
     except AgentError as exc:
         outcome = Outcome(RunStatus.failed, failure_reason=f"{type(exc).__name__}: {exc}")
     except Exception as exc:  # a bug or a browser crash must still end the run with its cause
@@ -148,7 +185,11 @@ async def _execute(
         if unroute is not None:
             await unroute()
         files = _downloaded_files(tabs)
+        if browser is not None:
+            await browser.keep_state()
         recording = await _close_context(context, folder)
+        if browser is not None:
+            await browser.disconnect()
         if request.browser_session_id:
             config.browsers.release_session(request.browser_session_id, run_id)
     await _record_ending(config, run_id, outcome, files, recording)
@@ -160,6 +201,10 @@ def _download_limits(config: RunnerConfig) -> dict[str, int]:
         "max_downloads": config.max_downloads,
     }
     return {k: v for k, v in limits.items() if v is not None}
+
+
+def _request_files(config: RunnerConfig, request: Any) -> list[Path]:
+    return config.files.paths(request.file_ids) if config.files and request.file_ids else []
 
 
 def _vision(model: str) -> bool:

@@ -66,8 +66,12 @@ _lock = threading.Lock()
 class FakeLLM:
     """Base of the doubles: a unique litellm model name and a record of the calls served."""
 
-    def __init__(self, *, vision: bool = False, name: str | None = None) -> None:
+    def __init__(
+        self, *, vision: bool = False, name: str | None = None, priced_as: str | None = None
+    ) -> None:
         self.vision = vision
+        self.priced_as = priced_as
+        """A litellm model whose prices this double's tokens cost (None: free)."""
         self.calls: list[LLMRequest] = []
         with _lock:
             self.model_name = (
@@ -98,8 +102,18 @@ class FunctionLLM(FakeLLM):
     ``prompt`` and, for page purposes, ``observation``.
     """
 
-    def __init__(self, fn: Callable[[LLMRequest], Answer], *, vision: bool = False) -> None:
-        super().__init__(vision=vision, name=getattr(fn, "__name__", "function").strip("<>"))
+    def __init__(
+        self,
+        fn: Callable[[LLMRequest], Answer],
+        *,
+        vision: bool = False,
+        priced_as: str | None = None,
+    ) -> None:
+        super().__init__(
+            vision=vision,
+            name=getattr(fn, "__name__", "function").strip("<>"),
+            priced_as=priced_as,
+        )
         self.fn = fn
 
     def answer(self, request: LLMRequest) -> Answer:
@@ -153,6 +167,12 @@ class ScriptedLLM(FakeLLM):
             )
         nxt = self.answers.pop(0)
         return nxt(request) if callable(nxt) else nxt
+
+
+def double_priced_as(model: str) -> str | None:
+    """The litellm model whose prices a double's calls cost, or None (free, or not a double)."""
+    double = _registry.get(model)
+    return double.priced_as if double else None
 
 
 def double_supports_vision(model: str) -> bool:

@@ -160,6 +160,17 @@ async def run_steps(
             return await _failure(
                 ctx, step, goal, reason, RunStatus.terminated, proposed=decision.errors
             )
+        if kind in ("SOLVE_CAPTCHA", "ASK_USER"):  # only a person can go on from here
+            from agent.pause import ask_or_stop
+
+            answer, stop = await ask_or_stop(ctx, decision, step.url)
+            if stop is not None:
+                finish_step(ctx, step, started, StepStatus.completed, is_last=True)
+                stop.last_step = step
+                return stop
+            memory.history.append(answer)
+            finish_step(ctx, step, started, StepStatus.completed)
+            continue
         try:
             verdict = None
             if kind == "COMPLETE" and verify_complete:
@@ -215,6 +226,7 @@ async def _one_step(
         totp_available=ctx.get_totp_code is not None,
         totp_placeholder=TOTP_PLACEHOLDER,
         upload_files=[p.name for p in ctx.upload_files],
+        tools=ctx.tools.listing() if ctx.tools else [],
         elements=observation.render(),
         history=memory.history[-HISTORY_LINES:],
         warnings=memory.warnings,
@@ -248,7 +260,17 @@ async def _one_step(
         return _StepResult(failed="the model proposed no action")
     fingerprint = observation.fingerprint()
     for index, action in enumerate(actions):
-        if action.action_type in DECISIONS and action.action_type != "SOLVE_CAPTCHA":
+        if action.action_type == "CALL_TOOL":  # the user's function, run by the engine
+            from agent.tools import call_tool_action
+
+            outcome = await call_tool_action(ctx, action)
+            step.actions.append(record_action(action, outcome, None))
+            memory.last_tried = f"step {step.order}: {outcome.history_line(action)}"
+            memory.history.append(memory.last_tried)
+            if not outcome.success:
+                return _StepResult(failed=outcome.history_line(action))
+            continue
+        if action.action_type in DECISIONS:
             step.actions.append(record_action(action, None, "decided by the engine"))
             # Nothing ran before it in this batch: the step's observation is still the page.
             return _StepResult(decision=action, observation=observation if index == 0 else None)
@@ -384,7 +406,9 @@ async def _verify(
         "verify",
         goal=goal,
         elements=observation.render(token_budget=EXTRACT_TOKEN_BUDGET if schema_text else None),
-        history=memory.history[-HISTORY_LINES:],
+        history=memory.history
+        if ctx.request.include_action_history_in_verification
+        else memory.history[-HISTORY_LINES:],
         schema=schema_text,
     )
     answer = await ctx.llm(

@@ -288,6 +288,24 @@ class SolveCaptchaAction(_Action):
     """The kind of captcha, if the model named it."""
 
 
+class AskUserAction(_Action):
+    """Only a person can go on: a detail the goal does not give, a confirmation (the engine asks)."""
+
+    action_type: Literal["ASK_USER"] = "ASK_USER"
+    question: str = ""
+    """What to ask the person, in one or two sentences."""
+
+
+class CallToolAction(_Action):
+    """Call one of the user's tools (``Agent(tools=...)``); the engine runs it, not :func:`act`."""
+
+    action_type: Literal["CALL_TOOL"] = "CALL_TOOL"
+    tool: str
+    """The tool's name, as the prompt lists it."""
+    arguments: dict[str, Any] = Field(default_factory=dict)
+    """The tool's arguments by name."""
+
+
 Action = Annotated[
     Union[  # noqa: UP007 - a discriminated union reads best spelled out
         ClickAction,
@@ -309,6 +327,8 @@ Action = Annotated[
         CompleteAction,
         TerminateAction,
         SolveCaptchaAction,
+        AskUserAction,
+        CallToolAction,
     ],
     Field(discriminator="action_type"),
 ]
@@ -321,7 +341,9 @@ ACTION_TYPES: tuple[str, ...] = tuple(
 )
 """Every canonical action_type value."""
 
-DECISIONS = frozenset({"EXTRACT", "COMPLETE", "TERMINATE", "SOLVE_CAPTCHA"})
+DECISIONS = frozenset(
+    {"EXTRACT", "COMPLETE", "TERMINATE", "SOLVE_CAPTCHA", "ASK_USER", "CALL_TOOL"}
+)
 """Action types the engine decides on; :func:`act` only acknowledges them."""
 
 

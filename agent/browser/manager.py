@@ -77,10 +77,20 @@ class BrowserManager:
             return self._browser
 
     async def new_context(
-        self, *, proxy: dict[str, str] | None = None, video_dir: Path | None = None
+        self,
+        *,
+        proxy: dict[str, str] | None = None,
+        video_dir: Path | None = None,
+        browser: Browser | None = None,
+        **extra: Any,
     ) -> BrowserContext:
-        browser = await self.browser()
-        options: dict[str, Any] = {"viewport": VIEWPORT, "accept_downloads": True}
+        """A fresh context in the Agent's browser (or in ``browser``, e.g. one over CDP).
+
+        ``extra`` goes to Playwright's ``new_context`` (``extra_http_headers``,
+        ``user_agent``, ``storage_state``, ...).
+        """
+        browser = browser or await self.browser()
+        options: dict[str, Any] = {"viewport": VIEWPORT, "accept_downloads": True, **extra}
         if proxy:
             options["proxy"] = proxy
         if video_dir is not None:
@@ -91,6 +101,19 @@ class BrowserManager:
 
         await track_click_listeners(context)  # script-attached click handlers, from page one
         return context
+
+    async def connect_over_cdp(
+        self, address: str, headers: dict[str, str] | None = None
+    ) -> Browser:
+        """Attach to an already running Chromium at ``address`` (its DevTools endpoint)."""
+        from agent.browser.remote import connect
+
+        async with self._lock:
+            if self._playwright is None:
+                from playwright.async_api import async_playwright
+
+                self._playwright = await async_playwright().start()
+        return await connect(self._playwright, address, headers)
 
     # -- sessions ----------------------------------------------------------------------------
     async def create_session(

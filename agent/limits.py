@@ -1,0 +1,150 @@
+"""Run limits: a wall clock, a spending limit and a token limit.
+
+- ``timeout_seconds`` (request) or ``Agent(run_timeout_seconds=...)``: the whole run,
+  paused time included, gets this long; past it the run ends ``timed_out`` with its
+  steps kept and its browser closed.
+- ``max_cost`` (USD): before each model call the cost of its prompt is estimated from
+  litellm's price table; a call that would take the run past the limit is not made and
+  the run ends ``failed`` with ``REACH_MAX_COST``.
+- ``max_total_tokens``: the same with tokens (prompt and answer), for local models that
+  have no price; ends with ``REACH_MAX_TOKENS``.
+
+The check before a call counts only the prompt it is about to send (the answer's size is
+not known yet), so a run stops at the last call that fits, never after one that did not.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable
+from dataclasses import dataclass
+from typing import Any
+
+from agent.errors import RunError
+
+ANSWER_TOKENS_GUESS = 200
+"""Tokens an answer is assumed to take when checking a call against a limit."""
+
+
+class RunLimitError(RunError):
+    """A run limit would be passed; ends the run with ``error_code`` and this message."""
+
+    def __init__(self, message: str, error_code: str) -> None:
+        super().__init__(message)
+        self.error_code = error_code
+
+
+@dataclass(frozen=True)
+class Spent:
+    """What a run has used so far."""
+
+    cost: float
+    tokens: int
+
+
+def timeout_reason(seconds: float) -> str:
+    """The ``failure_reason`` of a run that passed its wall-clock limit."""
+    return (
+        f"Timed out: the run passed its wall-clock limit of {seconds:g} seconds "
+        "(timeout_seconds); its steps so far are kept. Raise timeout_seconds to give it longer."
+    )
+
+
+def prompt_tokens(model: str, messages: list[dict[str, Any]]) -> int:
+    """Tokens of ``messages`` as litellm counts them for ``model`` (gpt-4o's count for doubles)."""
+    import litellm
+
+    from agent.llm import TEST_PROVIDER
+
+    counting = "gpt-4o" if model.startswith(TEST_PROVIDER + "/") else model
+    try:
+        return int(litellm.token_counter(model=counting, messages=messages))
+    except Exception:  # an unknown tokenizer: count characters the way most tokenizers average
+        return sum(len(str(m.get("content", ""))) for m in messages) // 4
+
+
+def price_of(model: str, tokens_in: int, tokens_out: int) -> float | None:
+    """USD for these tokens on ``model`` from litellm's table; None when it has no price."""
+    import litellm
+
+    try:
+        cost_in, cost_out = litellm.cost_per_token(
+            model=model, prompt_tokens=tokens_in, completion_tokens=tokens_out
+        )
+    except Exception:  # not in the table
+        return None
+    return float(cost_in) + float(cost_out)
+
+
+def check_before_call(
+    *,
+    model: str,
+    priced_as: str | None,
+    messages: list[dict[str, Any]],
+    spent: Spent,
+    max_cost: float | None,
+    max_total_tokens: int | None,
+) -> None:
+    """Raise :class:`RunLimitError` when the next call would pass a limit."""
+    if max_cost is None and max_total_tokens is None:
+        return
+    tokens = prompt_tokens(model, messages)
+    if (
+        max_total_tokens is not None
+        and spent.tokens + tokens + ANSWER_TOKENS_GUESS > max_total_tokens
+    ):
+        raise RunLimitError(
+            f"Token limit reached: {spent.tokens} tokens used, and the next model call "
+            f"(~{tokens} prompt tokens) would pass max_total_tokens={max_total_tokens}. "
+            "Raise max_total_tokens or give the run a narrower goal.",
+            "REACH_MAX_TOKENS",
+        )
+    if max_cost is not None:
+        estimate = price_of(priced_as or model, tokens, ANSWER_TOKENS_GUESS)
+        if estimate is None:
+            raise RunLimitError(
+                f"max_cost is set but litellm has no price for {priced_as or model!r}, so the "
+                "spending cannot be checked; use max_total_tokens for this model instead.",
+                "REACH_MAX_COST",
+            )
+        if spent.cost + estimate > max_cost:
+            raise RunLimitError(
+                f"Spending limit reached: ${spent.cost:.4f} spent, and the next model call "
+                f"(~${estimate:.4f}) would pass max_cost=${max_cost:g}. Raise max_cost to go on.",
+                "REACH_MAX_COST",
+            )
+
+
+def check_run_budget(ctx: Any, messages: list[dict[str, Any]]) -> None:
+    """:func:`check_before_call` for the run of ``ctx`` (a RunContext), with what it spent."""
+    request = ctx.request
+    if request.max_cost is None and request.max_total_tokens is None:
+        return
+    from agent.testing import double_priced_as
+
+    run = ctx.store.get_run(ctx.run_id)
+    check_before_call(
+        model=ctx.model,
+        priced_as=double_priced_as(ctx.model),
+        messages=messages,
+        spent=Spent(run.total_cost, run.input_token_count + run.output_token_count),
+        max_cost=request.max_cost,
+        max_total_tokens=request.max_total_tokens,
+    )
+
+
+async def within_limit(work: Awaitable[Any], seconds: float | None) -> Any:
+    """Await ``work``; past ``seconds`` stop it and return a ``timed_out`` Outcome."""
+    if seconds is None:
+        return await work
+    from agent.run_context import Outcome
+
+    try:
+        async with asyncio.timeout(seconds) as deadline:
+            return await work
+    except TimeoutError:
+        if not deadline.expired():
+            raise  # a timeout of something inside, not ours
+        from agent.models import RunStatus
+
+        return Outcome(RunStatus.timed_out, failure_reason=timeout_reason(seconds))
