@@ -148,3 +148,26 @@ async def within_limit(work: Awaitable[Any], seconds: float | None) -> Any:
         from agent.models import RunStatus
 
         return Outcome(RunStatus.timed_out, failure_reason=timeout_reason(seconds))
+
+
+CALL_GRACE_SECONDS = 5.0
+"""How long a model call cut off by a limit may take to finish before it is dropped."""
+
+
+async def let_finish(work: Awaitable[Any], grace: float = CALL_GRACE_SECONDS) -> Any:
+    """Await ``work``; when cancelled meanwhile, give it ``grace`` seconds to end, then re-raise.
+
+    A run stopped by its wall clock is cancelled wherever it is. In the middle of a
+    litellm call that would leave litellm's own coroutine unawaited (some providers hand
+    it across a worker thread), so the call is allowed to end on its own first.
+    """
+    call = asyncio.ensure_future(work)
+    try:
+        return await asyncio.shield(call)
+    except asyncio.CancelledError:
+        done, _ = await asyncio.wait({call}, timeout=grace)
+        if call in done and not call.cancelled():
+            call.exception()  # retrieved, so it is not reported as lost
+        else:
+            call.cancel()
+        raise

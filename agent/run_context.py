@@ -178,11 +178,11 @@ class RunContext:
             frozenset(e.id for e in observation.elements) if observation is not None else None,
         )
         result: LLMResult | None = None
-        from agent.limits import check_run_budget
+        from agent.limits import check_run_budget, let_finish
 
         check_run_budget(self, messages)  # a call that would pass max_cost is never made
         try:
-            result = await complete_json(self.model, request)
+            result = await let_finish(complete_json(self.model, request))
         except AnswerMisfitError as exc:
             result = exc.result if isinstance(exc.result, LLMResult) else None
             raise

@@ -29,7 +29,7 @@ HOSTED_FIELDS = {
 def test_statuses_print_format_and_encode_as_their_values():
     status = RunStatus.completed
     assert f"{status}" == "completed" and str(status) == "completed"
-    assert "{}".format(StepStatus.failed) == "failed" and f"{StepStatus.running}" == "running"
+    assert f"{StepStatus.failed}" == "failed" and str(StepStatus.running) == "running"
     assert json.dumps({"status": status}) == '{"status": "completed"}'
     assert status == "completed" and "completed" == status
     assert {"completed": 1}[status] == 1  # hashes as its string

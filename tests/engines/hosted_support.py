@@ -102,7 +102,9 @@ def chromium_with_debugging_port(
                 break
             except OSError:
                 if time.monotonic() > deadline or process.poll() is not None:
-                    raise AssertionError("the test's Chromium did not open its debugging port")
+                    raise AssertionError(
+                        "the test's Chromium did not open its debugging port"
+                    ) from None
                 time.sleep(0.2)
         yield process, port
     finally:

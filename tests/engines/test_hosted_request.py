@@ -284,5 +284,5 @@ def test_run_with_code_replays_the_published_workflow_of_the_same_task(agent_for
 def test_engines_other_than_the_two_get_an_error_naming_them(agent_for):
     agent = agent_for(FunctionLLM(never_called))
     for engine in ("skyvern-3.0", "openai-cua", "anthropic-cua"):
-        with pytest.raises(InvalidRequestError, match="use one of skyvern-1.0, skyvern-2.0"):
+        with pytest.raises(InvalidRequestError, match=r"use one of skyvern-1\.0, skyvern-2\.0"):
             agent.run_task("x", "https://example.com", engine=engine)
