@@ -132,8 +132,18 @@ class PromptLLM(FakeLLM):
     ``.prompts`` keeps every prompt served, in order.
     """
 
-    def __init__(self, fn: Callable[[Prompt], Answer], *, vision: bool = False) -> None:
-        super().__init__(vision=vision, name=getattr(fn, "__name__", "prompt").strip("<>"))
+    def __init__(
+        self,
+        fn: Callable[[Prompt], Answer],
+        *,
+        vision: bool = False,
+        priced_as: str | None = None,
+    ) -> None:
+        super().__init__(
+            vision=vision,
+            name=getattr(fn, "__name__", "prompt").strip("<>"),
+            priced_as=priced_as,
+        )
         self.fn = fn
         self.prompts: list[Prompt] = []
 

@@ -29,6 +29,7 @@ def known_codes(raw: Any, mapping: dict[str, str]) -> list[dict[str, Any]]:
                 {
                     "error_code": code,
                     "reasoning": str(entry.get("reasoning") or mapping[code]),
+                    "confidence_float": entry.get("confidence_float", 1.0),
                     "error_type": "USER_DEFINED_ERROR",
                 }
             )

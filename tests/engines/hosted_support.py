@@ -13,14 +13,19 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from tests.engines.prompt_reading import find, text_of
-
 GREETING = re.compile(r"Welcome back, \w+!")
 
 
+def find(prompt: Any, **match: str) -> Any:
+    """``prompt.find(...)``, failing the test when the prompt shows no such element."""
+    element = prompt.find(**match)
+    assert element is not None, f"no element {match} in the {prompt.purpose} prompt"
+    return element
+
+
 def sign_in_policy(request: Any) -> Any:
-    """Sign in as demo on /login/, complete on the members page; reads only the messages."""
-    text = text_of(request)
+    """Sign in as demo on /login/, complete on the members page (a PromptLLM policy)."""
+    text = request.text
     signed_in = GREETING.search(text)
     if request.purpose == "verify":
         return {"user_goal_achieved": bool(signed_in), "thoughts": "checked the page"}
@@ -48,7 +53,7 @@ def sign_in_policy(request: Any) -> Any:
 
 def members_policy(request: Any) -> Any:
     """Complete when the members page greets us; terminate on the sign-in form."""
-    text = text_of(request)
+    text = request.text
     if request.purpose == "verify":
         return {"user_goal_achieved": bool(GREETING.search(text))}
     if request.purpose == "error_codes":

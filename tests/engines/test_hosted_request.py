@@ -1,6 +1,6 @@
 """The whole hosted TaskRunRequest, end to end: each field does what it says, on fixture sites.
 
-Every stand-in model here reads only the messages it is sent (tests/engines/prompt_reading.py).
+Every stand-in model here is a PromptLLM: it reads only the messages it is sent.
 """
 
 from __future__ import annotations
@@ -12,16 +12,16 @@ from urllib.parse import urlsplit
 import pytest
 
 from agent import Agent, InvalidRequestError, RunStatus
-from agent.testing import FunctionLLM, offline_llm
+from agent.testing import PromptLLM, offline_llm
 from tests.engines.hosted_support import (
     EXTERNAL_UA,
     chromium_with_debugging_port,
+    find,
     free_port,
     jpeg_size,
     members_policy,
     sign_in_policy,
 )
-from tests.engines.prompt_reading import find, text_of
 
 DATA = Path(__file__).parent.parent / "data"
 HOOK_KEY = "fixture-webhook-signing-key-3b9d"  # fixtures_sites/webhook_receiver/routes.py
@@ -43,8 +43,8 @@ def hosted_dump(name: str, server, **values: str) -> dict:
 def test_a_request_dumped_from_the_hosted_sdk_with_every_field_runs_unchanged(
     agent_for, server, tmp_path
 ):
-    model = FunctionLLM(sign_in_policy)
-    agent = agent_for(FunctionLLM(never_called), webhook_key=HOOK_KEY)
+    model = PromptLLM(sign_in_policy)
+    agent = agent_for(PromptLLM(never_called), webhook_key=HOOK_KEY)
     profile = agent.create_browser_profile("demo account")
     (tmp_path / "resume.txt").write_text("Demo's resume")
     file_id = agent.upload_file(tmp_path / "resume.txt")
@@ -75,16 +75,16 @@ def test_a_request_dumped_from_the_hosted_sdk_with_every_field_runs_unchanged(
     state = agent.profiles.state(profile.browser_profile_id)
     assert any(c["name"] == "acme_session" for c in state["cookies"])
     # include_action_history_in_verification: the check sees the typing of the first step
-    verify = [c for c in model.calls if c.purpose == "verify"]
-    assert verify and "INPUT_TEXT" in text_of(verify[-1])
+    verify = model.prompts_for("verify")
+    assert verify and "INPUT_TEXT" in verify[-1].text
     assert run.browser_profile_id == profile.browser_profile_id
     assert run.max_screenshot_scrolls == 2
     assert server.state["webhook_receiver"]["received"], "the webhook was delivered"
 
 
 def test_a_request_dumped_with_exclude_none_runs_unchanged(agent_for, server):
-    model = FunctionLLM(sign_in_policy)
-    agent = agent_for(FunctionLLM(never_called))
+    model = PromptLLM(sign_in_policy)
+    agent = agent_for(PromptLLM(never_called))
     data = hosted_dump(
         "hosted_task_run_request_exclude_none.json",
         server,
@@ -96,7 +96,7 @@ def test_a_request_dumped_with_exclude_none_runs_unchanged(agent_for, server):
 
 
 def test_extra_headers_and_user_agent_are_sent_by_the_browser(agent_for, server):
-    agent = agent_for(FunctionLLM(sign_in_policy))
+    agent = agent_for(PromptLLM(sign_in_policy))
     run = agent.run_task(
         "Sign in as demo with password correct-horse-battery",
         server.url("/login/"),
@@ -112,7 +112,7 @@ def test_extra_headers_and_user_agent_are_sent_by_the_browser(agent_for, server)
 
 
 def test_nothing_listening_at_browser_address_fails_the_run_clearly(agent_for, server):
-    agent = agent_for(FunctionLLM(sign_in_policy))
+    agent = agent_for(PromptLLM(sign_in_policy))
     run = agent.run_task(
         "Sign in",
         server.url("/login/"),
@@ -128,7 +128,7 @@ def test_profiles_are_saved_from_runs_loaded_later_and_ignored_by_a_fresh_browse
     agent_for, server
 ):
     agent = agent_for(
-        FunctionLLM(lambda r: (sign_in_policy if "Sign in as" in r.prompt else members_policy)(r))
+        PromptLLM(lambda r: (sign_in_policy if "Sign in as" in r.goal else members_policy)(r))
     )
     members = server.url("/login/members")
     signed_in = agent.run_task(
@@ -191,7 +191,7 @@ def _screenshot_height(agent: Agent, run_id: str) -> int:
 
 
 def test_max_screenshot_scrolls_takes_the_page_down_that_many_screens(agent_for, server):
-    agent = agent_for(FunctionLLM(_complete_at_once))
+    agent = agent_for(PromptLLM(_complete_at_once))
     url = server.url("/hard_cases/long.html")
     tall = agent.run_task("Look", url, engine="skyvern-1.0", max_screenshot_scrolls=2)
     plain = agent.run_task("Look", url, engine="skyvern-1.0")
@@ -205,7 +205,7 @@ def test_file_ids_are_the_files_a_run_may_upload(agent_for, server, tmp_path):
     resume.write_text("Ada Lovelace, analyst")
 
     def apply(request):
-        text = text_of(request)
+        text = request.text
         if request.purpose == "verify":
             return {"user_goal_achieved": "Application received" in text}
         if "Application received" in text:
@@ -235,7 +235,7 @@ def test_file_ids_are_the_files_a_run_may_upload(agent_for, server, tmp_path):
             ]
         }
 
-    agent = agent_for(FunctionLLM(apply))
+    agent = agent_for(PromptLLM(apply))
     file_id = agent.upload_file(resume)
     run = agent.run_task(
         "Apply as Ada", server.url("/jobs/apply.html"), engine="skyvern-1.0", file_ids=[file_id]
@@ -282,7 +282,43 @@ def test_run_with_code_replays_the_published_workflow_of_the_same_task(agent_for
 
 
 def test_engines_other_than_the_two_get_an_error_naming_them(agent_for):
-    agent = agent_for(FunctionLLM(never_called))
+    agent = agent_for(PromptLLM(never_called))
     for engine in ("skyvern-3.0", "openai-cua", "anthropic-cua"):
         with pytest.raises(InvalidRequestError, match=r"use one of skyvern-1\.0, skyvern-2\.0"):
             agent.run_task("x", "https://example.com", engine=engine)
+
+
+def _busy_then_done(prompt):
+    """A hover, then typing until 14 typings show in the history, then COMPLETE."""
+    if prompt.purpose == "verify":
+        return {"user_goal_achieved": True}
+    done = prompt.text.count("INPUT_TEXT #")
+    if "HOVER #" not in prompt.text:
+        return {"actions": [{"action_type": "HOVER", "id": find(prompt, name="username").id}]}
+    if done < 14:
+        field = find(prompt, name="username").id
+        return {
+            "actions": [
+                {"action_type": "INPUT_TEXT", "id": field, "text": f"name {done + n}"}
+                for n in range(7)
+            ]
+        }
+    return {"actions": [{"action_type": "COMPLETE", "reason": "typed enough"}]}
+
+
+@pytest.mark.parametrize("with_history", [True, False])
+def test_include_action_history_in_verification_gives_the_check_every_action(
+    agent_for, server, with_history
+):
+    llm = PromptLLM(_busy_then_done)
+    run = agent_for(llm).run_task(
+        "Type names",
+        server.url("/login/"),
+        engine="skyvern-1.0",
+        include_action_history_in_verification=with_history,
+    )
+    assert run.status == RunStatus.completed, run.failure_reason
+    check = llm.prompts_for("verify")[-1].section("Actions taken (oldest first)") or ""
+    lines = [line for line in check.splitlines() if line.startswith("- ")]
+    assert len(lines) > 12 if with_history else len(lines) == 12  # 12: the recent window
+    assert ("step 0: HOVER" in check) is with_history  # the first action, beyond the window

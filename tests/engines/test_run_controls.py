@@ -13,9 +13,8 @@ import pytest
 
 from agent import RunStatus
 from agent.errors import InvalidRequestError, UsageError
-from agent.testing import FunctionLLM
-from tests.engines.hosted_support import GREETING
-from tests.engines.prompt_reading import find, section, text_of
+from agent.testing import PromptLLM
+from tests.engines.hosted_support import GREETING, find
 
 SIGN_IN = "Sign in as demo"
 
@@ -50,7 +49,7 @@ def _contexts(agent) -> int:
 
 
 def test_a_run_past_its_wall_clock_limit_ends_timed_out_with_steps_kept(agent_for, server):
-    agent = agent_for(FunctionLLM(waiting_policy()))
+    agent = agent_for(PromptLLM(waiting_policy()))
     run = agent.run_task(
         "Wait forever",
         server.url("/login/"),
@@ -67,7 +66,7 @@ def test_a_run_past_its_wall_clock_limit_ends_timed_out_with_steps_kept(agent_fo
 
 
 def test_the_agent_default_wall_clock_applies_and_the_request_wins(agent_for, server):
-    agent = agent_for(FunctionLLM(waiting_policy()), run_timeout_seconds=1.5)
+    agent = agent_for(PromptLLM(waiting_policy()), run_timeout_seconds=1.5)
     run = agent.run_task("Wait", server.url("/login/"), engine="skyvern-1.0", max_steps=50)
     assert run.status == RunStatus.timed_out and "1.5 seconds" in run.failure_reason
     longer = agent.run_task(
@@ -80,7 +79,7 @@ def test_the_agent_default_wall_clock_applies_and_the_request_wins(agent_for, se
 
 
 def test_max_cost_stops_before_the_call_that_would_pass_it(agent_for, server):
-    llm = FunctionLLM(waiting_policy(), priced_as="gpt-4o")  # tokens cost gpt-4o's prices
+    llm = PromptLLM(waiting_policy(), priced_as="gpt-4o")  # tokens cost gpt-4o's prices
     agent = agent_for(llm)
     run = agent.run_task(
         "Wait", server.url("/login/"), engine="skyvern-1.0", max_steps=50, max_cost=0.02
@@ -94,7 +93,7 @@ def test_max_cost_stops_before_the_call_that_would_pass_it(agent_for, server):
 
 
 def test_max_total_tokens_stops_a_model_without_prices(agent_for, server):
-    agent = agent_for(FunctionLLM(waiting_policy()))
+    agent = agent_for(PromptLLM(waiting_policy()))
     run = agent.run_task(
         "Wait", server.url("/login/"), engine="skyvern-1.0", max_steps=50, max_total_tokens=5000
     )
@@ -104,7 +103,7 @@ def test_max_total_tokens_stops_a_model_without_prices(agent_for, server):
 
 
 def test_max_cost_on_a_model_without_prices_says_to_use_a_token_limit(agent_for, server):
-    agent = agent_for(FunctionLLM(waiting_policy()))
+    agent = agent_for(PromptLLM(waiting_policy()))
     run = agent.run_task("Wait", server.url("/login/"), engine="skyvern-1.0", max_cost=1.0)
     assert run.status == RunStatus.failed and "use max_total_tokens" in run.failure_reason
 
@@ -116,7 +115,7 @@ ANSWERED = "The user answered: "
 
 def asking_sign_in(request):
     """Sign in as demo, asking the user for the password (the goal does not give it)."""
-    text = text_of(request)
+    text = request.text
     if request.purpose == "verify":
         return {"user_goal_achieved": bool(GREETING.search(text))}
     if request.purpose == "extract":
@@ -140,7 +139,7 @@ def asking_sign_in(request):
 
 
 def test_a_question_pauses_the_run_and_resume_run_completes_it(agent_for, server):
-    llm = FunctionLLM(asking_sign_in)
+    llm = PromptLLM(asking_sign_in)
     agent = agent_for(llm)
     run = agent.run_task(SIGN_IN, server.url("/login/"), engine="skyvern-1.0", wait=False)
     paused = wait_until(agent, run.run_id, RunStatus.paused)
@@ -163,7 +162,7 @@ def test_on_pause_answers_as_it_happens(agent_for, server):
         asked.append((run.status, run.question))
         return "correct-horse-battery"
 
-    agent = agent_for(FunctionLLM(asking_sign_in), on_pause=on_pause)
+    agent = agent_for(PromptLLM(asking_sign_in), on_pause=on_pause)
     run = agent.run_task(
         SIGN_IN,
         server.url("/login/"),
@@ -176,7 +175,7 @@ def test_on_pause_answers_as_it_happens(agent_for, server):
 
 
 def test_with_nobody_to_ask_the_run_ends_with_the_question(agent_for, server):
-    agent = agent_for(FunctionLLM(asking_sign_in))
+    agent = agent_for(PromptLLM(asking_sign_in))
     run = agent.run_task(SIGN_IN, server.url("/login/"), engine="skyvern-1.0")
     assert run.status == RunStatus.terminated
     assert run.failure_reason.startswith("Needs a person: What is demo's password?")
@@ -184,7 +183,7 @@ def test_with_nobody_to_ask_the_run_ends_with_the_question(agent_for, server):
 
 
 def captcha_policy(request):
-    text = text_of(request)
+    text = request.text
     if request.purpose == "verify":
         return {"user_goal_achieved": ANSWERED + "done" in text}
     if ANSWERED + "done" in text:
@@ -195,19 +194,19 @@ def captcha_policy(request):
 def test_solve_captcha_pauses_for_a_person_instead_of_claiming_success(agent_for, server):
     questions = []
     agent = agent_for(
-        FunctionLLM(captcha_policy), on_pause=lambda run: questions.append(run.question) or "done"
+        PromptLLM(captcha_policy), on_pause=lambda run: questions.append(run.question) or "done"
     )
     run = agent.run_task("Get past the check", server.url("/login/"), engine="skyvern-1.0")
     assert run.status == RunStatus.completed, run.failure_reason
     assert len(questions) == 1 and "CAPTCHA" in questions[0]
 
-    alone = agent_for(FunctionLLM(captcha_policy))
+    alone = agent_for(PromptLLM(captcha_policy))
     stopped = alone.run_task("Get past the check", server.url("/login/"), engine="skyvern-1.0")
     assert stopped.status == RunStatus.terminated and "CAPTCHA" in stopped.failure_reason
 
 
 def test_a_paused_run_times_out_or_is_canceled(agent_for, server):
-    agent = agent_for(FunctionLLM(asking_sign_in))
+    agent = agent_for(PromptLLM(asking_sign_in))
     slow = agent.run_task(
         SIGN_IN, server.url("/login/"), engine="skyvern-1.0", wait=False, timeout_seconds=3
     )
@@ -223,7 +222,7 @@ def test_a_paused_run_times_out_or_is_canceled(agent_for, server):
 
 def test_another_process_resumes_a_paused_run_through_the_sqlite_store(agent_for, server, tmp_path):
     db = tmp_path / "runs.db"
-    agent = agent_for(FunctionLLM(asking_sign_in), store=str(db))
+    agent = agent_for(PromptLLM(asking_sign_in), store=str(db))
     run = agent.run_task(SIGN_IN, server.url("/login/"), engine="skyvern-1.0", wait=False)
     wait_until(agent, run.run_id, RunStatus.paused)
     script = (
@@ -263,14 +262,14 @@ def username_of(person: str, *, lower: bool = True) -> str:
 
 def tool_sign_in(request):
     """Sign in using the tools listed in the prompt: the goal gives neither name nor password."""
-    text = text_of(request)
+    text = request.text
     if request.purpose == "verify":
         return {"user_goal_achieved": bool(GREETING.search(text))}
     if request.purpose == "extract":
         return {"greeting": GREETING.search(text).group(0)}
     if GREETING.search(text):
         return {"actions": [{"action_type": "COMPLETE", "reason": "signed in"}]}
-    tools = section(request, "Tools you can call") or ""
+    tools = request.section("Tools you can call") or ""
     assert "password_for(username: string): The password stored for" in tools
     assert "username_of(person: string, lower: boolean (optional))" in tools
     results = dict(
@@ -319,7 +318,7 @@ SCHEMA = {"type": "object", "properties": {"greeting": {"type": "string"}}}
 
 
 def test_the_model_calls_user_tools_and_their_results_reach_the_output(agent_for, server):
-    agent = agent_for(FunctionLLM(tool_sign_in), tools=[password_for, username_of])
+    agent = agent_for(PromptLLM(tool_sign_in), tools=[password_for, username_of])
     run = agent.run_task(
         "Sign in as Demo User using the team's tools",
         server.url("/login/"),
@@ -351,7 +350,7 @@ def test_a_failing_tool_fails_its_action_with_the_message_and_the_run_goes_on(ag
         return VAULT[username]
 
     flaky_password_for.__name__ = "password_for"
-    agent = agent_for(FunctionLLM(tool_sign_in), tools=[flaky_password_for, username_of])
+    agent = agent_for(PromptLLM(tool_sign_in), tools=[flaky_password_for, username_of])
     run = agent.run_task(
         "Sign in as Demo User", server.url("/login/"), SCHEMA, engine="skyvern-1.0"
     )
@@ -368,6 +367,6 @@ def test_functions_that_cannot_be_tools_are_refused_at_once(agent_for):
         return x
 
     with pytest.raises(UsageError, match="no docstring"):
-        agent_for(FunctionLLM(tool_sign_in), tools=[undocumented])
+        agent_for(PromptLLM(tool_sign_in), tools=[undocumented])
     with pytest.raises(UsageError, match="named functions"):
-        agent_for(FunctionLLM(tool_sign_in), tools=[lambda x: x])
+        agent_for(PromptLLM(tool_sign_in), tools=[lambda x: x])
