@@ -22,7 +22,7 @@ from agent.errors import InvalidRequestError, LLMNotConfiguredError
 from agent.models import ID_PREFIXES, RunRequest, RunStatus, Step, TaskRun, build_request, new_id
 from agent.runner import RunnerConfig, execute_run
 from agent.secrets import Secrets, SecretValue, resolve_secrets
-from agent.stores.base import RunStore
+from agent.stores.base import RunStore, process_alive
 
 if TYPE_CHECKING:
     from engines import Engine
@@ -39,18 +39,6 @@ def _open_store(store: RunStore | str | None, data_dir: Path) -> RunStore:
         path = data_dir / "agent.db" if store == "sqlite" else Path(store)
         return SQLiteStore(path)
     return store
-
-
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # alive, someone else's
-        return True
-    return True
 
 
 def _model_name(llm: Any) -> str | None:
@@ -414,7 +402,7 @@ class Agent:
         process that runs it (and holds its browser) is alive.
         """
         run = self.store.get_run(run_id)
-        if run.status == RunStatus.paused and run.owner_pid and not _alive(run.owner_pid):
+        if run.status == RunStatus.paused and not process_alive(run.owner_pid):
             from agent.errors import InvalidRequestError
 
             raise InvalidRequestError(

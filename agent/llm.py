@@ -94,6 +94,12 @@ _current_request: contextvars.ContextVar[LLMRequest | None] = contextvars.Contex
 )
 
 
+call_options: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar(
+    "agent_llm_options", default=None
+)
+"""Extra litellm arguments for the calls made in this context (a run's ``model`` options)."""
+
+
 def current_request() -> LLMRequest | None:
     """The request being served (used by the test provider inside litellm)."""
     return _current_request.get()
@@ -123,7 +129,9 @@ async def _litellm_call(
     delay = 1.0
     for attempt in range(1, attempts + 1):
         try:
-            return await litellm.acompletion(model=model, messages=messages, timeout=timeout)
+            return await litellm.acompletion(
+                model=model, messages=messages, timeout=timeout, **(call_options.get() or {})
+            )
         except Exception as exc:  # litellm maps provider errors to its own classes
             name = type(exc).__name__
             if name not in _RETRYABLE or attempt == attempts:

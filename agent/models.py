@@ -284,7 +284,7 @@ class RunRequest(BaseModel):
     )
     model: dict[str, Any] | None = Field(
         None,
-        description="This run's model: {'model_name': '<litellm model>'}, overriding the Agent's.",
+        description="This run's model: {'model_name': '<litellm model>', <litellm options>}.",
     )
     extra_http_headers: dict[str, str] | None = Field(
         None, description="Headers the browser adds to every request it makes."
@@ -445,6 +445,11 @@ class RunRequest(BaseModel):
         if not self.model:
             return None
         return str(self.model.get("model_name") or self.model.get("model"))
+
+    @property
+    def model_options(self) -> dict[str, Any]:
+        """The rest of ``model``: litellm arguments for this run's calls (``temperature``, ...)."""
+        return {k: v for k, v in (self.model or {}).items() if k not in ("model_name", "model")}
 
     @model_validator(mode="after")
     def _error_codes_named(self) -> RunRequest:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from agent.errors import AnswerMisfitError
-from agent.llm import LLMRequest, LLMResult, complete_json
+from agent.llm import LLMRequest, LLMResult, call_options, complete_json
 from agent.models import RunRequest, RunStatus, Step, StepStatus, TaskRun
 from agent.secrets import Secrets
 from agent.stores.base import RunStore
@@ -182,7 +182,11 @@ class RunContext:
 
         check_run_budget(self, messages)  # a call that would pass max_cost is never made
         try:
-            result = await let_finish(complete_json(self.model, request))
+            options = call_options.set(self.request.model_options or None)
+            try:
+                result = await let_finish(complete_json(self.model, request))
+            finally:
+                call_options.reset(options)
         except AnswerMisfitError as exc:
             result = exc.result if isinstance(exc.result, LLMResult) else None
             raise

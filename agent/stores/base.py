@@ -16,7 +16,7 @@ from typing import Any, Protocol, runtime_checkable
 from agent.errors import InvalidRequestError
 from agent.models import RunStatus, Step, TaskRun
 
-ACTIVE_STATUSES = (RunStatus.created, RunStatus.queued, RunStatus.running)
+ACTIVE_STATUSES = (RunStatus.created, RunStatus.queued, RunStatus.running, RunStatus.paused)
 
 
 @runtime_checkable

@@ -322,3 +322,18 @@ def test_include_action_history_in_verification_gives_the_check_every_action(
     lines = [line for line in check.splitlines() if line.startswith("- ")]
     assert len(lines) > 12 if with_history else len(lines) == 12  # 12: the recent window
     assert ("step 0: HOVER" in check) is with_history  # the first action, beyond the window
+
+
+def test_the_model_field_carries_litellm_options_to_every_call(agent_for, server):
+    stand_in = PromptLLM(never_called)
+    answer = '{"actions": [{"action_type": "COMPLETE"}], "user_goal_achieved": true}'
+    run = agent_for(PromptLLM(never_called)).run_task(
+        "Look",
+        server.url("/login/"),
+        engine="skyvern-1.0",
+        # litellm's own mock_response option answers in place of the provider
+        model={"model_name": stand_in.model_name, "mock_response": answer},
+    )
+    assert run.status == RunStatus.completed, run.failure_reason
+    assert run.llm_calls == 2 and stand_in.calls == []  # plan and verify, both from litellm
+    assert run.run_request.model_options == {"mock_response": answer}
