@@ -131,3 +131,55 @@ def jpeg_size(data: bytes) -> tuple[int, int]:
             return width, height
         index += 2 + length
     raise AssertionError("no JPEG frame header")
+
+
+class RecordingRelay:
+    """A TCP relay in front of a local port that keeps what clients send first on each connection.
+
+    Used to see the CDP handshake (its HTTP request and WebSocket upgrade) and its headers.
+    """
+
+    def __init__(self, target_port: int) -> None:
+        import threading
+
+        self.target_port = target_port
+        self.received: list[bytes] = []
+        self._server = socket.socket()
+        self._server.bind(("127.0.0.1", 0))
+        self._server.listen(8)
+        self.port = int(self._server.getsockname()[1])
+        self._stop = False
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        import threading
+
+        while not self._stop:
+            try:
+                client, _ = self._server.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(("127.0.0.1", self.target_port))
+
+            def pipe(src: socket.socket, dst: socket.socket, record: bool) -> None:
+                try:
+                    while data := src.recv(65536):
+                        if record:
+                            self.received.append(data)
+                            record = False  # the first bytes hold the request and headers
+                        dst.sendall(data)
+                except OSError:
+                    pass
+                finally:
+                    for sock in (src, dst):
+                        try:
+                            sock.shutdown(socket.SHUT_RDWR)
+                        except OSError:
+                            pass
+
+            threading.Thread(target=pipe, args=(client, upstream, True), daemon=True).start()
+            threading.Thread(target=pipe, args=(upstream, client, False), daemon=True).start()
+
+    def close(self) -> None:
+        self._stop = True
+        self._server.close()

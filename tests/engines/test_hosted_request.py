@@ -337,3 +337,27 @@ def test_the_model_field_carries_litellm_options_to_every_call(agent_for, server
     assert run.status == RunStatus.completed, run.failure_reason
     assert run.llm_calls == 2 and stand_in.calls == []  # plan and verify, both from litellm
     assert run.run_request.model_options == {"mock_response": answer}
+
+
+def test_cdp_connect_headers_go_on_the_handshake_only(agent_for, server, tmp_path):
+    from tests.engines.hosted_support import RecordingRelay
+
+    agent = agent_for(PromptLLM(sign_in_policy))
+    with chromium_with_debugging_port(tmp_path / "chrome") as (_, port):
+        relay = RecordingRelay(port)
+        try:
+            run = agent.run_task(
+                "Sign in as demo with password correct-horse-battery",
+                server.url("/login/"),
+                engine="skyvern-1.0",
+                browser_address=f"http://127.0.0.1:{relay.port}",
+                cdp_connect_headers={"X-Api-Key": "cdp-secret-42"},
+            )
+        finally:
+            relay.close()
+    assert run.status == RunStatus.completed, run.failure_reason
+    handshakes = [data.decode("latin-1").lower() for data in relay.received]
+    assert handshakes and all("x-api-key: cdp-secret-42" in h for h in handshakes)
+    assert any("upgrade: websocket" in h for h in handshakes)
+    assert not any("x-api-key" in r.headers for r in server.requests)  # never to the site
+    assert run.run_request.model_dump(mode="json")["cdp_connect_headers"] == {"X-Api-Key": "***"}
