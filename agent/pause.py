@@ -4,7 +4,7 @@ The model asks with ``ASK_USER`` (a detail the goal does not give, a confirmatio
 should not give alone) or ``SOLVE_CAPTCHA`` (a CAPTCHA the person solves in the
 browser). The run goes ``paused`` with ``question`` set, and waits:
 
-- ``Agent(on_pause=fn)``: ``fn(run)`` is called on a worker thread (so ``input()`` works);
+- ``Agent(on_pause=fn)``: ``fn(run)`` is called on a daemon thread (so ``input()`` works);
   a string it returns is the answer, ``None`` leaves the run waiting for ``resume_run``.
 - ``Agent.resume_run(run_id, answer)`` answers from any thread, or from another process
   sharing the SQLite store: the answer is written to the store, where the waiting run
@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -60,9 +61,8 @@ class PauseBoard:
         run = self.store.update_run(run_id, RunStatus.paused, question=question, answer=None)
         event = asyncio.Event()
         self._waiting[run_id] = (asyncio.get_running_loop(), event)
-        helper = None
         if self.on_pause is not None:
-            helper = asyncio.ensure_future(self._call_on_pause(run))
+            self._call_on_pause(run)
         try:
             while True:
                 try:
@@ -80,18 +80,26 @@ class PauseBoard:
                     raise asyncio.CancelledError(f"run {run_id} ended while paused")
         finally:
             self._waiting.pop(run_id, None)
-            if helper is not None and not helper.done():
-                helper.cancel()
 
-    async def _call_on_pause(self, run: TaskRun) -> None:
+    def _call_on_pause(self, run: TaskRun) -> None:
+        """Ask ``on_pause`` on a daemon thread (it may block on ``input()`` as long as it likes:
+        a run that times out or is canceled meanwhile must not keep the process alive)."""
         assert self.on_pause is not None
-        try:
-            answer = await asyncio.to_thread(self.on_pause, run)
-        except Exception:  # the person's callback failing must not kill the run: it waits on
-            logger.exception("on_pause callback failed for %s; waiting for resume_run", run.run_id)
-            return
-        if isinstance(answer, str):
-            self.resume(run.run_id, answer)
+        on_pause = self.on_pause
+
+        def work() -> None:
+            try:
+                answer = on_pause(run)
+            except Exception:  # the callback failing must not kill the run: it waits on
+                logger.exception("on_pause failed for %s; waiting for resume_run", run.run_id)
+                return
+            if isinstance(answer, str):
+                try:
+                    self.resume(run.run_id, answer)
+                except InvalidRequestError as exc:  # answered, canceled or timed out meanwhile
+                    logger.info("on_pause answer for %s not used: %s", run.run_id, exc)
+
+        threading.Thread(target=work, name=f"on-pause-{run.run_id}", daemon=True).start()
 
     def resume(self, run_id: str, answer: str) -> TaskRun:
         """Give a paused run its answer (from any thread); raises for a run not paused."""

@@ -93,6 +93,7 @@ async def open_run_browser(
     remote = None
     if request.browser_address:
         remote = await browsers.connect_over_cdp(request.browser_address, cdp_headers)
+        video_dir = None  # frames of a browser elsewhere are not ours to encode
     context = await browsers.new_context(
         proxy=proxy, video_dir=video_dir, browser=remote, **context_options(request, profiles)
     )
