@@ -140,6 +140,7 @@ def test_every_action_type_round_trips_through_json():
         "HOVER": {"id": "1"},
         "GOTO_URL": {"url": "http://x"},
         "SWITCH_TAB": {"tab_index": 0},
+        "CALL_TOOL": {"tool": "lookup", "arguments": {"sku": "A-1"}},
     }
     raw = [{"action_type": t, **samples.get(t, {})} for t in ACTION_TYPES]
     actions, notes = parse_actions(raw)
