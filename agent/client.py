@@ -435,7 +435,8 @@ class Agent:
                 raise InvalidRequestError(
                     "run_id",
                     f"run {run_id} has no saved browser state (it is {run.status}, or it ran "
-                    "with start_fresh_browser or in a browser session)",
+                    "with start_fresh_browser, with secrets, or in a browser session): pass "
+                    "browser_profile_id= to the run to keep its state",
                 )
         return self.profiles.create(name, source_state=source)
 

@@ -275,6 +275,7 @@ class RunRequest(BaseModel):
         from agent.browser.policy import check_patterns
 
         return None if value is None else check_patterns(value)
+
     # -- the rest of the hosted service's current TaskRunRequest --
     browser_profile_id: str | None = Field(
         None, description="A saved browser profile (bp_...) to load, and save back at the end."

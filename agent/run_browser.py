@@ -47,7 +47,10 @@ class RunBrowser:
         except Exception as exc:  # the browser may be gone; the run's ending matters more
             logger.warning("could not read the browser's storage state: %s", exc)
             return
-        run_state_path(self.run_dir).write_text(json.dumps(state), encoding="utf-8")
+        if not self.request.secrets:
+            # A site's cookies may hold what the run typed from a secret: with secrets, only
+            # a profile the caller asked for keeps the state (docs/secrets.md says so).
+            run_state_path(self.run_dir).write_text(json.dumps(state), encoding="utf-8")
         if self.request.browser_profile_id:
             try:
                 self.profiles.save_state(self.request.browser_profile_id, state)
