@@ -309,10 +309,14 @@ class Agent:
         self.store.create_run(run)
         run = self.store.update_run(run_id, RunStatus.queued)
         warm_up()  # litellm's slow import overlaps the browser launch
+        progress = self._progress_for()  # lines in a terminal, a live card in a notebook
+        progress.started(run)
         task = asyncio.get_running_loop().create_task(
             execute_run(
                 self._runner_config(
-                    request.model_name, can_ask=self._pauses.on_pause is not None or not wait
+                    request.model_name,
+                    can_ask=self._pauses.on_pause is not None or not wait,
+                    on_step=progress.on_step,
                 ),
                 run_id,
                 engine=engine,
@@ -321,12 +325,15 @@ class Agent:
         )
         self._tasks[run_id] = task
         task.add_done_callback(lambda _: self._tasks.pop(run_id, None))
+        task.add_done_callback(lambda _: progress.close(lambda: self.store.get_run(run_id)))
         if not wait:
             return run
         await asyncio.shield(task)
         return self.store.get_run(run_id)
 
-    def _runner_config(self, model: str | None = None, *, can_ask: bool = False) -> RunnerConfig:
+    def _runner_config(
+        self, model: str | None = None, *, can_ask: bool = False, on_step: Any = None
+    ) -> RunnerConfig:
         model = model or self.model
         assert model is not None
         return RunnerConfig(
@@ -348,16 +355,16 @@ class Agent:
             totp_timeout=self.totp_timeout,
             totp_poll_interval=self.totp_poll_interval,
             record_video=self.record_video,
-            on_step=self._progress_callback(),
+            on_step=on_step if on_step is not None else self._progress_for().on_step,
             block_private_networks=self.block_private_networks,
             max_download_bytes=self.max_download_bytes,
             max_downloads=self.max_downloads,
         )
 
-    def _progress_callback(self) -> Any:
-        from agent.progress import progress_printer
+    def _progress_for(self) -> Any:
+        from agent.progress import progress_for
 
-        return progress_printer(self.progress)
+        return progress_for(self.progress)
 
     def get_run(self, run_id: str) -> TaskRun:
         """The run as stored now; raises :class:`~agent.errors.RunNotFoundError`."""

@@ -2,7 +2,8 @@
 
 A run shows its status badge, totals, failure reason, output, its latest screenshot
 (small, embedded) and a link to its HTML report once :meth:`TaskRun.report` has written
-one. A step shows its status, the actions it took with their results, and its
+one. While a run goes, :class:`LiveCard` shows it live (:mod:`agent.progress` picks it
+in a notebook): a card updated in place per step, ending as the run's card. A step shows its status, the actions it took with their results, and its
 screenshot. Everything is escaped (page text and model output are untrusted) and
 styled inline, since a notebook output cannot carry a stylesheet of its own.
 
@@ -13,7 +14,11 @@ styled inline, since a notebook output cannot carry a stylesheet of its own.
 
 from __future__ import annotations
 
+import threading
+from typing import Any
+
 from agent.models import Step, TaskRun
+from agent.progress import RunProgress, step_label
 from agent.report import (
     REPORT_NAME,
     action_view,
@@ -29,6 +34,8 @@ MAX_OUTPUT_CHARS = 4000
 """Longer output is cut in the card (the report and ``run.output`` have all of it)."""
 MAX_SHOT_BYTES = 2_000_000
 """Screenshots larger than this are not embedded, to keep notebooks small."""
+RECENT_ACTIONS = 5
+"""The live card lists this many of the latest actions."""
 BADGE_COLORS = {"good": "#1a7f37", "bad": "#cf222e", "busy": "#0969da", "muted": "#6e7781"}
 
 
@@ -102,3 +109,73 @@ def _shorten(text: str, limit: int) -> str:
 def _shot(url: str | None) -> str | None:
     image = load_image(url, max_bytes=MAX_SHOT_BYTES)
     return image.data_uri if image is not None else None
+
+
+def live_html(run: TaskRun, step: Step | None, actions: list[dict[str, Any]]) -> str:
+    """The live card of a run that is going: step n/budget, url, last actions, screenshot.
+
+    ``actions`` are the latest actions (oldest first), as the steps record them.
+    """
+    facts = [
+        f"{run.input_token_count + run.output_token_count:,} tokens",
+        f"{run.llm_calls} model call{'' if run.llm_calls == 1 else 's'}",
+        f"${run.total_cost:.4f}",
+    ]
+    first = max(len(actions) - RECENT_ACTIONS, 0)
+    return render_template(
+        "live_card.html",
+        heading=run.title or _shorten(run.run_request.prompt, 80),
+        status=run.status.value,
+        color=BADGE_COLORS[status_class(run.status)],
+        run_id=run.run_id,
+        position=step_label(step, run) if step is not None else "starting",
+        step_status=step.status.value if step is not None else "",
+        url=step.url if step is not None else run.run_request.url,
+        facts=" · ".join(facts),
+        actions=[action_view(first + i + 1, a) for i, a in enumerate(actions[first:])],
+        shot=_shot(run.screenshot_urls[0] if run.screenshot_urls else None),
+    )
+
+
+class LiveCard(RunProgress):
+    """A run's card in a notebook, shown when it starts and updated in place per step.
+
+    Uses IPython's display handles (``display(..., display_id=True)`` then ``update``), so
+    it needs nothing beyond what a notebook has. When the run ends it becomes the usual
+    :func:`run_html` card.
+    """
+
+    def __init__(self, html_type: Any, display: Any) -> None:
+        self._html = html_type
+        self._display = display
+        self._handle: Any = None
+        self._actions: dict[tuple[int, int], list[dict[str, Any]]] = {}
+        self._lock = threading.Lock()
+
+    @classmethod
+    def create(cls) -> LiveCard | None:
+        """A card using IPython's display, or None when IPython is not there."""
+        try:
+            from IPython.display import HTML, display
+        except ImportError:
+            return None
+        return cls(HTML, display)
+
+    def _show(self, html: str) -> None:
+        with self._lock:
+            if self._handle is None:
+                self._handle = self._display(self._html(html), display_id=True)
+            else:
+                self._handle.update(self._html(html))
+
+    def started(self, run: TaskRun) -> None:
+        self._show(live_html(run, None, []))
+
+    def on_step(self, step: Step, run: TaskRun) -> None:
+        super().on_step(step, run)
+        self._actions[(step.order, step.retry_index)] = list(step.actions)
+        recent = [a for key in sorted(self._actions) for a in self._actions[key]]
+        self._show(live_html(run, step, recent))
+
+    def finished(self, run: TaskRun) -> None:
+        self._show(run_html(run))

@@ -11,9 +11,10 @@ relative to the report when it sits in the run folder, so the folder can be move
 Page text and model output are untrusted: everything goes through Jinja2 with
 autoescape on, and only ``file:``, ``http:`` and ``https:`` URLs become links.
 
-Without ``steps`` the timeline is read back from the run folder (``steps/NNN-R/``: the
-screenshot and the actions the model planned); the results of those actions, tokens
-and timings live in the store, so :func:`report_for` passes the stored steps.
+Without ``steps`` the step records the run folder keeps are read back
+(``steps/NNN-R/step.json``, see :mod:`agent.run_folder`), so ``run.report()`` writes the
+same report as ``agent.report(run_id)``. A folder without them (a run from before they
+were kept) gives a timeline of the screenshots and the actions the model planned.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from urllib.request import url2pathname
 
 from agent.errors import UsageError
 from agent.models import RunStatus, Step, StepStatus, TaskRun
+from agent.run_folder import read_run, read_steps
 
 if TYPE_CHECKING:
     from agent.client import Agent
@@ -68,11 +70,20 @@ def write_report(
     """Write the run's HTML report and return its path.
 
     ``path`` defaults to ``report.html`` in the run folder, which is found from the run's
-    screenshot, recording or step file URLs (or given as ``run_dir``). ``steps`` are the
-    stored steps (``agent.list_steps(run_id)``); without them the timeline is rebuilt from
-    the run folder and shows planned actions without their results.
+    screenshot, recording or step file URLs (or given as ``run_dir``, else looked for in
+    ``AGENT_DATA_DIR``). ``steps`` are the stored steps (``agent.list_steps(run_id)``);
+    without them the step records the run folder keeps are read (:mod:`agent.run_folder`),
+    so the report is the same; only a folder without records (written before they were
+    kept) gives a timeline of planned actions without their results.
     """
     folder = Path(run_dir).resolve() if run_dir is not None else find_run_dir(run, steps)
+    if folder is None:
+        folder = _default_run_dir(run.run_id)
+    if steps is None and folder is not None:
+        steps = read_steps(folder)  # the records the run folder keeps (agent.run_folder)
+        kept = read_run(folder)
+        if kept is not None and kept.run_id == run.run_id and kept.modified_at > run.modified_at:
+            run = kept  # the object is older than the run's own record (e.g. wait=False)
     if path is None:
         if folder is None:
             raise UsageError(
@@ -85,6 +96,14 @@ def write_report(
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(render_report(run, steps, folder, target.parent), encoding="utf-8")
     return target
+
+
+def _default_run_dir(run_id: str) -> Path | None:
+    """``runs/<run_id>`` in the environment's data dir, when it exists."""
+    from agent.config import Settings
+
+    folder = (Settings.from_env().data_dir / "runs" / run_id).resolve()
+    return folder if folder.is_dir() else None
 
 
 def report_for(agent: Agent, run_id: str, path: str | Path | None = None) -> Path:
@@ -128,9 +147,9 @@ def render_report(
     elif run_dir is not None:
         views = _folder_step_views(run_dir, report_dir)
         note = (
-            "Step records were not given, so this timeline is read from the run folder: "
-            "the actions the model planned, without their results, tokens or timings. "
-            "Agent.report(run_id) or `python -m agent report RUN_ID` include them."
+            "This run folder keeps no step records, so this timeline is rebuilt from its "
+            "files: the actions the model planned, without their results, tokens or timings. "
+            "Agent.report(run_id) or `agent report RUN_ID` include them from the store."
         )
     else:
         views, note = [], "Step records were not given and the run folder is unknown."

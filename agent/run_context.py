@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from agent.errors import AnswerMisfitError
 from agent.llm import LLMRequest, LLMResult, call_options, complete_json
 from agent.models import RunRequest, RunStatus, Step, StepStatus, TaskRun
+from agent.run_folder import keep_run, keep_step, step_folder
 from agent.secrets import Secrets
 from agent.stores.base import RunStore
 
@@ -107,16 +108,17 @@ class RunContext:
     def save_step(self, step: Step) -> None:
         step = self.secrets.redact_model(step)
         self.store.save_step(step)
+        run = self.store.get_run(self.run_id)
+        keep_step(self.run_dir, step)  # the run folder keeps the records (agent.run_folder)
+        keep_run(self.run_dir, run)
         if self.on_step is not None:
             try:
-                self.on_step(step, self.store.get_run(self.run_id))
+                self.on_step(step, run)
             except Exception:  # progress display must never break a run
                 logger.exception("progress callback failed")
 
     def step_dir(self, step: Step) -> Path:
-        path = self.run_dir / "steps" / f"{step.order:03d}-{step.retry_index}"
-        path.mkdir(parents=True, exist_ok=True)
-        return path
+        return step_folder(self.run_dir, step)
 
     def write_artifact(self, step: Step, name: str, content: str | bytes) -> str:
         """Save a file for ``step`` and record its file:// URL in ``step.artifacts``."""

@@ -24,6 +24,7 @@ from agent.limits import RunLimitError, within_limit
 from agent.models import FileInfo, RunStatus, Step, StepStatus, TaskRun, utcnow
 from agent.pause import asker
 from agent.run_context import Outcome, RunContext
+from agent.run_folder import keep_run, keep_step
 from agent.secrets import RedactingStore, Secrets, redacting_logs
 from agent.stores.base import RunStore
 
@@ -289,9 +290,10 @@ async def _record_ending(
             ended = (
                 StepStatus.canceled if outcome.status == RunStatus.canceled else StepStatus.failed
             )
-            store.save_step(
-                step.transition(ended, failure_reason=step.failure_reason or outcome.failure_reason)
+            closed = step.transition(
+                ended, failure_reason=step.failure_reason or outcome.failure_reason
             )
+            store.save_step(closed)
     extra: dict[str, Any] = {
         "downloaded_files": files or None,
         "recording_url": recording,
@@ -336,3 +338,7 @@ async def _record_ending(
         )
         if not delivery.delivered:
             store.update_run(run_id, webhook_failure_reason=delivery.error or "not delivered")
+    folder = run_dir(config.data_dir, run_id)  # the folder's copy: exactly what the store keeps
+    for step in store.list_steps(run_id):
+        keep_step(folder, step)
+    keep_run(folder, store.get_run(run_id))
