@@ -1,27 +1,36 @@
 # `make demo` and `make test` each work on a fresh machine: they create .venv, install the
 # package with its test extras, make sure a Chromium and an ffmpeg are present, then run.
+# They say in a few lines what they did; the tools' own output goes to $(SETUP_LOG), which
+# is named (with its last lines) when something fails.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+SETUP_LOG := $(VENV)/setup.log
 
 export LITELLM_LOCAL_MODEL_COST_MAP := True
 export LITELLM_OFFLINE_MODE := true
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+# $(call quietly,WHAT,COMMAND): COMMAND's output into the log; on failure say WHAT failed and show the log's end.
+quietly = { $(2); } >>$(SETUP_LOG) 2>&1 || { echo "$(1) failed; the end of $(SETUP_LOG):"; tail -n 25 $(SETUP_LOG); exit 1; }
 
 .PHONY: demo test browser bench clean
 
 $(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[test]"
-	touch $(STAMP)
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || { echo "$(PYTHON) -m venv failed: install Python's venv module (Debian: apt-get install python3-venv)"; exit 1; }
+	@echo "Setting up $(VENV) with $$($(PY) --version): the package, Playwright, litellm and the test tools (log: $(SETUP_LOG))"
+	@$(call quietly,upgrading pip,$(PY) -m pip install --upgrade pip)
+	@$(call quietly,installing the package,$(PY) -m pip install -e ".[test]")
+	@$(PY) -c 'from importlib.metadata import version as v; print(f"Installed local-browser-agent {v(\"local-browser-agent\")}: playwright {v(\"playwright\")}, litellm {v(\"litellm\")}, pydantic {v(\"pydantic\")}")'
+	@touch $(STAMP)
 
-# A Chromium: Playwright's own download where it works, else the system's (Debian: apt).
+# A Chromium: one already here, Playwright's own download where it works, else the system's (Debian: apt).
 browser: $(STAMP)
-	@$(PY) -m agent.browser.setup
+	@$(PY) -m agent.browser.setup --log $(SETUP_LOG)
 
 demo: browser
-	$(PY) -m agent.demo
+	@$(PY) -m agent.demo
 
 test: browser
 	$(PY) -m ruff check agent engines fixtures_sites tests

@@ -2,13 +2,14 @@
 
 Serves ``fixtures_sites/`` on 127.0.0.1, then runs "Apply for a job on behalf of this
 person: name: Chris P Bacon. email: chris@pbacon.com" with the seed's
-``data_extraction_schema``, and prints the run object and where its files are. Uses the
-model in ``AGENT_LLM`` when set; otherwise the offline policy from ``agent.testing``.
+``data_extraction_schema``, a line per step, and ends with the run's summary (status,
+output, steps, tokens, cost, where its files and report are). Uses the model in
+``AGENT_LLM`` when set; otherwise the offline policy from ``agent.testing``. The run is
+kept in the data dir's SQLite store, so ``agent runs`` and ``agent report --all`` see it.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 
@@ -20,30 +21,38 @@ SCHEMA = {"application_success": {"type": "boolean"}}
 
 def main() -> int:
     quiet_litellm_env()
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]  # in step with stderr
     from agent import Agent
+    from agent.cli import exit_code
+    from agent.cli.text import run_summary
     from agent.testing import offline_llm
     from fixtures_sites.server import FixtureServer
 
     model = os.environ.get("AGENT_LLM")
     if model:
-        print(f"Using the model {model} from AGENT_LLM.")
+        print(f"Model: {model} (from AGENT_LLM)")
         llm: object = model
     else:
-        print("AGENT_LLM is not set: driving the run with the offline policy from agent.testing.")
+        print("Model: the offline policy from agent.testing (AGENT_LLM is not set; no key needed)")
         llm = offline_llm()
     engine = sys.argv[1] if len(sys.argv) > 1 else "skyvern-2.0"
-    with FixtureServer(max_lifetime=600) as server, Agent(llm=llm, progress=True) as agent:
+    store = os.environ.get("AGENT_STORE") or "sqlite"
+    with (
+        FixtureServer(max_lifetime=600) as server,
+        Agent(llm=llm, store=store, progress=True) as agent,
+    ):
         url = server.url("/lever/apply")
-        print(f"Task: {PROMPT}\nStart page: {url}\nEngine: {engine}\n")
+        print(f"Task:  {PROMPT}\nStart: {url} ({engine})")
         run = agent.run_task(
             PROMPT, url, SCHEMA, title="Job Application Task", engine=engine, max_steps=10
         )
-        print(json.dumps(run.model_dump(mode="json"), indent=2))
         received = server.submissions_to("/lever/apply")
         if received:
-            print(f"\nThe site received: {received[-1].form}")
-        print(f"\nRun files: {agent.data_dir / 'runs' / run.run_id}")
-    return 0 if run.status.value == "completed" else 1
+            print(f"The site received: {received[-1].form}")
+        report = agent.report(run.run_id)
+        print("More: agent runs · agent steps RUN_ID · agent report --all  (in .venv/bin/)\n")
+        print(run_summary(run, run_dir=agent.data_dir / "runs" / run.run_id, report=report))
+    return exit_code(run)
 
 
 if __name__ == "__main__":

@@ -61,7 +61,9 @@ def describe_step(step: Step, run: TaskRun) -> str:
     )
     tokens = run.input_token_count + run.output_token_count
     cost = f" ${run.total_cost:.4f}" if run.total_cost else ""
-    return f"run {run.run_id} {step_label(step, run)} {step.url or ''} {acts} | {tokens:,} tok{cost}"
+    return (
+        f"run {run.run_id} {step_label(step, run)} {step.url or ''} {acts} | {tokens:,} tok{cost}"
+    )
 
 
 class RunProgress:
