@@ -22,7 +22,7 @@ $(STAMP): pyproject.toml
 	@echo "Setting up $(VENV) with $$($(PY) --version): the package, Playwright, litellm and the test tools (log: $(SETUP_LOG))"
 	@$(call quietly,upgrading pip,$(PY) -m pip install --upgrade pip)
 	@$(call quietly,installing the package,$(PY) -m pip install -e ".[test]")
-	@$(PY) -c 'from importlib.metadata import version as v; print(f"Installed local-browser-agent {v(\"local-browser-agent\")}: playwright {v(\"playwright\")}, litellm {v(\"litellm\")}, pydantic {v(\"pydantic\")}")'
+	@$(PY) -c 'from importlib.metadata import version as v; print("Installed local-browser-agent", v("local-browser-agent") + ": playwright", v("playwright") + ", litellm", v("litellm") + ", pydantic", v("pydantic"))'
 	@touch $(STAMP)
 
 # A Chromium: one already here, Playwright's own download where it works, else the system's (Debian: apt).
