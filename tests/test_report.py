@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import json
+import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from markupsafe import escape
 
 from agent import Agent, RunRequest, RunStatus, Step, StepStatus, TaskRun, UsageError
 from agent.models import FileInfo
 from agent.report import report_for, write_report
+from agent.report_index import index_for
+from agent.run_folder import keep_run
 from agent.testing import offline_llm
 
 PROMPT = "Apply for a job on behalf of this person: name: Chris P Bacon. email: chris@pbacon.com"
@@ -60,16 +65,92 @@ async def test_report_opens_offline_with_every_step(job_run: Any, page: Any) -> 
     assert hrefs and all((path.parent / href).is_file() for href in hrefs)  # relative, and there
 
 
-async def test_run_report_without_steps_reads_the_run_folder(
+def _without_written_at(html: str) -> str:
+    return re.sub(r"Written [^<]* by agent.report", "", html)
+
+
+def test_run_report_is_the_full_report(job_run: Any) -> None:
+    agent, run = job_run
+    folder = agent.data_dir / "runs" / run.run_id
+    kept = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.json"))
+    assert (
+        "run.json" in kept and "steps/000-0/step.json" in kept and "steps/001-0/step.json" in kept
+    )
+    from_run = Path(run.report()).read_text()  # the run object alone: no Agent, no store
+    full = report_for(agent, run.run_id).read_text()
+    assert _without_written_at(from_run) == _without_written_at(full)
+    assert "no step records" not in from_run and ">planned<" not in from_run
+    for step in agent.list_steps(run.run_id):
+        assert f"{step.input_token_count} in" in from_run
+        assert all(str(escape(a["result"]["message"])) in from_run for a in step.actions)
+
+
+def test_run_report_from_a_stale_run_object_uses_the_folder_record(job_run: Any) -> None:
+    _, run = job_run
+    stale = run.model_copy(
+        update={"status": RunStatus.running, "output": None, "modified_at": run.created_at}
+    )
+    html = Path(stale.report()).read_text()
+    assert '<span class="badge good">completed</span>' in html and "application_success" in html
+
+
+async def test_report_of_a_folder_without_records_shows_planned_actions(
     job_run: Any, tmp_path: Path, page: Any
 ) -> None:
-    _, run = job_run
-    path = Path(run.report(str(tmp_path / "elsewhere.html")))
+    agent, run = job_run
+    copy = tmp_path / "runs" / run.run_id
+    shutil.copytree(agent.data_dir / "runs" / run.run_id, copy)
+    for record in copy.rglob("*.json"):
+        if record.name in ("step.json", "run.json"):
+            record.unlink()
+    path = write_report(run, run_dir=copy)
     await page.goto(path.as_uri())
-    assert "read from the run folder" in await page.inner_text(".note")
+    assert "keeps no step records" in await page.inner_text(".note")
     assert await page.locator("article.step").count() == 2
     assert "INPUT_TEXT" in await page.inner_text("#step-0-0")
     assert await page.evaluate(IMAGES) == [True, True]
+
+
+async def test_runs_index_links_every_report_and_filters_by_status(job_run: Any, page: Any) -> None:
+    agent, run = job_run
+    failed = TaskRun(
+        run_id="tsk_404",
+        status=RunStatus.failed,
+        run_type="task_v1",
+        failure_reason="The page said " + EVIL,
+        run_request=RunRequest(prompt="Find a missing page", url="https://example.com"),
+    )
+    keep_run(agent.data_dir / "runs" / failed.run_id, failed)  # known only from its folder
+    path = index_for(agent)
+    assert path == agent.data_dir / "index.html"
+
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url))
+    await page.goto(path.as_uri())
+    rows = page.locator("tr.run")
+    assert await rows.count() == 2
+    assert await page.evaluate("window.pwned") is None
+    assert EVIL in await page.inner_text("#tsk_404 .reason")
+    hrefs = await page.eval_on_selector_all("tr.run a[href]", HREFS)
+    assert hrefs == ["runs/tsk_404/report.html", f"runs/{run.run_id}/report.html"]
+    assert all((path.parent / href).is_file() for href in hrefs)
+
+    async def visible() -> list[str]:
+        return await page.eval_on_selector_all(
+            "tr.run", "rows => rows.filter(r => r.offsetParent !== null).map(r => r.id)"
+        )
+
+    assert await visible() == ["tsk_404", run.run_id]
+    await page.click("label[for=show-failed]")
+    assert await visible() == ["tsk_404"]
+    await page.click("label[for=show-completed]")
+    assert await visible() == [run.run_id]
+    assert await page.inner_text("label[for=show-completed]") == "completed (1)"
+    await page.click("label[for=show-all]")
+    assert len(await visible()) == 2
+    await page.click(f"a[href='runs/{run.run_id}/report.html']")
+    assert await page.inner_text("header .badge") == "completed"
+    assert all(url.startswith(("file:", "data:")) for url in fetched)  # nothing from outside
 
 
 async def test_report_escapes_untrusted_text_and_marks_boxes(
