@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import contextvars
 import threading
 from collections.abc import Coroutine
 from typing import Any, TypeVar
@@ -42,23 +41,7 @@ class LoopThread:
         if not self._thread.is_alive():
             coro.close()
             raise RuntimeError("this Agent is closed; create a new one")
-        # The coroutine runs in a copy of the caller's context variables, so what it shows
-        # (a notebook's live run card) goes to the caller's cell, not the Agent's first one.
-        context = contextvars.copy_context()
-        future: concurrent.futures.Future[T] = concurrent.futures.Future()
-
-        def start() -> None:
-            if future.cancelled():
-                coro.close()
-                return
-            task = self.loop.create_task(coro)
-            task.add_done_callback(lambda done: _copy_outcome(done, future))
-            future.add_done_callback(
-                lambda f: f.cancelled() and self.loop.call_soon_threadsafe(task.cancel)
-            )
-
-        self.loop.call_soon_threadsafe(start, context=context)
-        return future
+        return asyncio.run_coroutine_threadsafe(coro, self.loop)
 
     def run(self, coro: Coroutine[Any, Any, T]) -> T:
         """Run ``coro`` on the loop and wait for it (from any thread but the loop's own)."""
@@ -83,17 +66,6 @@ class LoopThread:
             pass
         self.loop.call_soon_threadsafe(self.loop.stop)
         self._thread.join(timeout=10)
-
-
-def _copy_outcome(task: asyncio.Task[T], future: concurrent.futures.Future[T]) -> None:
-    if future.cancelled():
-        return
-    if task.cancelled():
-        future.cancel()
-    elif task.exception() is not None:
-        future.set_exception(task.exception())
-    else:
-        future.set_result(task.result())
 
 
 async def _cancel_pending() -> None:

@@ -14,6 +14,7 @@ styled inline, since a notebook output cannot carry a stylesheet of its own.
 
 from __future__ import annotations
 
+import contextvars
 import threading
 from typing import Any
 
@@ -162,11 +163,18 @@ class LiveCard(RunProgress):
         return cls(HTML, display)
 
     def _show(self, html: str) -> None:
+        # Run in an empty context: the run's task carries the context of the cell that
+        # started it, and ipykernel would address every update to that (finished) cell;
+        # without it, messages go with the cell executing now, where front ends and
+        # nbclient alike apply them to the card by its display id.
         with self._lock:
-            if self._handle is None:
-                self._handle = self._display(self._html(html), display_id=True)
-            else:
-                self._handle.update(self._html(html))
+            contextvars.Context().run(self._publish, html)
+
+    def _publish(self, html: str) -> None:
+        if self._handle is None:
+            self._handle = self._display(self._html(html), display_id=True)
+        else:
+            self._handle.update(self._html(html))
 
     def started(self, run: TaskRun) -> None:
         self._show(live_html(run, None, []))

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
+import os
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +14,8 @@ from agent import Agent
 from agent.testing import offline_llm
 
 PROMPT = "Apply for a job on behalf of this person: name: Chris P Bacon. email: chris@pbacon.com"
-NOTEBOOK = Path(__file__).resolve().parent.parent / "examples" / "quickstart.ipynb"
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOK = ROOT / "examples" / "quickstart.ipynb"
 
 
 def _cells() -> list[dict[str, Any]]:
@@ -31,89 +31,81 @@ def _cells() -> list[dict[str, Any]]:
     return cells
 
 
-def test_quickstart_notebook_runs(
-    notebook: list[dict[str, Any]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+async def test_quickstart_runs_in_a_kernel_with_a_live_card(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, page: Any
 ) -> None:
-    monkeypatch.chdir(tmp_path)  # the notebook writes ./agent-data
-    namespace: dict[str, Any] = {"__name__": "__main__"}
-    try:
-        for cell in _cells():
-            if cell["cell_type"] == "code":
-                source = "".join(cell["source"])
-                exec(compile(source, f"{NOTEBOOK.name}:{cell['id']}", "exec"), namespace)
-    finally:  # a failed cell must not leave the notebook's browser or server behind
-        if "agent" in namespace:
-            namespace["agent"].close()
-        if "server" in namespace:
-            namespace["server"].stop()
-    run = namespace["run"]
-    assert run.status.value == "completed" and run.output == {"application_success": True}
-    assert namespace["report"] == tmp_path / "agent-data" / "runs" / run.run_id / "report.html"
-    assert namespace["report"].is_file()
-    assert (tmp_path / "agent-data" / "index.html").is_file()
-    cards = [o["data"]["text/html"] for o in notebook]  # the live card the notebook shows
-    assert any("step 1/10" in card and "INPUT_TEXT" in card for card in cards)
-    assert "completed" in cards[-1] and run.run_id in cards[-1]
+    """The notebook in a real IPython kernel (nbclient): the run cell's card updates per step."""
+    import nbformat
+    from nbclient import NotebookClient
 
+    _cells()  # the committed notebook is clean
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
+    shown: list[tuple[str, dict[str, Any]]] = []
 
-@pytest.fixture
-def notebook(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[dict[str, Any]]]:
-    """An IPython shell whose displays are captured, with the agent believing it is in Jupyter."""
-    from IPython.core.displaypub import CapturingDisplayPublisher
-    from IPython.core.interactiveshell import InteractiveShell
-    from traitlets.config import Config
+    class Recording(NotebookClient):  # type: ignore[misc]
+        def process_message(self, msg: dict[str, Any], cell: Any, cell_index: int) -> Any:
+            if msg["header"]["msg_type"] in ("display_data", "update_display_data"):
+                shown.append((msg["header"]["msg_type"], msg["content"]))
+            return super().process_message(msg, cell, cell_index)
 
-    monkeypatch.setenv("IPYTHONDIR", str(tmp_path / "ipython"))
-    monkeypatch.setattr("agent.progress.in_notebook", lambda: True)
-    config = Config()
-    config.HistoryManager.enabled = False
-    shell = InteractiveShell.instance(config=config)
-    shell.display_pub = CapturingDisplayPublisher()
-    try:
-        yield shell.display_pub.outputs
-    finally:
-        InteractiveShell.clear_instance()
+    notebook = nbformat.read(NOTEBOOK, as_version=4)
+    client = Recording(
+        notebook,
+        timeout=120,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(tmp_path)}},
+    )
+    await client.async_execute()
 
+    code = {c.source.split("\n")[0]: c for c in notebook.cells if c.cell_type == "code"}
+    run_cell = next(c for first, c in code.items() if first.startswith("agent = Agent("))
+    run_id, status = _stream(run_cell).split()
+    assert run_id.startswith("tsk_") and status == "queued"  # wait=False: back at once
+    waited = next(c for first, c in code.items() if first.startswith("run = agent.wait("))
+    assert _stream(waited).strip() == "completed {'application_success': True} None"
+    report_cell = next(c for first, c in code.items() if "write_index" in first)
+    report, index = (Path(line) for line in _stream(report_cell).split())
+    assert report == tmp_path / "agent-data" / "runs" / run_id / "report.html" and report.is_file()
+    assert index == tmp_path / "agent-data" / "index.html" and index.is_file()
 
-async def test_live_card_updates_per_step_and_ends_as_the_run_card(
-    notebook: list[dict[str, Any]], tmp_path: Path, server: Any, page: Any
-) -> None:
-    from agent.display import run_html
+    card_id = shown[0][1]["transient"]["display_id"]
+    card = [
+        (kind, content["data"]["text/html"])
+        for kind, content in shown
+        if content.get("transient", {}).get("display_id") == card_id
+    ]
+    assert card[0][0] == "display_data" and {kind for kind, _ in card[1:]} == {
+        "update_display_data"
+    }
+    assert len(card) >= 4  # shown, updated as the two steps go, then the ending
+    final = run_cell.outputs[0]["data"]["text/html"]
+    assert final == card[-1][1] and "agent-live-card" not in final  # it ended as the run's card
 
-    with Agent(llm=offline_llm(), data_dir=tmp_path, record_video=False) as agent:
-        run = await agent.run_task_async(
-            PROMPT, server.url("/lever/apply"), engine="skyvern-1.0", max_steps=4, wait=False
-        )
-        assert len(notebook) == 1 and not notebook[0]["update"]  # shown at once
-        run = await asyncio.to_thread(agent.wait, run.run_id, 120)
-    assert run.status.value == "completed"
-    display_id = notebook[0]["transient"]["display_id"]
-    assert all(o["transient"]["display_id"] == display_id for o in notebook)
-    assert all(o["update"] for o in notebook[1:]) and len(notebook) >= 4
-    cards = [o["data"]["text/html"] for o in notebook]
-    assert cards[-1] == run_html(run)  # it ends as the run's usual card
-
-    async def show(html: str) -> dict[str, Any]:
+    async def render(html: str) -> dict[str, Any]:
         await page.set_content(html)
         return await page.evaluate(
             """() => ({
                 text: document.body.innerText,
-                thumb: [...document.images].map(i => i.complete && i.naturalWidth > 0),
+                thumbs: [...document.images].map(i => i.complete && i.naturalWidth > 0),
             })"""
         )
 
-    first = await show(cards[0])
-    assert "queued" in first["text"] and "starting" in first["text"] and first["thumb"] == []
-    seen = [await show(html) for html in cards[1:-1]]
-    step1 = next(s for s in seen if "step 1/4" in s["text"] and "INPUT_TEXT" in s["text"])
-    assert "running" in step1["text"] and server.url("/lever/apply") in step1["text"]
+    first = await render(card[0][1])
+    assert "queued" in first["text"] and "starting" in first["text"] and first["thumbs"] == []
+    views = [await render(html) for _, html in card[1:-1]]
+    step1 = next(v for v in views if "step 1/10" in v["text"] and "INPUT_TEXT" in v["text"])
+    assert "/lever/apply" in step1["text"]
     assert "tokens" in step1["text"] and "$0.0000" in step1["text"]
-    step2 = next(s for s in seen if "step 2/4" in s["text"])
-    assert step2["thumb"] == [True]  # step 1's screenshot, as a thumbnail
+    step2 = next(v for v in views if "step 2/10" in v["text"])
+    assert step2["thumbs"] == [True]  # the latest screenshot, as a thumbnail
     assert "CLICK" in step2["text"] and "ok" in step2["text"]  # the last actions stay listed
-    last = await show(cards[-1])
-    assert "completed" in last["text"] and "application_success" not in last["text"]
-    assert last["thumb"] == [True]
+    last = await render(final)
+    assert "completed" in last["text"] and "application_success" in last["text"]
+    assert last["thumbs"] == [True]
+
+
+def _stream(cell: Any) -> str:
+    return "".join(o.get("text", "") for o in cell.outputs if o["output_type"] == "stream")
 
 
 def test_without_ipython_a_notebook_gets_progress_lines(
