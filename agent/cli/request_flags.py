@@ -184,6 +184,8 @@ def read_json_value(value: str, field: str, *, text_allowed: bool = False) -> An
     {'ok': {'type': 'boolean'}}
     >>> read_json_value("RESIDENTIAL", "proxy_location", text_allowed=True)
     'RESIDENTIAL'
+    >>> read_json_value("x" * 5000, "data_extraction_schema", text_allowed=True) == "x" * 5000
+    True
     """
     text = value.strip()
     if text[:1] in ("{", "["):
@@ -192,7 +194,11 @@ def read_json_value(value: str, field: str, *, text_allowed: bool = False) -> An
         except ValueError as exc:
             raise argparse.ArgumentTypeError(f"{flag_name(field)}: not valid JSON: {exc}") from None
     path = Path(text).expanduser()
-    if path.is_file():
+    try:
+        is_file = path.is_file()
+    except OSError:  # e.g. a long text that cannot be a file name
+        is_file = False
+    if is_file:
         try:
             return json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
