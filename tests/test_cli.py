@@ -105,7 +105,7 @@ def test_empty_store_says_so(data_dir: Path, capsys) -> None:
     out = capsys.readouterr().out
     assert out.startswith(f"No runs yet (store: {data_dir / 'agent.db'})")
     assert 'agent run "' in out
-    assert main(["--data-dir", str(data_dir), "runs", "--status", "failed"]) == 0
+    assert main(["runs", "--status", "failed", "--data-dir", str(data_dir)]) == 0  # either side
     assert capsys.readouterr().out.startswith("No failed runs")
     assert main(["--data-dir", str(data_dir), "workflows"]) == 0
     assert capsys.readouterr().out.startswith("No workflows yet")

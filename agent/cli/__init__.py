@@ -104,23 +104,37 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Exit codes: 0 completed, 3 failed, 4 terminated, 5 timed_out, 6 canceled, "
         "7 not finished, 2 usage error, 1 unexpected error.",
     )
-    parser.add_argument(
-        "--data-dir", help="where runs are kept (default: AGENT_DATA_DIR or ./agent-data)"
-    )
-    parser.add_argument(
-        "--store", help="memory, sqlite (the data dir's agent.db; the default) or a store URL"
-    )
-    parser.add_argument(
-        "--llm",
-        help="a litellm model name (default: AGENT_LLM); 'offline' drives the fixture sites "
-        "with the rule-based policy from agent.testing",
-    )
+    _add_common(parser, default=None)
+    common = argparse.ArgumentParser(add_help=False)
+    _add_common(common, default=argparse.SUPPRESS)  # after the command too, never overriding
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for item in COMMANDS.values():
-        sub = commands.add_parser(item.name, help=item.help, description=item.help)
+        sub = commands.add_parser(
+            item.name, help=item.help, description=item.help, parents=[common]
+        )
         item.configure(sub)
         sub.set_defaults(handler=item.run)
     return parser
+
+
+def _add_common(parser: argparse.ArgumentParser, default: object) -> None:
+    """The options every command takes, before or after its name."""
+    parser.add_argument(
+        "--data-dir",
+        default=default,
+        help="where runs are kept (default: AGENT_DATA_DIR or ./agent-data)",
+    )
+    parser.add_argument(
+        "--store",
+        default=default,
+        help="memory, sqlite (the data dir's agent.db; the default) or a store URL",
+    )
+    parser.add_argument(
+        "--llm",
+        default=default,
+        help="a litellm model name (default: AGENT_LLM); 'offline' drives the fixture sites "
+        "with the rule-based policy from agent.testing",
+    )
 
 
 def open_agent(args: argparse.Namespace, *, progress: bool | None = False) -> Agent:
