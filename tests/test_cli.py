@@ -130,6 +130,7 @@ def test_exit_codes_are_distinct_per_ending() -> None:
     assert exit_code(running) == EXIT_UNFINISHED
 
 
+@pytest.mark.timeout(300)  # several real runs; the machine may be shared
 def test_cli_round_trip(data_dir: Path, server, monkeypatch, capsys) -> None:
     opened: list[str] = []
     monkeypatch.setattr("webbrowser.open", lambda url: opened.append(url) or True)
@@ -211,6 +212,7 @@ def test_cli_round_trip(data_dir: Path, server, monkeypatch, capsys) -> None:
     assert capsys.readouterr().out.strip() == f"{run_id}\tcompleted"
 
 
+@pytest.mark.timeout(300)  # several real runs; the machine may be shared
 def test_run_exit_codes_for_terminated_and_failed(data_dir: Path, server, capsys) -> None:
     quit_ = PromptLLM(lambda p: {"actions": [{"action_type": "TERMINATE", "reason": "no"}]})
     argv = ["--data-dir", str(data_dir), "run", "Impossible", "--url", server.url("/products/")]
@@ -227,6 +229,7 @@ def test_run_exit_codes_for_terminated_and_failed(data_dir: Path, server, capsys
     assert run["status"] == "failed" and run["failure_reason"]
 
 
+@pytest.mark.timeout(300)  # a second process and a real run; the machine may be shared
 def test_no_wait_returns_at_once_and_the_run_goes_on(data_dir: Path, server) -> None:
     cmd = [sys.executable, "-m", "agent", "--data-dir", str(data_dir), "--llm", "offline"]
     cmd += ["run", PROMPT, "--url", server.url("/lever/apply"), "--schema", SCHEMA]
@@ -243,7 +246,7 @@ def test_no_wait_returns_at_once_and_the_run_goes_on(data_dir: Path, server) -> 
     from agent import Agent
 
     with Agent(store="sqlite", data_dir=data_dir) as agent:
-        deadline = time.monotonic() + 100
+        deadline = time.monotonic() + 240
         while not agent.get_run(run["run_id"]).status.is_final and time.monotonic() < deadline:
             time.sleep(0.5)
         done = agent.get_run(run["run_id"])

@@ -41,6 +41,7 @@ def test_the_convention_finds_blocks() -> None:
     assert ROOT / "docs" / "reports.md" in RUNNABLE
 
 
+@pytest.mark.timeout(300)  # a page may make several real runs; the machine may be shared
 @pytest.mark.parametrize("page", RUNNABLE, ids=[p.relative_to(ROOT).as_posix() for p in RUNNABLE])
 def test_docs_page_code_runs(
     page: Path, server: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch

@@ -31,6 +31,7 @@ def _cells() -> list[dict[str, Any]]:
     return cells
 
 
+@pytest.mark.timeout(300)  # a kernel and a real run; the machine may be shared
 async def test_quickstart_runs_in_a_kernel_with_a_live_card(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, page: Any
 ) -> None:
