@@ -25,8 +25,16 @@ logger = logging.getLogger("agent.progress")
 
 
 def in_notebook() -> bool:
-    """True inside a Jupyter kernel (where a live card can be shown)."""
-    return "ipykernel" in sys.modules
+    """True inside a Jupyter kernel (where a live card can be shown).
+
+    ipykernel being imported is not enough (jupyter_client imports it to find kernel specs):
+    the running IPython shell must be a kernel's.
+    """
+    if "ipykernel" not in sys.modules or "IPython" not in sys.modules:
+        return False
+    from IPython import get_ipython
+
+    return getattr(get_ipython(), "kernel", None) is not None
 
 
 def _interactive() -> bool:

@@ -119,3 +119,12 @@ def test_without_ipython_a_notebook_gets_progress_lines(
     lines = capsys.readouterr().err.strip().splitlines()
     assert [line.split()[2:4] for line in lines] == [["step", "1/10"], ["step", "2/10"]]
     assert run.status.value == "completed"
+
+
+def test_ipykernel_imported_outside_a_kernel_is_not_a_notebook() -> None:
+    import ipykernel  # noqa: F401 - jupyter_client imports it too, e.g. to find kernel specs
+
+    from agent.progress import ProgressLines, in_notebook, progress_for
+
+    assert in_notebook() is False
+    assert type(progress_for(True)) is ProgressLines
