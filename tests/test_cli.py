@@ -92,6 +92,8 @@ def test_bad_flags_and_requests_fail_before_anything_runs(data_dir: Path, capsys
     assert "max_steps: max_steps must be at least 1" in capsys.readouterr().err
     assert main([*base, "--url", "https://example.com"]) == EXIT_USAGE
     assert "say what to do" in capsys.readouterr().err
+    assert main([*base, "x", "--url", "https://example.com", "--secrets", "PIN"]) == EXIT_USAGE
+    assert "no value for 'PIN': set AGENT_SECRET_PIN" in capsys.readouterr().err
     request = data_dir.parent / "request.json"
     request.write_text(json.dumps({"prompt": "x", "colour": "red"}))
     assert main([*base, "--request", str(request)]) == EXIT_USAGE

@@ -55,7 +55,21 @@ def run_command(args: argparse.Namespace) -> int:
 
     request = build_request(**fields)  # every field is checked before anything starts
     given = {name: getattr(request, name) for name in fields}
-    return _start(args, lambda agent, wait: agent.run_task(**given, wait=wait))
+    # Secret values never pass through flags: they come from AGENT_SECRET_<NAME>, and the
+    # names given (`--secrets NAME`) must be among them.
+    wanted = given.pop("secrets", None) or []
+
+    def start(agent: Any, wait: bool) -> TaskRun:
+        missing = [name for name in wanted if name not in agent.secrets_for(None).names]
+        if missing:
+            from agent.errors import InvalidRequestError
+
+            raise InvalidRequestError(
+                "secrets", f"no value for {missing[0]!r}: set AGENT_SECRET_{missing[0]}"
+            )
+        return agent.run_task(**given, wait=wait)
+
+    return _start(args, start)
 
 
 def _configure_replay(parser: argparse.ArgumentParser) -> None:
