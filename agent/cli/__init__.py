@@ -110,7 +110,11 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for item in COMMANDS.values():
         sub = commands.add_parser(
-            item.name, help=item.help, description=item.help, parents=[common]
+            item.name,
+            help=item.help,
+            description=item.help,
+            parents=[common],
+            conflict_handler="resolve",  # a command may define its own --store and the like
         )
         item.configure(sub)
         sub.set_defaults(handler=item.run)
