@@ -1,0 +1,202 @@
+"""This library against browser-use on the same form task, with instant stand-in models.
+
+Run by hand (not collected by pytest, not part of ``make test``):
+
+    .venv/bin/python tests/bench/vs_browser_use.py [--repeats 3] [--engines skyvern-1.0,skyvern-2.0]
+
+The first run installs browser-use (pinned, ``BROWSER_USE_VERSION``) into its own
+virtualenv under ``tests/bench/.cache/`` (git-ignored); this project's environment never
+sees it. Both libraries fill the 7-field volunteer sign-up form (``fixtures_sites/volunteer``)
+served from 127.0.0.1, with a stand-in model that answers at once from the text of the
+prompts it is sent (``form_task.py``): ours through ``agent.testing.FunctionLLM`` reading
+``request.messages``, browser-use through an OpenAI-compatible server on 127.0.0.1
+(``openai_standin.py``). Both run headless on the same Chromium.
+
+Per library it prints the model calls of one task, their input tokens (the messages each
+sent, counted by one function: litellm's gpt-4o counter; browser-use's response schema
+is not counted), the wall time of a cold process (spawn to exit, one task), the wall time
+of a warm task (the second task in one process), medians over ``--repeats``, and the
+ratios ours / browser-use. Every task must really submit the form with the right values,
+or the script says so and exits 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+import venv
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+os.environ.setdefault("LITELLM_OFFLINE_MODE", "true")
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+sys.path[:0] = [str(ROOT), str(HERE)]
+
+from form_task import PATH, browser_use_answer, expected_submission_ok  # noqa: E402
+from openai_standin import StandInServer  # noqa: E402
+
+from fixtures_sites.server import FixtureServer  # noqa: E402
+
+BROWSER_USE_VERSION = "0.13.14"
+CACHE = HERE / ".cache"
+BU_VENV = CACHE / "browser-use-venv"
+CHROMIUM = "/usr/bin/chromium"
+
+
+def browser_use_python() -> Path:
+    """The browser-use virtualenv's python, creating and filling it on first use."""
+    python = BU_VENV / "bin" / "python"
+    if python.is_file():
+        probe = subprocess.run(
+            [str(python), "-c", "import importlib.metadata as m; print(m.version('browser-use'))"],
+            capture_output=True,
+            text=True,
+        )
+        if probe.stdout.strip() == BROWSER_USE_VERSION:
+            return python
+    print(f"installing browser-use=={BROWSER_USE_VERSION} into {BU_VENV} ...", flush=True)
+    venv.create(BU_VENV, with_pip=True, clear=True)
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "--quiet", f"browser-use=={BROWSER_USE_VERSION}"],
+        check=True,
+    )
+    return python
+
+
+def count_tokens(messages: list[dict[str, Any]]) -> int:
+    """Input tokens of one call, the same way for both libraries."""
+    import litellm
+
+    return int(litellm.token_counter(model="gpt-4o", messages=messages))
+
+
+@dataclass
+class Side:
+    """One library (and engine) under test, and what it measured."""
+
+    name: str
+    command: list[str]
+    env: dict[str, str] = field(default_factory=dict)
+    cold: list[float] = field(default_factory=list)
+    warm: list[float] = field(default_factory=list)
+    calls: list[int] = field(default_factory=list)
+    tokens: list[int] = field(default_factory=list)
+    purposes: str = ""
+
+
+def run_process(side: Side, tasks: int) -> tuple[float, list[dict[str, Any]]]:
+    """Run one fresh process of ``side`` doing ``tasks`` tasks: wall seconds and its reports."""
+    started = time.perf_counter()
+    proc = subprocess.run(
+        [*side.command, str(tasks)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **side.env},
+        timeout=600,
+    )
+    seconds = time.perf_counter() - started
+    reports = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
+    if proc.returncode != 0 or len(reports) != tasks:
+        raise SystemExit(
+            f"{side.name} exited {proc.returncode} after {len(reports)}/{tasks} tasks:\n"
+            f"{proc.stderr[-3000:]}"
+        )
+    return seconds, reports
+
+
+def check(side: Side, reports: list[dict[str, Any]], fixtures: FixtureServer) -> None:
+    posts = [r for r in fixtures.submissions if r.path.startswith("/volunteer/signup")]
+    bad = [r.form for r in posts if not expected_submission_ok(r.form)]
+    unsuccessful = [r for r in reports if not r["success"]]
+    if len(posts) != len(reports) or bad or unsuccessful:
+        raise SystemExit(
+            f"{side.name}: {len(posts)} sign-ups for {len(reports)} tasks; wrong forms {bad}; "
+            f"unsuccessful {[(r.get('result'), r.get('failure_reason')) for r in unsuccessful]}"
+        )
+
+
+def measure(side: Side, fixtures: FixtureServer, model: StandInServer) -> None:
+    for tasks in (1, 2):
+        fixtures.submissions.clear()
+        model.reset()
+        seconds, reports = run_process(side, tasks)
+        check(side, reports, fixtures)
+        if tasks == 1:
+            side.cold.append(seconds)
+            if "calls" in reports[0]:
+                calls = reports[0]["calls"]
+                messages = [c["messages"] for c in calls]
+                side.purposes = ",".join(c["purpose"] for c in calls)
+            else:
+                messages = [s.body["messages"] for s in model.for_task("1")]
+                side.purposes = ",".join(
+                    "judge" if "verdict" in json.dumps(s.answer) else "step"
+                    for s in model.for_task("1")
+                )
+            side.calls.append(len(messages))
+            side.tokens.append(sum(count_tokens(m) for m in messages))
+        else:
+            side.warm.append(reports[1]["seconds"])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--engines", default="skyvern-1.0,skyvern-2.0")
+    args = parser.parse_args()
+    bu_python = browser_use_python()
+    load_before = os.getloadavg()
+    with FixtureServer() as fixtures, StandInServer(browser_use_answer) as model:
+        url = fixtures.url(PATH)
+        ours = [
+            Side(f"ours {engine}", [sys.executable, str(HERE / "ours_side.py"), url, engine])
+            for engine in args.engines.split(",")
+        ]
+        theirs = Side(
+            f"browser-use {BROWSER_USE_VERSION}",
+            [str(bu_python), str(HERE / "browser_use_side.py"), url, model.base_url],
+            env={"BENCH_CHROMIUM": CHROMIUM},
+        )
+        sides = [*ours, theirs]
+        for repeat in range(args.repeats):
+            for side in sides:  # interleaved, so load changes hit every side alike
+                measure(side, fixtures, model)
+                print(
+                    f"  repeat {repeat + 1}: {side.name}: cold {side.cold[-1]:.2f}s "
+                    f"warm {side.warm[-1]:.2f}s",
+                    flush=True,
+                )
+    load_after = os.getloadavg()
+    print()
+    print(
+        f"{'library':<22} {'calls':>5} {'input tokens':>12} {'cold s':>7} {'warm s':>7} "
+        f"{'cold ratio':>10} {'warm ratio':>10}  calls made"
+    )
+    bu_cold, bu_warm = statistics.median(theirs.cold), statistics.median(theirs.warm)
+    for side in sides:
+        cold, warm = statistics.median(side.cold), statistics.median(side.warm)
+        print(
+            f"{side.name:<22} {statistics.median(side.calls):>5.0f} "
+            f"{statistics.median(side.tokens):>12,.0f} {cold:>7.2f} {warm:>7.2f} "
+            f"{cold / bu_cold:>10.2f} {warm / bu_warm:>10.2f}  {side.purposes}"
+        )
+    print(
+        f"\nmedians of {args.repeats}; cold = a fresh process doing one task, spawn to exit; "
+        f"warm = the second task in one process. Ratios are ours / browser-use "
+        f"(goals: cold <= 0.6, warm <= 0.4). Load average before {load_before[0]:.1f}, "
+        f"after {load_after[0]:.1f} on {os.cpu_count()} cores."
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
