@@ -112,6 +112,10 @@ class Agent:
         self.proxies = dict(proxies if proxies is not None else settings.proxies)
         self.progress = progress
         self.record_video = record_video
+        if self.model is not None:
+            from agent.llm import warm_up
+
+            warm_up(self.model)  # litellm's slow import overlaps the browser launch
         self._loop = LoopThread()
         self._browsers = BrowserManager(
             headless=settings.headless if headless is None else headless,
@@ -231,6 +235,8 @@ class Agent:
         return await self._loop.run_async(self._start(fields, wait))
 
     async def _start(self, fields: dict[str, Any], wait: bool) -> TaskRun:
+        if self.model is not None and not fields.get("browser_session_id"):
+            self._browsers.prelaunch()  # Chromium starts while the request is checked
         secrets = self.secrets_for(fields.pop("secrets", None))
         fields = secrets.redact_data(fields)  # a value in the prompt: its placeholder instead
         fields["secrets"] = secrets.names or None
@@ -278,7 +284,6 @@ class Agent:
                 "No model configured: set the AGENT_LLM environment variable to a litellm model "
                 "name (e.g. AGENT_LLM=gpt-4o-mini) or pass llm= to Agent(...)."
             )
-        from agent.llm import warm_up
         from agent.proxy import resolve_proxy
 
         if not request.browser_session_id:
@@ -308,7 +313,6 @@ class Agent:
         )
         self.store.create_run(run)
         run = self.store.update_run(run_id, RunStatus.queued)
-        warm_up()  # litellm's slow import overlaps the browser launch
         progress = self._progress_for()  # lines in a terminal, a live card in a notebook
         progress.started(run)
         task = asyncio.get_running_loop().create_task(

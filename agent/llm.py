@@ -14,7 +14,8 @@ Test doubles (``agent.testing``) are registered with litellm as a custom provide
 they go through this same path. :func:`block_real_calls` makes any other model raise
 instead of reaching the network; ``tests/conftest.py`` switches it on.
 
-litellm is imported on the first call, never at ``import agent``.
+litellm is imported on the first call (or by :func:`warm_up`, which an Agent starts when it
+is created), never at ``import agent``.
 """
 
 from __future__ import annotations
@@ -22,9 +23,11 @@ from __future__ import annotations
 import ast
 import asyncio
 import contextvars
+import gc
 import json
 import logging
 import re
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -117,13 +120,7 @@ _RETRYABLE = (
 async def _litellm_call(
     model: str, messages: list[dict[str, Any]], *, timeout: float, attempts: int = 4
 ) -> Any:
-    quiet_litellm_env()
-    import litellm
-
-    from agent import testing
-
-    testing.register_provider(litellm)
-    litellm.suppress_debug_info = True  # its "Give Feedback" banners are not ours to print
+    litellm = load_litellm()
     if model.startswith(TEST_PROVIDER + "/"):
         attempts = 1  # a double's error is the test's point, not a network hiccup
     delay = 1.0
@@ -311,25 +308,67 @@ def _repair(chunk: str) -> str:
     return chunk
 
 
-def warm_up() -> None:
-    """Import litellm on a background thread, so the first model call does not wait for it.
+_load_lock = threading.Lock()
+_loaded: Any = None
+_warm_started = False
 
-    The import takes seconds; started when a run starts, it overlaps the browser launch.
+
+def load_litellm() -> Any:
+    """litellm, imported once per process and made ready for calls (doubles registered).
+
+    The import builds some 370k objects that live as long as the process. It runs with
+    the cyclic garbage collector paused (every full collection during it would walk them
+    all again), and then they are frozen out of later collections (``gc.freeze``): full
+    collections while runs go on, and the one at interpreter exit, no longer walk them.
+    Objects freed by reference counting are freed as before. Thread-safe; a second
+    caller waits for the first.
     """
-    import sys
-    import threading
+    global _loaded
+    if _loaded is not None:
+        return _loaded
+    with _load_lock:
+        if _loaded is None:
+            quiet_litellm_env()
+            collecting = gc.isenabled()
+            gc.disable()
+            try:
+                import litellm
+            finally:
+                if collecting:
+                    gc.enable()
+            gc.freeze()
+            from agent import testing
 
-    if "litellm" in sys.modules:
-        return
+            testing.register_provider(litellm)
+            litellm.suppress_debug_info = True  # its "Give Feedback" banners are not ours
+            _loaded = litellm
+    return _loaded
 
-    def _import() -> None:
-        quiet_litellm_env()
+
+def warm_up(model: str | None = None) -> None:
+    """Get litellm ready for a first call to ``model`` on a background thread (once).
+
+    The import takes seconds of CPU; started when the Agent is created, it overlaps the
+    browser launch and the first page load instead of holding up the first model call.
+    For a test double it also loads the tokenizer the doubles count with.
+    """
+    global _warm_started
+    with _load_lock:
+        if _warm_started or _loaded is not None:
+            return
+        _warm_started = True
+
+    def _warm() -> None:
         try:
-            import litellm  # noqa: F401
-        except BaseException as exc:  # interpreter shutting down: the real import will tell
-            logger.debug("litellm warm-up import did not finish: %r", exc)
+            load_litellm()
+            if model is not None and model.startswith(TEST_PROVIDER + "/"):
+                from agent import testing
 
-    threading.Thread(target=_import, name="litellm-import", daemon=True).start()
+                testing.warm_counting()
+        except BaseException as exc:  # interpreter shutting down: the real import will tell
+            logger.debug("litellm warm-up did not finish: %r", exc)
+
+    threading.Thread(target=_warm, name="litellm-warm-up", daemon=True).start()
 
 
 def supports_vision(model: str) -> bool:
@@ -338,9 +377,7 @@ def supports_vision(model: str) -> bool:
         from agent import testing
 
         return testing.double_supports_vision(model)
-    quiet_litellm_env()
-    import litellm
-
+    litellm = load_litellm()
     try:
         return bool(litellm.supports_vision(model=model))
     except Exception:  # unknown model: text only

@@ -259,3 +259,13 @@ def offline_llm() -> PromptLLM:
     from agent.offline_policy import offline_policy
 
     return PromptLLM(offline_policy)
+
+
+def warm_counting() -> None:
+    """Load the tokenizer the doubles count with (a fraction of a second, once per process).
+
+    :func:`agent.llm.warm_up` calls it for a double, so a first call does not wait for it.
+    """
+    from agent.llm import load_litellm
+
+    load_litellm().token_counter(model=COUNTING_MODEL, text="warm")

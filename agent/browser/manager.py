@@ -61,6 +61,22 @@ class BrowserManager:
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     sessions: dict[str, BrowserSession] = field(default_factory=dict)
     _closing: set[asyncio.Future[None]] = field(default_factory=set)
+    _prelaunch: asyncio.Task[Browser] | None = None
+
+    def prelaunch(self) -> None:
+        """Start Playwright and the browser in the background, if they are not up yet.
+
+        A run calls this first thing, so Chromium starts while the request is checked and
+        stored; the run's :meth:`new_context` then waits for the same launch. A failed
+        launch is left for :meth:`browser` to raise again, with its cause, in the run.
+        """
+        if self._browser is not None and self._browser.is_connected():
+            return
+        if self._prelaunch is not None and not self._prelaunch.done():
+            return
+        task = asyncio.get_running_loop().create_task(self.browser())
+        task.add_done_callback(_forget_failure)
+        self._prelaunch = task
 
     async def browser(self) -> Browser:
         async with self._lock:
@@ -185,6 +201,8 @@ class BrowserManager:
         await _close_quietly(session.context)
 
     async def close(self) -> None:
+        if self._prelaunch is not None and not self._prelaunch.done():
+            await asyncio.wait([self._prelaunch])  # a launch still starting is closed below
         for session_id in list(self.sessions):
             await self.close_session(session_id)
         if self._browser is not None:
@@ -193,6 +211,11 @@ class BrowserManager:
         if self._playwright is not None:
             await self._playwright.stop()
             self._playwright = None
+
+
+def _forget_failure(task: asyncio.Task[Browser]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        logger.debug("browser prelaunch failed (the run will retry): %r", task.exception())
 
 
 async def _close_quietly(closable: Any) -> None:
