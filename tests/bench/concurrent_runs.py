@@ -42,7 +42,7 @@ except ImportError:  # a benchmark-only need, not a dependency of the library
 from form_task import GOAL, PATH, SCHEMA, expected_submission_ok, ours_policy  # noqa: E402
 
 from agent import Agent  # noqa: E402
-from agent.testing import FunctionLLM  # noqa: E402
+from agent.testing import PromptLLM  # noqa: E402
 from fixtures_sites.server import FixtureServer  # noqa: E402
 
 MB = 1024 * 1024
@@ -149,7 +149,7 @@ def main() -> int:
     singles: list[tuple[float, Peak]] = []
     batches: list[tuple[float, Peak]] = []
     with FixtureServer() as server:
-        agent = Agent(llm=FunctionLLM(ours_policy), record_video=args.video, progress=False)
+        agent = Agent(llm=PromptLLM(ours_policy), record_video=args.video, progress=False)
         with agent:
             run_batch(agent, server, 1, args.engine)  # imports, browser launch: not counted
             for _ in range(args.repeats):

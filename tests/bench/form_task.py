@@ -7,7 +7,8 @@ what is not yet filled, submit, and call the task done once the page says so. No
 here looks at a structured page; a prompt that hid a field would make the run fail.
 
 - :func:`ours_policy` answers this library's purposes (``plan``, ``verify``, ``extract``,
-  ``plan_v2``, ``validate_v2``, ``summarize_v2``) from ``request.messages``.
+  ``plan_v2``, ``validate_v2``, ``summarize_v2``) from the messages alone, as the policy
+  of an ``agent.testing.PromptLLM``.
 - :func:`browser_use_answer` answers browser-use's structured-output calls (its agent
   step and its judge) from the OpenAI-style request body.
 """
@@ -107,12 +108,12 @@ def _page_part(text: str, marker: str) -> str:
 
 
 # -- this library ------------------------------------------------------------------------------
-def ours_policy(request: Any) -> dict[str, Any]:
-    """Answer one of this library's calls from ``request.messages`` alone."""
-    text = _text(request.messages)
+def ours_policy(prompt: Any) -> dict[str, Any]:
+    """Answer one of this library's calls from ``prompt.messages`` alone (a PromptLLM policy)."""
+    text = _text(prompt.messages)
     page = _page_part(text, "## Elements on the page")
     done = DONE_TEXT in page.lower()
-    purpose = request.purpose
+    purpose = prompt.purpose
     if purpose == "plan":
         if done:
             return {

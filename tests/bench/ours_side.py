@@ -1,7 +1,7 @@
 """One process of this library for ``vs_browser_use.py``: run the form task N times, print JSON.
 
-The model is an instant stand-in that reads only the messages sent
-(``form_task.ours_policy``). Each task's calls (purpose and messages) go to stdout as
+The model is an instant stand-in that reads only the messages sent (a PromptLLM with
+``form_task.ours_policy``). Each task's calls (purpose and messages) go to stdout as
 JSON, so the driver counts tokens the same way for both libraries.
 
     python ours_side.py URL ENGINE [TASKS]
@@ -21,13 +21,13 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "bench")]
 from form_task import GOAL, SCHEMA, ours_policy  # noqa: E402
 
 from agent import Agent  # noqa: E402
-from agent.testing import FunctionLLM  # noqa: E402
+from agent.testing import PromptLLM  # noqa: E402
 
 
 def main() -> None:
     url, engine = sys.argv[1], sys.argv[2]
     tasks = int(sys.argv[3]) if len(sys.argv) > 3 else 1
-    llm = FunctionLLM(ours_policy)
+    llm = PromptLLM(ours_policy)
     with Agent(llm=llm, progress=False) as agent:
         for number in range(1, tasks + 1):
             started = time.perf_counter()

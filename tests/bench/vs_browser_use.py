@@ -8,8 +8,8 @@ The first run installs browser-use (pinned, ``BROWSER_USE_VERSION``) into its ow
 virtualenv under ``tests/bench/.cache/`` (git-ignored); this project's environment never
 sees it. Both libraries fill the 7-field volunteer sign-up form (``fixtures_sites/volunteer``)
 served from 127.0.0.1, with a stand-in model that answers at once from the text of the
-prompts it is sent (``form_task.py``): ours through ``agent.testing.FunctionLLM`` reading
-``request.messages``, browser-use through an OpenAI-compatible server on 127.0.0.1
+prompts it is sent (``form_task.py``): ours through ``agent.testing.PromptLLM`` (it sees only the
+messages sent), browser-use through an OpenAI-compatible server on 127.0.0.1
 (``openai_standin.py``). Both run headless on the same Chromium.
 
 Per library it prints the model calls of one task, their input tokens (the messages each
