@@ -120,6 +120,30 @@ def test_import_agent_is_lazy():
     assert out[1] == "False", "import agent must not import litellm or playwright"
 
 
+def test_creating_an_agent_loads_litellm_in_the_background_and_freezes_it():
+    # a fresh process: this one may have loaded litellm already
+    import subprocess
+    import sys
+
+    code = (
+        "import gc, sys, time\n"
+        "import agent.llm as llm\n"
+        "from agent import Agent\n"
+        "from agent.testing import ScriptedLLM\n"
+        "with Agent(llm=ScriptedLLM([])) as a:\n"
+        "    print('litellm' in sys.modules)\n"  # importing (or done), with no run started
+        "    deadline = time.monotonic() + 100\n"
+        "    while llm._loaded is None and time.monotonic() < deadline:\n"
+        "        time.sleep(0.05)\n"
+        "    print(llm._loaded is not None, gc.get_freeze_count() > 0, gc.isenabled())\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=110
+    ).stdout.split()
+    assert out[0] == "True", "the import starts when the Agent is created, before any run"
+    assert out[1:] == ["True", "True", "True"], "loaded, frozen, and the collector back on"
+
+
 async def test_rate_limits_are_retried_with_backoff(monkeypatch):
     import litellm
 
