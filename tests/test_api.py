@@ -154,3 +154,13 @@ def test_module_functions_use_a_default_agent_from_the_environment(tmp_path, ser
         if api._default is not None:
             api._default.close()
         monkeypatch.setattr(api, "_default", None)
+
+
+def test_a_browser_that_cannot_launch_fails_the_run_with_the_fix(server, tmp_path):
+    # the launch starts in the background when the run is submitted; its error still
+    # reaches the run, with what to do about it
+    with Agent(llm=offline_llm(), browser_path=str(tmp_path / "no-chromium")) as a:
+        run = a.run_task(SEED_PROMPT, server.url("/lever/apply"), engine="skyvern-1.0")
+    assert run.status == RunStatus.failed
+    assert "BrowserNotInstalledError" in run.failure_reason
+    assert "does not exist" in run.failure_reason and "AGENT_BROWSER_PATH" in run.failure_reason
