@@ -14,7 +14,8 @@ messages sent), browser-use through an OpenAI-compatible server on 127.0.0.1
 
 Per library it prints the model calls of one task, their input tokens (the messages each
 sent, counted by one function: litellm's gpt-4o counter; browser-use's response schema
-is not counted), the wall time of a cold process (spawn to exit, one task), the wall time
+is not counted), the wall time of a cold process (spawn to exit, one task) and the CPU
+time of its whole process tree (steadier than wall time on a loaded machine), the wall time
 of a warm task (the second task in one process), medians over ``--repeats``, and the
 ratios ours / browser-use. Every task must really submit the form with the right values,
 or the script says so and exits 1.
@@ -25,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -87,14 +89,25 @@ class Side:
     command: list[str]
     env: dict[str, str] = field(default_factory=dict)
     cold: list[float] = field(default_factory=list)
+    cold_cpu: list[float] = field(default_factory=list)
     warm: list[float] = field(default_factory=list)
     calls: list[int] = field(default_factory=list)
     tokens: list[int] = field(default_factory=list)
     purposes: str = ""
 
 
-def run_process(side: Side, tasks: int) -> tuple[float, list[dict[str, Any]]]:
-    """Run one fresh process of ``side`` doing ``tasks`` tasks: wall seconds and its reports."""
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_process(side: Side, tasks: int) -> tuple[float, float, list[dict[str, Any]]]:
+    """Run one fresh process of ``side`` doing ``tasks`` tasks.
+
+    Returns its wall seconds, the CPU seconds of its process tree (what its descendants
+    were reaped with) and its reports.
+    """
+    cpu = _children_cpu()
     started = time.perf_counter()
     proc = subprocess.run(
         [*side.command, str(tasks)],
@@ -104,13 +117,14 @@ def run_process(side: Side, tasks: int) -> tuple[float, list[dict[str, Any]]]:
         timeout=600,
     )
     seconds = time.perf_counter() - started
+    cpu = _children_cpu() - cpu
     reports = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
     if proc.returncode != 0 or len(reports) != tasks:
         raise SystemExit(
             f"{side.name} exited {proc.returncode} after {len(reports)}/{tasks} tasks:\n"
             f"{proc.stderr[-3000:]}"
         )
-    return seconds, reports
+    return seconds, cpu, reports
 
 
 def check(side: Side, reports: list[dict[str, Any]], fixtures: FixtureServer) -> None:
@@ -128,10 +142,11 @@ def measure(side: Side, fixtures: FixtureServer, model: StandInServer) -> None:
     for tasks in (1, 2):
         fixtures.submissions.clear()
         model.reset()
-        seconds, reports = run_process(side, tasks)
+        seconds, cpu, reports = run_process(side, tasks)
         check(side, reports, fixtures)
         if tasks == 1:
             side.cold.append(seconds)
+            side.cold_cpu.append(cpu)
             if "calls" in reports[0]:
                 calls = reports[0]["calls"]
                 messages = [c["messages"] for c in calls]
@@ -172,25 +187,29 @@ def main() -> int:
                 measure(side, fixtures, model)
                 print(
                     f"  repeat {repeat + 1}: {side.name}: cold {side.cold[-1]:.2f}s "
-                    f"warm {side.warm[-1]:.2f}s",
+                    f"(CPU {side.cold_cpu[-1]:.2f}s) warm {side.warm[-1]:.2f}s, "
+                    f"{side.calls[-1]} calls, {side.tokens[-1]:,} input tokens",
                     flush=True,
                 )
     load_after = os.getloadavg()
     print()
     print(
-        f"{'library':<22} {'calls':>5} {'input tokens':>12} {'cold s':>7} {'warm s':>7} "
-        f"{'cold ratio':>10} {'warm ratio':>10}  calls made"
+        f"{'library':<22} {'calls':>5} {'input tokens':>12} {'cold s':>7} {'cold CPU s':>10} "
+        f"{'warm s':>7} {'cold ratio':>10} {'CPU ratio':>9} {'warm ratio':>10}  calls made"
     )
     bu_cold, bu_warm = statistics.median(theirs.cold), statistics.median(theirs.warm)
+    bu_cpu = statistics.median(theirs.cold_cpu)
     for side in sides:
         cold, warm = statistics.median(side.cold), statistics.median(side.warm)
+        cpu = statistics.median(side.cold_cpu)
         print(
             f"{side.name:<22} {statistics.median(side.calls):>5.0f} "
-            f"{statistics.median(side.tokens):>12,.0f} {cold:>7.2f} {warm:>7.2f} "
-            f"{cold / bu_cold:>10.2f} {warm / bu_warm:>10.2f}  {side.purposes}"
+            f"{statistics.median(side.tokens):>12,.0f} {cold:>7.2f} {cpu:>10.2f} {warm:>7.2f} "
+            f"{cold / bu_cold:>10.2f} {cpu / bu_cpu:>9.2f} {warm / bu_warm:>10.2f}  {side.purposes}"
         )
     print(
         f"\nmedians of {args.repeats}; cold = a fresh process doing one task, spawn to exit; "
+        f"cold CPU = user+sys seconds of that process tree (Python, driver, Chromium); "
         f"warm = the second task in one process. Ratios are ours / browser-use "
         f"(goals: cold <= 0.6, warm <= 0.4). Load average before {load_before[0]:.1f}, "
         f"after {load_after[0]:.1f} on {os.cpu_count()} cores."
