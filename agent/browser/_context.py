@@ -76,6 +76,9 @@ class ActionContext:
     expect_activity: float = 0.0
     """Seconds worth waiting for the action's effect to start, set by a handler whose action
     most likely navigates, opens a tab or downloads (0: use the action type's short grace)."""
+    effect: Any = None
+    """An :class:`~agent.browser.effects.EffectProbe` a handler started: act() checks after
+    settling that the action had a visible effect."""
 
     def describe(self, element_id: str) -> str:
         """``12 (<button> "Submit application")``: how messages name an element."""

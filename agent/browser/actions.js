@@ -67,6 +67,29 @@
     return inner.length === 1 ? inner[0] : null;
   };
   const store = (list) => { window.__agentPicks = list; return list.length; };
+  const deepActive = (doc) => {
+    let a = doc.activeElement;
+    while (a && a.shadowRoot && a.shadowRoot.activeElement) a = a.shadowRoot.activeElement;
+    return a;
+  };
+  // The parts of an element's state a click or a key may change.
+  const stateOf = (e) => {
+    if (!e || !e.isConnected) return null;
+    const a = (k) => e.getAttribute(k);
+    return [e.value === undefined ? null : String(e.value), !!e.checked, e.selectedIndex === undefined ? null : e.selectedIndex,
+      a("aria-checked"), a("aria-selected"), a("aria-expanded"), a("aria-pressed"), a("aria-valuenow"), e.open === undefined ? null : e.open];
+  };
+  // Elements with overflow that is not visible between e and its document: they clip it.
+  const clippers = (e) => {
+    const list = [];
+    for (let n = parentOf(e); n && n.nodeType === 1; n = parentOf(n)) {
+      if (n === e.ownerDocument.body || n === e.ownerDocument.documentElement) break;
+      const st = getComputedStyle(n);
+      if (st.overflowX !== "visible" || st.overflowY !== "visible") list.push(n);
+    }
+    return list;
+  };
+  const inside = (r, c) => r.top >= c.top - 1 && r.bottom <= c.bottom + 1 && r.left >= c.left - 1 && r.right <= c.right + 1;
 
   const helpers = {
     // Everything the Python side needs to pick a strategy, in one round trip.
@@ -102,29 +125,89 @@
       return null;
     },
     checked(e) { const t = checkTarget(e); return t ? checkedOf(t) : null; },
-    scriptClick(e) { e.click(); return true; },
+    // HTMLElement.click() does not exist on SVG elements: dispatch the event there.
+    scriptClick(e) {
+      if (typeof e.click === "function") e.click();
+      else e.dispatchEvent(new MouseEvent("click", { bubbles: true, cancelable: true, composed: true, view: window }));
+      return true;
+    },
+    // Start recording what the page does from now on (for "did the action have an effect?").
+    effectStart(e) {
+      const doc = e ? e.ownerDocument : document;
+      const win = doc.defaultView;
+      if (win.__agentEffect) win.__agentEffect.stop();
+      const rec = { changes: 0, events: new Set(), focus: deepActive(doc), target: e, state: stateOf(e),
+        selection: String(win.getSelection ? win.getSelection() : "") };
+      const obs = new MutationObserver((list) => {
+        for (const m of list) if (m.type !== "attributes" || m.attributeName !== "data-agent-id") rec.changes++;
+      });
+      obs.observe(doc, { subtree: true, childList: true, attributes: true, characterData: true });
+      const roots = [doc];  // open shadow roots on the way to e see their own mutations
+      for (let n = e; n; n = parentOf(n)) if (n instanceof ShadowRoot) { obs.observe(n, { subtree: true, childList: true, attributes: true, characterData: true }); roots.push(n); }
+      const on = (ev) => rec.events.add(ev.type);
+      const kinds = ["input", "change", "scroll", "toggle", "select", "submit", "reset"];
+      for (const k of kinds) doc.addEventListener(k, on, true);
+      rec.stop = () => { obs.disconnect(); for (const k of kinds) doc.removeEventListener(k, on, true); };
+      Object.defineProperty(win, "__agentEffect", { value: rec, configurable: true, writable: true });
+      return true;
+    },
+    // What changed since effectStart: a short list of words ([] when nothing did).
+    effectRead(_e, stop) {
+      const rec = window.__agentEffect;
+      if (!rec) return ["the page was replaced"];
+      const seen = [];
+      if (rec.changes) seen.push("the page changed");
+      for (const k of ["input", "change", "toggle", "select", "submit", "reset"]) if (rec.events.has(k)) seen.push(k);
+      if (rec.events.has("scroll")) seen.push("scrolled");
+      const now = deepActive(document);
+      const t = rec.target;
+      if (now !== rec.focus && now && now !== document.body) {
+        const own = t && (contains(t, now) || contains(now, t));
+        if (!own || editable(now)) seen.push("focus moved");
+      }
+      if (t && t.isConnected && JSON.stringify(stateOf(t)) !== JSON.stringify(rec.state)) seen.push("its state changed");
+      if (t && !t.isConnected) seen.push("it was removed");
+      const sel = String(window.getSelection ? window.getSelection() : "");
+      if (sel !== rec.selection) seen.push("the selection changed");
+      if (stop) { rec.stop(); delete window.__agentEffect; }
+      return seen;
+    },
+    // Does a click on e have a native default action (links, controls, labels, summaries)?
+    nativeActivation(e) {
+      if (e.closest("a[href],button,label,summary,select,textarea,option")) return true;
+      if (e.tagName === "INPUT" || e.isContentEditable) return true;
+      return false;
+    },
     // Is a click at the element's points going to reach it? Scrolls it into view first.
+    // Also scrolls it into view inside a scroll box that clips it. The points tried are the
+    // centres of its client rects first (a link wrapped onto two lines has two), then a grid.
     hitTest(e) {
       let r = e.getBoundingClientRect();
       const win = e.ownerDocument.defaultView;
-      if (r.top < 0 || r.bottom > win.innerHeight || r.left < 0 || r.right > win.innerWidth) {
-        e.scrollIntoView({ block: "center", inline: "center", behavior: "instant" });
+      const clipped = clippers(e).some((c) => !inside(r, c.getBoundingClientRect()));
+      if (clipped || r.top < 0 || r.bottom > win.innerHeight || r.left < 0 || r.right > win.innerWidth) {
+        e.scrollIntoView({ block: clipped ? "nearest" : "center", inline: "nearest", behavior: "instant" });
         r = e.getBoundingClientRect();
       }
-      const points = [[0.5, 0.5], [0.25, 0.5], [0.75, 0.5], [0.5, 0.25], [0.5, 0.75], [0.15, 0.15], [0.85, 0.85]];
-      let blocker = null;
-      for (const [fx, fy] of points) {
-        const x = r.left + r.width * fx, y = r.top + r.height * fy;
+      const points = [];
+      const rects = Array.from(e.getClientRects ? e.getClientRects() : []).filter((c) => c.width >= 1 && c.height >= 1);
+      if (rects.length > 1) for (const c of rects.slice(0, 4)) points.push([c.left + c.width / 2, c.top + c.height / 2]);
+      const grid = [[0.5, 0.5], [0.25, 0.5], [0.75, 0.5], [0.5, 0.25], [0.5, 0.75], [0.15, 0.15], [0.85, 0.85],
+        [0.3, 0.3], [0.7, 0.3], [0.3, 0.7], [0.7, 0.7], [0.1, 0.5], [0.9, 0.5], [0.5, 0.1], [0.5, 0.9]];
+      for (const [fx, fy] of grid) points.push([r.left + r.width * fx, r.top + r.height * fy]);
+      let blocker = null, ancestor = null;
+      for (const [x, y] of points) {
         if (x < 0 || y < 0 || x >= win.innerWidth || y >= win.innerHeight) continue;
         const hit = deepHit(e.ownerDocument, x, y);
         if (!hit) continue;
         const label = hit.closest && hit.closest("label");
         if (contains(e, hit) || (label && labelsOf(e).includes(label))) {
-          return { kind: "self", x: r.width * fx, y: r.height * fy };
+          return { kind: "self", x: x - r.left, y: y - r.top };
         }
-        if (contains(hit, e)) return { kind: "ancestor", x: r.width * fx, y: r.height * fy };
+        if (contains(hit, e)) { if (!ancestor) ancestor = { kind: "ancestor", x: x - r.left, y: y - r.top }; continue; }
         if (!blocker) blocker = hit;
       }
+      if (ancestor) return ancestor;
       if (!blocker || blocker === e.ownerDocument.body || blocker === e.ownerDocument.documentElement) {
         return { kind: "unreachable" };
       }

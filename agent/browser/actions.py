@@ -37,6 +37,7 @@ from agent.browser._context import (
     page_js,
 )
 from agent.browser.dialogs import LEAVING_ACTIONS, OpenDialog, until_dialog
+from agent.browser.effects import EffectProbe, verify_effect
 from agent.browser.pointer import click, hover
 from agent.browser.select import select_option
 from agent.browser.tabs import DownloadedFile, Tabs
@@ -133,6 +134,13 @@ async def act(
             if action.action_type not in _NO_SETTLE and not run_tabs.dialogs_state.open_on(page):
                 grace = ctx.expect_activity or _GRACE.get(action.action_type, _DEFAULT_GRACE)
                 await watch.settle(grace)
+            if success and ctx.effect is not None and not run_tabs.dialogs_state.open_on(page):
+                # A dialog that opens meanwhile is the effect (and freezes the page).
+                checked = await until_dialog(
+                    run_tabs.dialogs_state, page, verify_effect(ctx, watch, ctx.effect, message)
+                )
+                if not isinstance(checked, OpenDialog):
+                    success, message = checked
         result = _result(ctx, action, watch, success, message, data)
         if result.page_changed and not own_tabs:
             await run_tabs.refresh_titles()  # so describe() shows the new titles at once
@@ -325,8 +333,12 @@ async def _wait(_ctx: ActionContext, action: at.WaitAction) -> str:
     return f"waited {action.seconds:g}s"
 
 
+_FOCUS_IN_FRAME_JS = "() => /^i?frame$/i.test(document.activeElement?.tagName || '')"
+
+
 async def _keypress(ctx: ActionContext, action: at.KeypressAction) -> str:
     where = ""
+    locator = None
     if action.id:
         locator = await ctx.resolve(action.id)
         await locator.focus(timeout=CLICK_TIMEOUT_MS)
@@ -334,6 +346,10 @@ async def _keypress(ctx: ActionContext, action: at.KeypressAction) -> str:
     if "Enter" in action.keys:  # Enter in a form field submits it
         in_form = await ctx.page.evaluate("() => !!(document.activeElement?.form)")
         ctx.expect_activity = ENTER_WAIT_SECONDS if in_form else 0.0
+    # Keys sent to whatever has focus: when that is inside a frame, the probe cannot see it.
+    in_frame = locator is None and await ctx.page.evaluate(_FOCUS_IN_FRAME_JS)
+    if not in_frame:
+        ctx.effect = await EffectProbe.start(ctx, locator, "keypress", where.removeprefix(" on "))
     for _ in range(action.repeat):
         for key in action.keys:
             await ctx.page.keyboard.press(key)

@@ -19,6 +19,7 @@ change the state is a failure, never silently reported as done.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from playwright.async_api import Error as PlaywrightError
@@ -31,6 +32,7 @@ from agent.browser._context import (
     js,
     js_handle,
 )
+from agent.browser.effects import EffectProbe
 
 if TYPE_CHECKING:
     from playwright.async_api import Position
@@ -42,6 +44,10 @@ NAVIGATION_WAIT_SECONDS = 1.0
 """How long a click on a link or a submit button waits for the navigation to start."""
 NEW_TAB_WAIT_SECONDS = 2.0
 """The same for a link into a new tab (a new tab takes longer to be announced)."""
+
+
+async def _nothing() -> None:
+    return None
 
 
 def _blocked_message(verb: str, what: str, hit: dict[str, Any]) -> str:
@@ -60,29 +66,43 @@ def _blocked_message(verb: str, what: str, hit: dict[str, Any]) -> str:
 
 
 async def pointer_click(
-    target: Target, what: str, *, double: bool = False, info: dict[str, Any] | None = None
+    target: Target,
+    what: str,
+    *,
+    double: bool = False,
+    info: dict[str, Any] | None = None,
+    before_press: Callable[[], Awaitable[None]] | None = None,
 ) -> str:
     """Click ``target`` the way a person would, or raise ActionFailed naming the obstacle.
 
     Returns a note about the route taken when it was not a plain click ("" otherwise).
+    ``before_press`` runs just before the click itself, once the mouse is over the element
+    (so what the hover alone changes is not taken for the click's effect).
     """
+    ready = before_press or _nothing
     info = info if info is not None else await js(target, "probe")
     if info["disabled"]:
         raise ActionFailed(f"{what} is disabled; it cannot be clicked now")
     if not info["visible"]:
+        await ready()
         return await _click_hidden(target, what, info, double=double)
     hit = await js(target, "hitTest")
     if hit["kind"] == "blocked" and info["has_visible_label"]:
+        await ready()
         return await _click_label(target, what, double=double)
     if hit["kind"] == "blocked":
         raise ActionFailed(_blocked_message("click", what, hit))
     if hit["kind"] == "unreachable":
+        await ready()
         if info["has_visible_label"]:
             return await _click_label(target, what, double=double)
         await js(target, "scriptClick")
         return "it could not be reached with the mouse, so it was clicked by script"
     position: Position = {"x": hit["x"], "y": hit["y"]}
     force = hit["kind"] == "ancestor"
+    if before_press is not None:
+        await target.hover(position=position, force=force, timeout=CLICK_TIMEOUT_MS)
+        await before_press()
     try:
         if double:
             await target.dblclick(position=position, force=force, timeout=CLICK_TIMEOUT_MS)
@@ -144,7 +164,16 @@ async def click(ctx: ActionContext, action: ClickAction) -> str:
     if info["navigates"]:  # a link or a submit button: wait for the load it starts
         new_tab = info["target"] not in ("", "_self", "_top", "_parent")
         ctx.expect_activity = NEW_TAB_WAIT_SECONDS if new_tab else NAVIGATION_WAIT_SECONDS
-    route = await pointer_click(locator, what, double=action.double_click, info=info)
+    probe: list[EffectProbe] = []
+
+    async def start_probe() -> None:
+        if not info["select"] and not checkable:
+            probe.append(await EffectProbe.start(ctx, locator, "click", what))
+
+    route = await pointer_click(
+        locator, what, double=action.double_click, info=info, before_press=start_probe
+    )
+    ctx.effect = probe[0] if probe else None
     suffix = f" ({route})" if route else ""
     if info["select"]:
         return f"{verb} {what}{suffix}; it is a <select>: choose an option with SELECT_OPTION"

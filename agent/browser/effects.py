@@ -1,0 +1,167 @@
+"""Did a click or a key press do anything? The effect probe behind CLICK and KEYPRESS.
+
+A handler starts an :class:`EffectProbe` just before the input event (``actions.js``
+``effectStart`` records DOM mutations, ``input``/``change``/``scroll``/``toggle`` events,
+focus, the selection and the target's own state), and :func:`verify_effect` reads it after
+:func:`~agent.browser.actions.act` has settled. Besides what the page did in the document,
+the action watch counts too: a navigation, a new tab, a dialog, a download.
+
+When nothing at all happened within a short window (:data:`EFFECT_WINDOW_SECONDS`):
+
+- a click on an element with no native activation (a ``<span>`` or ``<div>`` with a script
+  handler that ignores real mouse events on its children) is retried once as a script
+  click, and the message says so when that worked;
+- otherwise the action fails with "had no visible effect", so no plan goes on believing
+  the page took a click or a key that it ignored.
+
+    probe = await EffectProbe.start(ctx, locator, "click", what)
+    ...  # the click
+    ctx.effect = probe          # act() verifies after settling
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import Locator
+
+from agent.browser._context import ActionContext, Target, js
+
+if TYPE_CHECKING:
+    from playwright.async_api import Frame
+
+    from agent.browser.watch import ActionWatch
+
+EFFECT_WINDOW_SECONDS = 0.5
+"""How long after the action (settling included) an effect may take to show."""
+_POLL_SECONDS = 0.07
+
+
+@dataclass
+class EffectProbe:
+    """What is being watched for one action: the frame, the target and how to retry."""
+
+    frame: Frame
+    kind: str
+    """``"click"`` or ``"keypress"``."""
+    what: str
+    """How the message names the target."""
+    target: Target | None = None
+    retry_by_script: bool = False
+    """A script click may still work (the element has no native activation behaviour)."""
+    downloads_before: int = 0
+    seen: list[str] = field(default_factory=list)
+
+    @classmethod
+    async def start(
+        cls, ctx: ActionContext, target: Target | None, kind: str, what: str
+    ) -> EffectProbe:
+        """Begin recording in the target's frame (the main frame without a target)."""
+        frame = ctx.page.main_frame
+        retry = False
+        if target is not None:
+            frame = await _frame_of(ctx, target)
+            retry = kind == "click" and not await js(target, "nativeActivation")
+        probe = cls(
+            frame=frame,
+            kind=kind,
+            what=what,
+            target=target,
+            retry_by_script=retry,
+            downloads_before=ctx.tabs.started_downloads,
+        )
+        if target is not None:
+            await js(target, "effectStart")
+        else:
+            await frame.evaluate(_script(), ["effectStart", None])
+        return probe
+
+    async def read(self, *, stop: bool = False) -> list[str]:
+        """What changed in the document since the start (``["the page was replaced"]`` if gone)."""
+        try:
+            seen: list[str] = await self.frame.evaluate(_script(), ["effectRead", stop])
+        except PlaywrightError:  # the frame navigated or was removed: that is an effect
+            seen = ["the page was replaced"]
+        self.seen = seen
+        return seen
+
+
+def _script() -> str:
+    from agent.browser._context import _script as actions_script
+
+    return actions_script()
+
+
+async def _frame_of(ctx: ActionContext, target: Target) -> Frame:
+    if isinstance(target, Locator):
+        handle = await target.element_handle(timeout=1000)
+        try:
+            frame = await handle.owner_frame()
+        finally:
+            await handle.dispose()
+    else:
+        frame = await target.owner_frame()
+    return frame or ctx.page.main_frame
+
+
+def _outside(watch: ActionWatch, probe: EffectProbe) -> bool:
+    """Something happened beyond the document: a navigation, a tab, a dialog, a download."""
+    return bool(
+        watch.page_changed
+        or watch.new_dialogs
+        or watch.new_downloads
+        or watch.new_download_errors
+        or watch.tabs.started_downloads > probe.downloads_before
+    )
+
+
+async def _wait_for_effect(watch: ActionWatch, probe: EffectProbe, seconds: float) -> bool:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    while True:
+        if _outside(watch, probe) or await probe.read():
+            return True
+        if loop.time() >= deadline:
+            return False
+        await asyncio.sleep(_POLL_SECONDS)
+
+
+async def verify_effect(
+    ctx: ActionContext, watch: ActionWatch, probe: EffectProbe, message: str
+) -> tuple[bool, str]:
+    """After the action settled: (success, message), with no-effect actions failed."""
+    try:
+        if await _wait_for_effect(watch, probe, EFFECT_WINDOW_SECONDS):
+            return True, message
+        if probe.retry_by_script and probe.target is not None:
+            try:
+                await js(probe.target, "scriptClick")
+            except PlaywrightError:
+                return True, message  # the element went away meanwhile: something happened
+            await watch.settle(0.1)
+            if await _wait_for_effect(watch, probe, EFFECT_WINDOW_SECONDS):
+                return True, (
+                    f"{message} (the mouse click had no effect, so it was clicked by script)"
+                )
+            return False, (
+                f"clicked {probe.what} but it had no visible effect: nothing on the page "
+                "changed, no navigation, focus, new tab, dialog or download, even with a "
+                "script click; try another element (a parent, a child or a nearby control)"
+            )
+        if probe.kind == "keypress":
+            return False, (
+                f"{message} but nothing changed on the page (no change, focus move, scroll "
+                "or navigation): the keys went nowhere; focus the right element (its id) first"
+            )
+        return False, (
+            f"{message} but it had no visible effect: nothing on the page changed, no "
+            "navigation, focus, new tab, dialog or download; try another element"
+        )
+    finally:
+        await probe.read(stop=True)
+
+
+__all__ = ["EFFECT_WINDOW_SECONDS", "EffectProbe", "verify_effect"]
