@@ -186,11 +186,17 @@ def _option(entry: dict[str, Any]) -> Any:
         option = {k: entry[k] for k in ("label", "value", "index") if entry.get(k) is not None}
         if not option and entry.get("text") is not None:
             option = {"label": entry["text"]}
+    if isinstance(option, list):  # several options of a multi-select
+        return [_one_option(o) for o in option] or None
+    return _one_option(option) or None
+
+
+def _one_option(option: Any) -> Any:
     if isinstance(option, str):
         return {"label": option}
     if isinstance(option, int) and not isinstance(option, bool):
         return {"index": option}
-    return option or None
+    return option
 
 
 def _scroll(data: dict[str, Any]) -> None:

@@ -125,11 +125,34 @@ class SelectOption(BaseModel):
 
 
 class SelectOptionAction(_TargetedAction):
-    """Choose an option in a native select, a custom dropdown, a listbox or a radio group."""
+    """Choose an option in a native select, a custom dropdown, a listbox or a radio group.
+
+    In a ``<select multiple>``, ``add`` keeps what is already chosen and adds ``option``;
+    a list of options (``"option": ["News", "Sport"]``) chooses exactly those.
+    """
 
     action_type: Literal["SELECT_OPTION"] = "SELECT_OPTION"
     option: SelectOption
-    """The option to choose."""
+    """The option to choose (the first one, when a list was given)."""
+    add: bool = False
+    """Multi-selects: add ``option`` to the options already chosen instead of replacing them."""
+    also: list[SelectOption] = Field(default_factory=list)
+    """Multi-selects: more options to choose together with ``option``."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _option_list(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("option"), list):
+            options = list(data["option"])
+            if not options:
+                raise ValueError("option is an empty list")
+            data = {**data, "option": options[0], "also": [*options[1:], *data.get("also", [])]}
+        return data
+
+    @property
+    def options(self) -> list[SelectOption]:
+        """Every option asked for: ``option`` then ``also``."""
+        return [self.option, *self.also]
 
 
 class UploadFileAction(_TargetedAction):

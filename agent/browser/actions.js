@@ -309,11 +309,12 @@
     // Scroll the nearest container of e that can move in that direction (the page when e is null).
     scroll(e, { vertical, sign, amount }) {
       const page = document.scrollingElement || document.documentElement;
-      const ok = (v) => v === "auto" || v === "scroll" || v === "overlay";
+      // The box named by its id may be overflow hidden (scrolled by the page's own script).
+      const ok = (v, n) => v === "auto" || v === "scroll" || v === "overlay" || (n === e && v === "hidden");
       const canMove = (n) => {
         const st = getComputedStyle(n);
-        return vertical ? ok(st.overflowY) && n.scrollHeight > n.clientHeight + 1
-                        : ok(st.overflowX) && n.scrollWidth > n.clientWidth + 1;
+        return vertical ? ok(st.overflowY, n) && n.scrollHeight > n.clientHeight + 1
+                        : ok(st.overflowX, n) && n.scrollWidth > n.clientWidth + 1;
       };
       let box = page;
       for (let n = e; n && n.nodeType === 1; n = parentOf(n)) {

@@ -333,6 +333,13 @@ async def _wait(_ctx: ActionContext, action: at.WaitAction) -> str:
     return f"waited {action.seconds:g}s"
 
 
+_TAKES_FOCUS_JS = """el => {
+  let a = document.activeElement;
+  while (a && a.shadowRoot && a.shadowRoot.activeElement) a = a.shadowRoot.activeElement;
+  if (a && (el === a || el.contains(a))) return true;
+  if (a && a !== document.body) a.blur();
+  return false;
+}"""
 _FOCUS_IN_FRAME_JS = "() => /^i?frame$/i.test(document.activeElement?.tagName || '')"
 
 
@@ -343,6 +350,9 @@ async def _keypress(ctx: ActionContext, action: at.KeypressAction) -> str:
         locator = await ctx.resolve(action.id)
         await locator.focus(timeout=CLICK_TIMEOUT_MS)
         where = f" on {ctx.describe(action.id)}"
+        if not await locator.evaluate(_TAKES_FOCUS_JS):
+            # Keys would go to whatever had focus before: send them to the page instead.
+            where += " (it cannot take keyboard focus, so the keys went to the page)"
     if "Enter" in action.keys:  # Enter in a form field submits it
         in_form = await ctx.page.evaluate("() => !!(document.activeElement?.form)")
         ctx.expect_activity = ENTER_WAIT_SECONDS if in_form else 0.0

@@ -33,6 +33,8 @@
     "textbox", "searchbox", "slider", "spinbutton", "treeitem"]);
   const INLINE = new Set(["inline", "inline-block", "inline-flex", "inline-grid", "contents",
     "ruby", "inline-table"]);
+  const CONTAINER_ROLES = new Set(["listbox", "menu", "menubar", "tablist", "grid", "tree",
+    "radiogroup", "toolbar", "group"]);
   const HANDLER_ATTRS = ["onclick", "onmousedown", "onpointerdown", "ng-click", "jsaction"];
   const CLASS_HINT = /(^|[\s_-])(btn|button|dropdown-item|menu-item|select-option|clickable)($|[\s_-])/i;
   const KEEP = ["type", "name", "placeholder", "href", "aria-label", "title", "alt", "for",
@@ -41,12 +43,16 @@
   // Attribute values that say nothing the tag or the label does not already say.
   const NOISE = { type: /^text$/, "aria-invalid": /^false$/, "aria-current": /^false$/,
     autocomplete: /^(?!one-time-code$|new-password$|current-password$).*/, pattern: /^.{13,}$/ };
+  const BOOLEAN_ATTRS = new Set(["multiple"]);
   const VALUE_TYPES = new Set(["checkbox", "radio", "file", "submit", "button", "reset",
     "image", "hidden"]);
   const NATIVE_SELECTOR = "a[href],button,input:not([type=hidden]),select,textarea," +
     "[role=button],[role=link],[role=checkbox],[role=option],[role=menuitem],[role=tab]";
 
   const squash = (s) => (s || "").replace(/\s+/g, " ").trim();
+  // Long texts and values are kept whole up to these lengths; render() shortens them by its
+  // own stated rule, and EXTRACT reads them whole.
+  const NAME_CAP = 2000, VALUE_CAP = 20000, TEXT_CAP = 20000, ATTR_CAP = 500;
   const cap = (s, n) => (s.length > n ? s.slice(0, n - 1) + "…" : s);
 
   function idFor(el) {
@@ -80,7 +86,7 @@
       /^(pass(word)?|pwd|passwd)$|[_-](pass(word)?|pwd)$/i.test(el.name || el.id || ""));
   }
 
-  function nameOf(el, tag, role) {
+  function nameOf(el, tag, role, style) {
     let s = "";
     const lb = el.getAttribute("aria-labelledby");
     if (lb) s = textOfIds(el, lb);
@@ -96,13 +102,28 @@
     }
     if (!squash(s) && tag === "input" && ["submit", "button", "reset"].includes(el.type)) s = el.value;
     const container = role === "listbox" || role === "menu" || role === "tablist" || role === "grid";
-    if (!squash(s) && !control && !container) s = el.innerText || "";
+    if (!squash(s) && !control && !container) s = (el.innerText === undefined ? el.textContent : el.innerText) || "";
     if (!squash(s)) s = el.getAttribute("title") || el.getAttribute("alt") || "";
     if (!squash(s) && !control && !container) {
-      const img = el.querySelector("img[alt],[aria-label],svg title");
-      if (img) s = img.getAttribute("alt") || img.getAttribute("aria-label") || img.textContent || "";
+      // An icon-only control: aria-label, title or alt inside it, an SVG <title>, then the
+      // file name of its image (class names are shown as the class attribute).
+      const img = el.querySelector("[aria-label],[title],img[alt],svg title");
+      if (img) s = img.getAttribute("aria-label") || img.getAttribute("title") || img.getAttribute("alt") || img.textContent || "";
+      if (!squash(s)) s = imageName(el, style);
     }
-    return cap(squash(s), 150);
+    return cap(squash(s), NAME_CAP);
+  }
+
+  // "send" for <img src=/icons/send-icon.png> or background-image: url(send.svg).
+  function imageName(el, style) {
+    let src = "";
+    const img = el.localName === "img" ? el : el.querySelector("img[src]");
+    if (img) src = img.getAttribute("src") || "";
+    if (!src && style && style.backgroundImage && style.backgroundImage.startsWith("url(")) src = style.backgroundImage;
+    const m = /([^/\\("']+?)(\.(png|svg|gif|jpe?g|webp|ico))?["')]*$/i.exec(src.split(/[?#]/)[0]);
+    if (!m || src.startsWith("data:")) return "";
+    const words = m[1].replace(/[-_.]+/g, " ").replace(/\b(icon|ic|img|btn|image)\b/gi, " ");
+    return /[a-z]{2,}/i.test(words) ? squash(words) : "";
   }
 
   function iconClass(el) {
@@ -116,7 +137,8 @@
   function attributesOf(el, tag, role, text) {
     const a = {};
     for (const k of KEEP) {
-      const v = el.getAttribute(k);
+      let v = el.getAttribute(k);
+      if (v === "" && BOOLEAN_ATTRS.has(k)) v = "true";
       if (v === null || v === "" || (NOISE[k] && NOISE[k].test(v))) continue;
       if ((k === "aria-label" || k === "title" || k === "alt") && squash(v) === text) continue;
       if (k === "href") {
@@ -124,11 +146,11 @@
         if (typeof h === "string" && !h.startsWith("data:") && h.length < 2048) a.href = h;
         continue;
       }
-      a[k] = cap(squash(v), 200);
+      a[k] = cap(squash(v), ATTR_CAP);
     }
     if (tag === "input" || tag === "textarea") {
       if (!VALUE_TYPES.has(el.type)) {
-        a.value = isPassword(el) ? (el.value ? "•••" : "") : cap(el.value || "", 200);
+        a.value = isPassword(el) ? (el.value ? "•••" : "") : cap(el.value || "", VALUE_CAP);
       } else if (el.type === "file" && el.files && el.files.length) {
         a.value = Array.from(el.files).map((f) => f.name).join(", ");
       }
@@ -136,7 +158,7 @@
       if (el.readOnly) a.readonly = "true";
     } else if (tag === "select") {
       const sel = Array.from(el.selectedOptions || []).map((o) => squash(o.label || o.text));
-      a.value = cap(sel.join(", "), 200);
+      a.value = cap(sel.join(", "), ATTR_CAP);
     }
     if (isPassword(el) && a.value === undefined) a.value = "";
     const ac = el.getAttribute("aria-checked");
@@ -177,7 +199,7 @@
   // Why an element is worth an id, or "" when it is not.
   function interactable(el, tag, role, style, ctx, rect) {
     if (tag === "input") return el.type === "hidden" ? "" : "tag";
-    if (tag === "a" && el.hasAttribute("href")) return "tag";
+    if (tag === "a" && (el.hasAttribute("href") || el.hasAttribute("xlink:href"))) return "tag";
     if (NATIVE.has(tag) && tag !== "a") return "tag";
     if (role && WIDGET_ROLES.has(role)) return "role";
     if (el.isContentEditable && !(el.parentElement && el.parentElement.isContentEditable)) return "editable";
@@ -185,7 +207,12 @@
       const c = el.control;
       return c && !isDisabled(c) && !shown(c) ? "label" : "";
     }
-    if (ctx.interactive) return "";
+    // Inside a link, a button or a label everything is part of that one target. Inside a
+    // scripted container (a card, a message row, a list with a delegated handler) children
+    // with their own handler, focus or pointer cursor, and the items of a delegating list,
+    // are targets of their own.
+    if (ctx.interactive && ctx.atomic) return "";
+    if (ctx.interactive && ctx.delegate && el.parentElement === ctx.delegate) return "item";
     // Page-sized elements (wrappers, delegated React roots, focusable dialogs) are not targets.
     const big = rect.width * rect.height > 0.5 * vw * vh || tag === "body" || tag === "html";
     if (big) return "";
@@ -194,6 +221,7 @@
     let handler = typeof el.onclick === "function";
     for (const k of HANDLER_ATTRS) if (!handler && el.hasAttribute(k)) handler = true;
     if (!handler && tracker && tracker.has(el)) handler = true;
+    if (ctx.interactive) return handler && !holdsControl(el) ? "handler" : "";
     const pointer = style.cursor === "pointer" && !ctx.pointer;
     const hint = CLASS_HINT.test(el.getAttribute("class") || "");
     const hover = hovers !== null && hovers.has(el);
@@ -201,6 +229,28 @@
       return handler ? "handler" : pointer ? "pointer" : hint ? "class" : "hover";
     }
     return "";
+  }
+
+  // A list whose items are handled by the container (autocomplete menus, delegated React
+  // handlers): 2+ element children, nearly all of one tag, with distinct short texts.
+  const ITEM_TAGS = new Set(["li", "div", "span", "a", "tr", "td", "button", "dd", "dt", "label"]);
+  function delegates(el, why, role) {
+    if (!(why === "handler" || why === "tabindex" || why === "pointer" || why === "class" ||
+        (why === "role" && (role === "listbox" || role === "menu" || role === "menubar" || role === "tree")))) return false;
+    const kids = el.children;
+    if (kids.length < 2 || kids.length > 300) return false;
+    const tag = kids[0].localName;
+    if (!ITEM_TAGS.has(tag)) return false;
+    let same = 0;
+    const texts = new Set();
+    for (const k of kids) {
+      if (k.localName !== tag) continue;
+      const t = squash(k.textContent);
+      if (!t || t.length > 200) return false;
+      same++;
+      texts.add(t);
+    }
+    return same >= 2 && same >= 0.8 * kids.length && texts.size === same && !holdsControl(el);
   }
 
   // Selectors of elements whose :hover reveals or restyles something inside or beside them
@@ -242,6 +292,31 @@
     return false;
   }
 
+  const SVG_TARGETS = "a,[onclick],[role],[tabindex],text";
+  const SCROLLS = new Set(["auto", "scroll", "overlay"]);
+  // "soft" for a box with more content than it shows that the user can scroll, "hard" for
+  // one with overflow hidden and more below (scrolled by script or custom scrollbars).
+  function scrollKind(el, tag, style) {
+    if (tag === "textarea" || tag === "select" || tag === "input" || tag === "body" || tag === "html" ||
+        el === document.scrollingElement) return "";
+    const oy = style.overflowY, ox = style.overflowX;
+    const moreY = el.scrollHeight > el.clientHeight + 8, moreX = el.scrollWidth > el.clientWidth + 8;
+    if ((SCROLLS.has(oy) && moreY) || (SCROLLS.has(ox) && moreX)) return "soft";
+    if (oy === "hidden" && moreY && el.clientHeight >= 40) return "hard";
+    return "";
+  }
+  function direction(r, b) {
+    if (r.top >= b.bottom - 1) return "down";
+    if (r.bottom <= b.top + 1) return "up";
+    return r.left >= b.right - 1 ? "right" : "left";
+  }
+  // Note on a node which scroll box holds it and, when hidden there, which way it lies.
+  function placeIn(node, ctx) {
+    if (ctx.box) node.in = ctx.box.id;
+    if (ctx.hb) { node.hb = ctx.hb; node.hd = ctx.hd; }
+    return node;
+  }
+
   function shown(el) {
     const st = getComputedStyle(el);
     if (st.display === "none" || st.visibility === "hidden" || st.opacity === "0") return false;
@@ -255,6 +330,11 @@
 
   // Text lines: inline text accumulates in buf and is flushed at block boundaries.
   let buf = [], bufTag = "", bufRect = null, bufOut = false, bufEnd = null;
+  let bufIn, bufHb, bufHd;  // the scroll box around the line, and the one hiding it
+  function startBuf(rect, tag, out_, ctx) {
+    bufRect = rect; bufTag = tag; bufOut = out_;
+    bufIn = ctx.box ? ctx.box.id : undefined; bufHb = ctx.hb; bufHd = ctx.hd;
+  }
   const range = document.createRange();
   function textBox(node, fallback) {
     range.selectNodeContents(node);
@@ -283,7 +363,7 @@
       last.text += " " + clean;
       last.w = bufRect.x + bufRect.width - last.x;
     } else {
-      out.push({ k: "t", tag: bufTag, text: cap(clean, 400),
+      out.push({ k: "t", tag: bufTag, text: cap(clean, TEXT_CAP), in: bufIn, hb: bufHb, hd: bufHd,
         x: bufRect.x, y: bufRect.y, w: bufRect.width, h: bufRect.height, oc: bufOut });
     }
     buf = [];
@@ -320,8 +400,8 @@
       const text = nameOf(input, "input", null);
       const attrs = attributesOf(input, "input", null, text);
       attrs.hidden = "true";
-      out.push({ k: "e", id: idFor(input), tag: "input", role: null, text, attrs, i: true,
-        x: r.x, y: r.y, w: r.width, h: r.height, oc: ctx.out });
+      out.push(placeIn({ k: "e", id: idFor(input), tag: "input", role: null, text, attrs, i: true,
+        x: r.x, y: r.y, w: r.width, h: r.height, oc: ctx.out }, ctx));
     }
   }
 
@@ -343,6 +423,10 @@
     const out_ = sized && soft ? !intersects(rect, soft) : ctx.out;
     const role = (el.getAttribute("role") || "").split(" ")[0].toLowerCase() || null;
     const block = !INLINE.has(display) && display !== "table-cell";
+    // Outside the visible part of the scroll box around it (or inside something that is).
+    let hb = ctx.hb, hd = ctx.hd;
+    if (!hb && sized && ctx.box && !intersects(rect, ctx.box.r)) { hb = ctx.box.id; hd = direction(rect, ctx.box.r); }
+    const hiddenCtx = { box: ctx.box, hb, hd };
 
     if (tag === "iframe" || tag === "frame") {
       if (isShown) {
@@ -359,11 +443,19 @@
     const media = tag === "svg" || tag === "img";
     const disabledControl = !why && isShown && NATIVE.has(tag) && isDisabled(el);
     const next = { clip, soft, out: out_, interactive: ctx.interactive, pointer: style.cursor === "pointer",
-      quiet: ctx.quiet };
+      quiet: ctx.quiet, atomic: ctx.atomic, delegate: null, box: ctx.box, hb, hd };
+    let scrollBox = null;
     if (style.overflowX !== "visible" || style.overflowY !== "visible") {
       if (sized && display !== "contents") {
         const r = { left: rect.left, top: rect.top, right: rect.right, bottom: rect.bottom };
-        if (style.overflowX === "hidden" || style.overflowX === "clip" ||
+        const kind = isShown && !hb ? scrollKind(el, tag, style) : "";
+        if (kind) {
+          // A box the user can scroll (or a script can: overflow hidden with more inside):
+          // what lies outside its visible part is kept, marked, and counted for the render.
+          scrollBox = { id: idFor(el), r, hard: kind === "hard", start: out.length };
+          next.box = scrollBox;
+          next.soft = r;
+        } else if (style.overflowX === "hidden" || style.overflowX === "clip" ||
             style.overflowY === "hidden" || style.overflowY === "clip") next.clip = r;
         else next.soft = r;
       }
@@ -371,12 +463,18 @@
 
     if (why || disabledControl) {
       flush();
-      const text = nameOf(el, tag, role);
+      const delegating = !!why && why !== "tag" && why !== "label" && why !== "item" && delegates(el, why, role);
+      if (delegating) next.delegate = el;
+      if (why === "tag" || why === "label" || why === "editable" || why === "item" ||
+          (why === "role" && !delegating && !CONTAINER_ROLES.has(role))) next.atomic = true;
+      const text = delegating ? squash(el.getAttribute("aria-label") || el.getAttribute("title") || "") :
+        nameOf(el, tag, role, style);
       const node = { k: "e", id: idFor(el), tag, role, text, attrs: attributesOf(el, tag, role, text),
         i: !!why && !isDisabled(el), x: rect.x, y: rect.y, w: rect.width, h: rect.height, oc: out_ };
       if (why === "hover") node.attrs.hover = "true";
       const opts = optionsOf(el, tag, role);
       if (opts) node.opts = opts;
+      placeIn(node, hiddenCtx);
       if (tag === "label" && el.control) {
         const c = el.control;
         if (c.type === "checkbox" || c.type === "radio") node.attrs.checked = c.checked ? "true" : "false";
@@ -384,10 +482,12 @@
       out.push(node);
       next.interactive = true;
       if (tag === "select" || tag === "textarea" || tag === "input" || media) return;
+    } else if (tag === "svg" && isShown && !ctx.interactive && el.querySelector(SVG_TARGETS)) {
+      next.quiet = true;  // walk in for its links and scripted shapes, not its chart labels
     } else if (media) {
       // Icons are named through their interactable ancestor; an image with alt text is read.
       if (tag === "img" && isShown && el.alt && !ctx.interactive && !ctx.quiet) {
-        if (!bufRect) { bufRect = rect; bufTag = ctx.tag; bufOut = out_; }
+        if (!bufRect) startBuf(rect, ctx.tag, out_, hiddenCtx);
         buf.push(" (image: " + cap(squash(el.alt), 80) + ") ");
       }
       return;
@@ -398,6 +498,18 @@
 
     const live = role === "alert" || role === "status" ||
       (el.getAttribute("aria-live") || "off") !== "off";
+    if (scrollBox) {
+      flush();
+      const own = why || disabledControl ? out[out.length - 1] : null;
+      if (own && own.id === scrollBox.id) own.attrs.scrollable = "true";
+      else {
+        placeIn(scrollBox.node = { k: "e", id: scrollBox.id, tag, role,
+          text: cap(squash(el.getAttribute("aria-label") || el.getAttribute("title") || ""), 200),
+          attrs: { scrollable: "true" }, i: true, x: rect.x, y: rect.y, w: rect.width, h: rect.height, oc: out_ }, hiddenCtx);
+        out.push(scrollBox.node);
+      }
+      scrollBox.start = out.length;
+    }
     if (block || why || live) flush();
     const cell = display === "table-cell";
     if (cell && buf.length) buf.push(" | ");
@@ -412,19 +524,33 @@
           if (buf.length) buf.push(" ");
           continue;
         }
-        if (!bufRect) { bufRect = textBox(child, next.rect || rect); bufTag = next.tag; bufOut = out_; }
+        if (!bufRect) startBuf(textBox(child, next.rect || rect), next.tag, out_, next);
         bufEnd = child;
         buf.push(data);
       }
     }
-    if (block || why || live) flush();
+    if (block || why || live || scrollBox) flush();
     else if (tag === "br") buf.push(" ");
+    if (scrollBox && scrollBox.hard) {
+      // Overflow hidden: the user cannot see or scroll to it, so it is only counted.
+      const counts = {};
+      let keep = scrollBox.start;
+      for (let i = scrollBox.start; i < out.length; i++) {
+        const n = out[i];
+        if (n.hb === scrollBox.id) counts[n.hd] = (counts[n.hd] || 0) + 1;
+        else out[keep++] = n;
+      }
+      out.length = keep;
+      const boxNode = out.find((n) => n.id === scrollBox.id);
+      if (boxNode && Object.keys(counts).length) boxNode.hc = counts;
+    }
     else if (display === "inline-block" && buf.length) buf.push(" ");
   }
 
   const root = document.body || document.documentElement;
   const start = { clip: null, soft: null, out: false, interactive: false, pointer: false,
-    quiet: false, tag: "body", rect: null, shown: true };
+    quiet: false, atomic: false, delegate: null, box: null, hb: undefined, hd: undefined,
+    tag: "body", rect: null, shown: true };
   if (root) visit(root, start);
   flush();
   const se = document.scrollingElement || document.documentElement;

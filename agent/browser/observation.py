@@ -75,6 +75,22 @@ class Element(BaseModel):
     )
     box: Box | None = Field(default=None, description="Where it is, in viewport coordinates.")
     order: int = Field(default=0, description="Position in document order (frames inlined).")
+    scroll_box: str | None = Field(
+        default=None, description="Id of the innermost scroll box (an element) that holds it."
+    )
+    hidden_in: str | None = Field(
+        default=None,
+        description="Id of the scroll box whose visible part it lies outside (scroll that box "
+        "to see it; actions scroll it into view themselves).",
+    )
+    hidden_side: str | None = Field(
+        default=None, description='Where it lies from that box\'s visible part: "down", "up", ...'
+    )
+    hidden_count: dict[str, int] | None = Field(
+        default=None,
+        description="For a scroll box with overflow hidden: how many items it hides, by side "
+        "(counted, not listed).",
+    )
 
 
 class TextLine(BaseModel):
@@ -86,6 +102,9 @@ class TextLine(BaseModel):
     in_viewport: bool = Field(default=False, description="Visible in the viewport now.")
     box: Box | None = Field(default=None, description="Where it is, in viewport coordinates.")
     order: int = Field(default=0, description="Position in document order (frames inlined).")
+    scroll_box: str | None = Field(default=None, description="As for Element.scroll_box.")
+    hidden_in: str | None = Field(default=None, description="As for Element.hidden_in.")
+    hidden_side: str | None = Field(default=None, description="As for Element.hidden_side.")
 
 
 class FrameInfo(BaseModel):

@@ -278,6 +278,8 @@ def _assemble(
                     options=node.get("opts"),
                     box=box,
                     order=order,
+                    hidden_count=node.get("hc"),
+                    **_placement(node),
                 )
             )
         elif node["k"] == "t" or (node["k"] == "f" and node["id"] in walked):
@@ -290,6 +292,18 @@ def _assemble(
                     in_viewport=in_viewport,
                     box=box,
                     order=order,
+                    **_placement(node),
                 )
             )
     return elements, texts
+
+
+def _placement(node: dict[str, Any]) -> dict[str, Any]:
+    """The scroll-box fields of a walker node (box ids gain the frame's prefix already)."""
+    if "in" not in node and "hb" not in node:
+        return {}
+    return {
+        "scroll_box": node.get("in"),
+        "hidden_in": node.get("hb"),
+        "hidden_side": node.get("hd"),
+    }

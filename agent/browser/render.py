@@ -15,6 +15,19 @@ lies within a margin above and below, nearest first, while the token budget last
 Everything else is counted in a summary line. A viewport too crowded for the budget
 first loses long names, then attributes, then the middle of long runs of alike elements.
 Tokens are estimated by :func:`estimate_tokens`, so no tokenizer is needed at run time.
+
+Long texts and values: a name is cut after ``elem_cap`` characters, a text line after
+``text_cap``, a field's value after :data:`MAX_VALUE`, always at a word boundary and
+marked ``…[+1,240 chars]``; a note under the page says that EXTRACT reads them whole.
+Budget left over after choosing goes to the cut lines that are read rather than acted on
+(field values, ``<pre>``/``<code>``/log text), and, in renders of 3,000 tokens or more
+(the extraction prompt), to every cut line, in the order they were chosen.
+
+Scroll boxes: a box with more content than it shows is an element marked ``scrollable``.
+Content outside its visible part is listed within the budget under a line
+``… below the visible part of [12]:``, and what is not listed is counted after the box's
+content: ``… 6 more items below inside [12]: SCROLL 12 down``. A box with overflow hidden
+only counts what it hides.
 """
 
 from __future__ import annotations
@@ -33,6 +46,11 @@ _LONG_WORDS = re.compile(r"[^\W\d_]{8,}")
 MARGIN_SCREENS = 1.0  # how far beyond the viewport (in viewport heights) may be rendered
 MAX_TEXT = 300  # characters of one text line before the budget squeezes further
 MAX_OPTIONS = 12
+MAX_VALUE = 300  # characters of a field's value before the budget rule applies
+EXPAND_ALL_BUDGET = 3000  # renders this large give leftover budget to every cut line
+_READING_TAGS = {"pre", "code", "textarea", "output", "samp", "kbd", "log"}
+_SIDE_WORDS = {"down": "below", "up": "above", "right": "to the right", "left": "to the left"}
+CUT_NOTE = "(…[+N chars] marks text cut to fit: EXTRACT reads all of it)"
 OVERFLOW = 1.25  # a viewport this far over budget, even compacted, has its long runs thinned
 _BARE = re.compile(r"^[\w\-.:/@+,%?=&#~]+$")
 _ATTR_ORDER = ("type", "name", "role", "placeholder", "value", "href")
@@ -57,8 +75,23 @@ def _quote(value: str) -> str:
     return '"' + value.replace('"', "'") + '"'  # readable beats exact here
 
 
-def _attrs(element: Element, page_url: str, compact: bool = False) -> str:
+def cut_text(text: str, cap: int) -> str:
+    """``text`` cut to about ``cap`` characters at a word boundary, marked ``…[+N chars]``."""
+    if len(text) <= cap:
+        return text
+    head = text[:cap]
+    space = head.rfind(" ")
+    if space >= cap * 0.6:
+        head = head[:space]
+    return f"{head.rstrip()}…[+{len(text) - len(head):,} chars]"
+
+
+def _attrs(
+    element: Element, page_url: str, compact: bool = False, value_cap: int = MAX_VALUE
+) -> str:
     attrs = dict(element.attributes)
+    if "value" in attrs:
+        attrs["value"] = cut_text(attrs["value"], value_cap)
     if element.role and element.role != element.tag:
         attrs["role"] = element.role
     if compact:  # a crowded viewport: only what tells controls apart
@@ -97,9 +130,7 @@ def element_line(
     attrs: str | None = None,
 ) -> str:
     """One element as ``[id]<tag attrs>text</tag>``; ``compact`` keeps only telling attributes."""
-    text = element.text
-    if len(text) > text_cap:
-        text = text[: text_cap - 1] + "…"
+    text = cut_text(element.text, text_cap)
     body = text + _options(element, shown_ids, 4 if compact else MAX_OPTIONS)
     if attrs is None:
         attrs = _attrs(element, page_url, compact)
@@ -109,7 +140,7 @@ def element_line(
 
 def text_line(line: TextLine, text_cap: int) -> str:
     """One text line; headings get Markdown hashes, alerts a marker."""
-    text = line.text if len(line.text) <= text_cap else line.text[: text_cap - 1] + "…"
+    text = cut_text(line.text, text_cap)
     if line.tag == "iframe":
         return f"<iframe {json.dumps(text, ensure_ascii=False)}>" if text else "<iframe>"
     if line.tag in ("alert", "status"):
@@ -163,7 +194,11 @@ def render_observation(obs: Observation, token_budget: int) -> str:
     layout = _Layout(obs)
     budget = token_budget - estimate_tokens("\n".join(header)) - 40  # 40: the summary lines
     chosen = _choose(items, layout, budget)
-    return "\n".join(header + _emit(items, chosen, layout))
+    _expand(items, chosen, layout, budget, everything=token_budget >= EXPAND_ALL_BUDGET)
+    lines = _emit(items, chosen, layout)
+    if any("…[+" in line for line in lines):
+        lines.append(CUT_NOTE)
+    return "\n".join(header + lines)
 
 
 class _Layout:
@@ -177,25 +212,40 @@ class _Layout:
         self.elem_cap = 120
         self.text_cap = MAX_TEXT
         self.compact = False
-        self._attrs: dict[tuple[str, bool], str] = {}
+        self.wide: dict[int, int] = {}  # order -> a larger cap given by _expand
+        self._attrs: dict[tuple[str, bool, int], str] = {}
         self._costs: dict[tuple[int, int, bool, int], int] = {}
+
+    def caps(self, item: Item) -> tuple[int, int]:
+        """(text cap, value cap) for this item."""
+        wide = self.wide.get(item.order)
+        if isinstance(item, Element):
+            return wide or self.elem_cap, wide or MAX_VALUE
+        return wide or self.text_cap, MAX_VALUE
 
     def line(self, item: Item) -> str:
         indent = "  " * self.depths.get(item.frame, 0)
+        text_cap, value_cap = self.caps(item)
         if isinstance(item, Element):
-            key = (item.id, self.compact)
+            key = (item.id, self.compact, value_cap)
             if key not in self._attrs:
-                self._attrs[key] = _attrs(item, self.obs.url, self.compact)
+                self._attrs[key] = _attrs(item, self.obs.url, self.compact, value_cap)
             return indent + element_line(
-                item, self.obs.url, self.shown_ids, self.elem_cap, self.compact, self._attrs[key]
+                item, self.obs.url, self.shown_ids, text_cap, self.compact, self._attrs[key]
             )
-        return indent + text_line(item, self.text_cap)
+        return indent + text_line(item, text_cap)
 
     def cost(self, item: Item) -> int:
-        key = (item.order, self.elem_cap, self.compact, self.text_cap)
+        key = (item.order, self.elem_cap, self.compact, self.wide.get(item.order, self.text_cap))
         if key not in self._costs:
             self._costs[key] = estimate_tokens(self.line(item)) + 1
         return self._costs[key]
+
+    def is_cut(self, item: Item) -> bool:
+        text_cap, value_cap = self.caps(item)
+        if len(item.text) > text_cap:
+            return True
+        return isinstance(item, Element) and len(item.attributes.get("value", "")) > value_cap
 
 
 def _choose(items: list[Item], layout: _Layout, budget: int) -> set[int]:
@@ -232,6 +282,40 @@ def _choose(items: list[Item], layout: _Layout, budget: int) -> set[int]:
         used += c
         chosen.add(i)
     return chosen
+
+
+def _is_reading(item: Item) -> bool:
+    """Text the model reads rather than acts on: field values, terminals, code, logs."""
+    if isinstance(item, Element):
+        return item.tag == "textarea" or "contenteditable" in item.attributes or item.role == "log"
+    return item.tag in _READING_TAGS
+
+
+def _expand(
+    items: list[Item], chosen: set[int], layout: _Layout, budget: int, *, everything: bool
+) -> None:
+    """Give the budget left after choosing to cut lines, so long values are read whole."""
+    used = sum(layout.cost(items[i]) for i in chosen)
+    order = sorted(chosen, key=lambda i: (not items[i].in_viewport, i))
+    for i in order:
+        item = items[i]
+        if used >= budget:
+            return
+        if not layout.is_cut(item) or not (everything or _is_reading(item)):
+            continue
+        before = layout.cost(item)
+        base = max(layout.caps(item))
+        full = max(len(item.text), len(getattr(item, "attributes", {}).get("value", "")))
+        cap = full
+        while cap > base:
+            layout.wide[item.order] = cap
+            extra = layout.cost(item) - before
+            if used + extra <= budget:
+                used += extra
+                break
+            cap = min(cap // 2, base + int((budget - used) * 3))  # ~3 characters a token
+        else:
+            layout.wide.pop(item.order, None)
 
 
 def _collapse_runs(items: list[Item], chosen: set[int], layout: _Layout, excess: int) -> int:
@@ -272,6 +356,7 @@ def _emit(items: list[Item], chosen: set[int], layout: _Layout) -> list[str]:
     emitted: set[int] = set()
     skipped: list[Item] = []  # viewport items left out since the last line
     far_below = 0.0
+    boxes = _ScrollBoxes(items, chosen)
     for i, item in enumerate(items):
         depth = layout.depths.get(item.frame, 0)
         is_frame_line = isinstance(item, TextLine) and item.tag == "iframe"
@@ -283,6 +368,8 @@ def _emit(items: list[Item], chosen: set[int], layout: _Layout) -> list[str]:
             kind = "elements" if _is_element(item) else "text lines"
             if is_frame_line:
                 pass
+            elif boxes.count_hidden(item):
+                pass
             elif item.in_viewport:
                 skipped.append(item)
             elif _side(item) == "above":
@@ -290,6 +377,7 @@ def _emit(items: list[Item], chosen: set[int], layout: _Layout) -> list[str]:
             else:
                 below[kind] += 1
                 far_below = max(far_below, _distance(item, obs))
+            lines.extend(boxes.after(i))
             continue
         if skipped:
             lines.append(_gap(skipped))
@@ -298,9 +386,11 @@ def _emit(items: list[Item], chosen: set[int], layout: _Layout) -> list[str]:
             if d < depth and frame_lines[d] not in emitted:
                 emitted.add(frame_lines[d])
                 lines.append(layout.line(items[frame_lines[d]]))
+        lines.extend(boxes.before(item))
         if i not in emitted:
             emitted.add(i)
             lines.append(layout.line(item))
+        lines.extend(boxes.after(i))
     if skipped:
         lines.append(_gap(skipped))
     if sum(above.values()):
@@ -309,6 +399,57 @@ def _emit(items: list[Item], chosen: set[int], layout: _Layout) -> list[str]:
         screens = max(1, math.ceil(far_below / max(obs.viewport.height, 1)))
         lines.append(_summary(below, "below", f"~{screens} screens down"))
     return lines
+
+
+class _ScrollBoxes:
+    """Per rendered scroll box: a heading over its listed hidden part, a count after it."""
+
+    def __init__(self, items: list[Item], chosen: set[int]) -> None:
+        self.shown = {
+            item.id
+            for i, item in enumerate(items)
+            if i in chosen and isinstance(item, Element) and "scrollable" in item.attributes
+        }
+        self.hidden: dict[str, dict[str, int]] = {}
+        self.headed: set[str] = set()
+        self.last: dict[int, list[str]] = {}  # index of a box's last item -> box ids
+        ends: dict[str, int] = {}
+        for i, item in enumerate(items):
+            if isinstance(item, Element) and item.id in self.shown:
+                ends.setdefault(item.id, i)
+                self.hidden[item.id] = dict(item.hidden_count or {})
+            for box in (item.scroll_box, item.hidden_in):
+                if box in self.shown:
+                    ends[box] = i
+        for box, i in ends.items():
+            self.last.setdefault(i, []).append(box)
+
+    def count_hidden(self, item: Item) -> bool:
+        """Count an item left out because its box hides it; False when it is not such an item."""
+        if item.hidden_in not in self.shown:
+            return False
+        side = item.hidden_side or "down"
+        counts = self.hidden[item.hidden_in]
+        counts[side] = counts.get(side, 0) + 1
+        return True
+
+    def before(self, item: Item) -> list[str]:
+        box = item.hidden_in
+        if box not in self.shown or box in self.headed:
+            return []
+        self.headed.add(box)
+        return [
+            f"… {_SIDE_WORDS.get(item.hidden_side or 'down', 'below')} the visible part of [{box}]:"
+        ]
+
+    def after(self, i: int) -> list[str]:
+        lines = []
+        for box in self.last.get(i, []):
+            for side, n in self.hidden.get(box, {}).items():
+                if n:
+                    where = _SIDE_WORDS.get(side, side)
+                    lines.append(f"… {n} more items {where} inside [{box}]: SCROLL {box} {side}")
+        return lines
 
 
 def _gap(skipped: list[Item]) -> str:

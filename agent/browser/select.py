@@ -6,7 +6,8 @@ spacing, then a unique partial match, then a close spelling (``"navy"`` finds "N
 list of options, so the next step can pick one.
 
 - A native ``<select>`` (visible or hidden behind a styled surrogate) is set with
-  Playwright's ``select_option``.
+  Playwright's ``select_option``; a ``<select multiple>`` takes several options at once,
+  or one more with ``add``.
 - A custom dropdown is clicked open; its options are found inside ``aria-controls``, a
   listbox, or among the elements the click revealed; the option is clicked.
 - A text combobox gets the label typed and a suggestion picked.
@@ -116,6 +117,12 @@ async def select_option(ctx: ActionContext, action: SelectOptionAction) -> str:
     info = await js(locator, "probe")
     if info["disabled"]:
         raise ActionFailed(f"{what} is disabled; no option can be chosen now")
+    if info["select"] and info["multiple"]:
+        return await _native_multiple(locator, what, action)
+    if action.add or action.also:
+        raise ActionFailed(
+            f"{what} takes one choice only (it is not a multiple select); give one option"
+        )
     if info["select"]:
         return await _native(locator, what, action.option, info)
     if info["role"] in ("option", "menuitem", "menuitemradio", "treeitem"):
@@ -150,6 +157,31 @@ async def _native(locator: Locator, what: str, option: SelectOption, info: dict[
             "the page refused that option (look for a message next to it)"
         )
     return f"selected {chosen['label']!r} in {what}"
+
+
+async def _native_multiple(locator: Locator, what: str, action: SelectOptionAction) -> str:
+    """A ``<select multiple>``: choose the options asked for, keeping the others with ``add``."""
+    options = await js(locator, "nativeOptions")
+    try:
+        chosen = [match_option(options, option) for option in action.options]
+    except ValueError as exc:
+        raise ActionFailed(f"{what}: {exc}; the options are {_listing(options)}") from None
+    keep = [o["index"] for o in options if o["selected"]] if action.add else []
+    wanted = sorted({*keep, *(o["index"] for o in chosen)})
+    await locator.select_option(index=wanted, timeout=CLICK_TIMEOUT_MS)
+    await asyncio.sleep(STICK_SECONDS)
+    now = [o["index"] for o in await js(locator, "nativeOptions") if o["selected"]]
+    labels = {o["index"]: o["label"] for o in options}
+    missing = [labels[i] for i in wanted if i not in now]
+    if missing:
+        raise ActionFailed(
+            f"chose {', '.join(map(repr, missing))} in {what} but the page did not keep "
+            "them selected (look for a message next to it)"
+        )
+    names = ", ".join(repr(o["label"]) for o in chosen)
+    selected = ", ".join(repr(labels[i]) for i in now)
+    verb = "added" if action.add else "selected"
+    return f"{verb} {names} in {what}; it now has {selected} selected"
 
 
 async def _choose_from(
