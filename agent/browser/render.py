@@ -92,6 +92,8 @@ def _attrs(
     attrs = dict(element.attributes)
     if "value" in attrs:
         attrs["value"] = cut_text(attrs["value"], value_cap)
+    if element.tag == "input" and attrs.get("checked") == "false":
+        del attrs["checked"]  # type=checkbox without "checked" says it (as HTML does)
     if element.role and element.role != element.tag:
         attrs["role"] = element.role
     if compact:  # a crowded viewport: only what tells controls apart
