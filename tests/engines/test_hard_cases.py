@@ -15,7 +15,6 @@ from agent import RunStatus
 from agent.llm import LLMRequest
 from agent.testing import FunctionLLM
 from tests.browser.prompt_reader import find, has, prompt_text
-from tests.engines.conftest import agent_for  # noqa: F401 - the engine tests' Agent fixture
 
 Decide = Callable[[str], list[dict[str, Any]]]
 
