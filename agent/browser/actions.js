@@ -166,6 +166,8 @@
         if (!own || editable(now)) seen.push("focus moved");
       }
       if (t && t.isConnected && JSON.stringify(stateOf(t)) !== JSON.stringify(rec.state)) seen.push("its state changed");
+      // A text field that has the focus is ready for typing, which is what clicking it is for.
+      if (t && now && (now === t || contains(t, now)) && editable(now)) seen.push("it has focus");
       if (t && !t.isConnected) seen.push("it was removed");
       const sel = String(window.getSelection ? window.getSelection() : "");
       if (sel !== rec.selection) seen.push("the selection changed");

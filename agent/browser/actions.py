@@ -141,6 +141,8 @@ async def act(
                 )
                 if not isinstance(checked, OpenDialog):
                     success, message = checked
+        if ctx.effect is not None:
+            ctx.effect.close()
         result = _result(ctx, action, watch, success, message, data)
         if result.page_changed and not own_tabs:
             await run_tabs.refresh_titles()  # so describe() shows the new titles at once

@@ -553,6 +553,13 @@
     tag: "body", rect: null, shown: true };
   if (root) visit(root, start);
   flush();
+  // Smaller JSON: coordinates to 0.1 px, no empty fields.
+  const r1 = (v) => Math.round(v * 10) / 10;
+  for (const n of out) {
+    n.x = r1(n.x); n.y = r1(n.y); n.w = r1(n.w); n.h = r1(n.h);
+    if (!n.role) delete n.role;
+    if (!n.oc) delete n.oc;
+  }
   const se = document.scrollingElement || document.documentElement;
   // A JSON string crosses the Playwright channel far faster than a large object.
   return JSON.stringify({

@@ -4,7 +4,8 @@ A handler starts an :class:`EffectProbe` just before the input event (``actions.
 ``effectStart`` records DOM mutations, ``input``/``change``/``scroll``/``toggle`` events,
 focus, the selection and the target's own state), and :func:`verify_effect` reads it after
 :func:`~agent.browser.actions.act` has settled. Besides what the page did in the document,
-the action watch counts too: a navigation, a new tab, a dialog, a download.
+the action watch counts too: a navigation, a new tab, a dialog, a download, and so does a
+request a script sent (fetch, XHR), whose answer may change the page later.
 
 When nothing at all happened within a short window (:data:`EFFECT_WINDOW_SECONDS`):
 
@@ -31,13 +32,16 @@ from playwright.async_api import Locator
 from agent.browser._context import ActionContext, Target, js
 
 if TYPE_CHECKING:
-    from playwright.async_api import Frame
+    from collections.abc import Callable
+
+    from playwright.async_api import Frame, Page, Request
 
     from agent.browser.watch import ActionWatch
 
 EFFECT_WINDOW_SECONDS = 0.5
 """How long after the action (settling included) an effect may take to show."""
 _POLL_SECONDS = 0.07
+_SCRIPT_REQUESTS = frozenset({"fetch", "xhr", "websocket", "eventsource"})
 
 
 @dataclass
@@ -54,6 +58,9 @@ class EffectProbe:
     """A script click may still work (the element has no native activation behaviour)."""
     downloads_before: int = 0
     seen: list[str] = field(default_factory=list)
+    requests: int = 0
+    """Script requests (fetch, XHR, WebSocket) the page sent since the start."""
+    _unlisten: Callable[[], None] | None = field(default=None, repr=False)
 
     @classmethod
     async def start(
@@ -77,7 +84,24 @@ class EffectProbe:
             await js(target, "effectStart")
         else:
             await frame.evaluate(_script(), ["effectStart", None])
+        probe._listen(ctx.page)
         return probe
+
+    def _listen(self, page: Page) -> None:
+        # A request sent by a script counts: its answer may change the page after the
+        # window, and a second (script) click would then do the thing twice.
+        def on_request(request: Request) -> None:
+            if request.resource_type in _SCRIPT_REQUESTS:
+                self.requests += 1
+
+        page.on("request", on_request)
+        self._unlisten = lambda: page.remove_listener("request", on_request)
+
+    def close(self) -> None:
+        """Stop listening to the page's requests (idempotent)."""
+        if self._unlisten is not None:
+            self._unlisten()
+            self._unlisten = None
 
     async def read(self, *, stop: bool = False) -> list[str]:
         """What changed in the document since the start (``["the page was replaced"]`` if gone)."""
@@ -110,7 +134,8 @@ async def _frame_of(ctx: ActionContext, target: Target) -> Frame:
 def _outside(watch: ActionWatch, probe: EffectProbe) -> bool:
     """Something happened beyond the document: a navigation, a tab, a dialog, a download."""
     return bool(
-        watch.page_changed
+        probe.requests
+        or watch.page_changed
         or watch.new_dialogs
         or watch.new_downloads
         or watch.new_download_errors
@@ -161,6 +186,7 @@ async def verify_effect(
             "navigation, focus, new tab, dialog or download; try another element"
         )
     finally:
+        probe.close()
         await probe.read(stop=True)
 
 

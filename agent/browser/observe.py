@@ -258,7 +258,9 @@ def _assemble(
         rect: Rect = (node["x"], node["y"], node["x"] + node["w"], node["y"] + node["h"])
         area = screen if node["clip"] is None else _intersection(screen, node["clip"])
         in_viewport = not node.get("oc") and _visible_in(rect, area)
-        box = Box(
+        # The walker's nodes are well-formed: construct without validating (600 elements
+        # would cost tens of milliseconds of validation).
+        box = Box.model_construct(
             x=round(node["x"], 1),
             y=round(node["y"], 1),
             width=round(node["w"], 1),
@@ -266,7 +268,7 @@ def _assemble(
         )
         if node["k"] == "e":
             elements.append(
-                Element(
+                Element.model_construct(
                     id=node["id"],
                     tag=node["tag"],
                     role=node.get("role"),
@@ -285,7 +287,7 @@ def _assemble(
         elif node["k"] == "t" or (node["k"] == "f" and node["id"] in walked):
             tag = "iframe" if node["k"] == "f" else node["tag"]
             texts.append(
-                TextLine(
+                TextLine.model_construct(
                     text=node["text"],
                     tag=tag,
                     frame=node["frame"],

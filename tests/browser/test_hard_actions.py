@@ -29,6 +29,12 @@ async def test_clicks_and_keys_without_effect_are_reported(page, server):
     assert await page.is_visible("#menu")
     noop = await do(page, obs, action_type="CLICK", id=by_text(obs, "Refresh preview"))
     assert not noop.success and "had no visible effect" in noop.message, noop.message
+    # A background save shows nothing but sends a request: that is its effect, and it is
+    # not clicked a second time by script.
+    save = await do(page, obs, action_type="CLICK", id=by_text(obs, "Save draft"))
+    assert save.success and "by script" not in save.message, save.message
+    server.wait_for_submission("/hard_cases/draft")
+    assert len(server.submissions_to("/hard_cases/draft")) == 1
     # The wrapped link's box centre is not on the link; the click lands on one of its lines.
     assert not await page.evaluate(_CENTRE_JS, "#wrapped")
     link = await do(page, obs, action_type="CLICK", id=by_text(obs, "terms of service", tag="a"))
@@ -45,8 +51,13 @@ async def test_clicks_and_keys_without_effect_are_reported(page, server):
     assert obs.element(handle) is not None and obs.element(handle).interactable
     moved = await do(page, obs, action_type="KEYPRESS", id=handle, keys=["ArrowRight"])
     assert moved.success and await page.text_content("#volume") == "51", moved.message
+    # Clicking a text field that already has the focus is fine: it is ready for typing.
+    coupon = by_text(obs, "Coupon")
+    for _ in range(2):
+        focus = await do(page, obs, action_type="CLICK", id=coupon)
+        assert focus.success, focus.message
     # A field that the page empties after typing stays an honest failure.
-    typed = await do(page, obs, action_type="INPUT_TEXT", id=by_text(obs, "Coupon"), text="SAVE10")
+    typed = await do(page, obs, action_type="INPUT_TEXT", id=coupon, text="SAVE10")
     assert not typed.success and "empty afterwards" in typed.message, typed.message
 
 
