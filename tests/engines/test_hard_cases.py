@@ -1,8 +1,8 @@
-"""One skyvern-1.0 run per hard case, with a model stand-in that reads only the prompt text.
+"""One skyvern-1.0 run per hard case of fixtures_sites/hard_cases, with PromptLLM.
 
-Each policy decides from the messages the engine sends (element lines, action results),
-never from the structured observation, so the runs prove that what the render shows is
-enough to finish the task on these pages.
+Each policy decides from the prompt text alone (element lines, action results), never from
+the structured observation, so the runs prove that what the render shows is enough to
+finish the task on these pages.
 """
 
 from __future__ import annotations
@@ -12,52 +12,61 @@ from collections.abc import Callable
 from typing import Any
 
 from agent import RunStatus
-from agent.llm import LLMRequest
-from agent.testing import FunctionLLM
-from tests.browser.prompt_reader import find, has, prompt_text
-
-Decide = Callable[[str], list[dict[str, Any]]]
+from agent.testing import Prompt, PromptLLM
 
 
 def policy(
-    decide: Decide, done: Callable[[str], bool], extract: Callable[[str], Any] | None = None
-) -> Callable[[LLMRequest], Any]:
-    """A stand-in: ``decide`` plans from the prompt text, ``done`` verifies, ``extract`` reads."""
+    decide: Callable[[Prompt], list[dict[str, Any]]],
+    done: Callable[[str], bool],
+    output: Callable[[Prompt], Any] | None = None,
+) -> Callable[[Prompt], Any]:
+    """A stand-in: ``decide`` plans, ``done`` tells from the page text, ``output`` reads data."""
 
-    def answer(request: LLMRequest) -> Any:
-        text = prompt_text(request)
-        if request.purpose == "plan":
-            page = text.split("## Elements on the page", 1)[-1].split("## What you did before")[0]
-            if done(page):
-                kind = "EXTRACT" if extract else "COMPLETE"
+    def answer(prompt: Prompt) -> Any:
+        finished = done(prompt.page)
+        if prompt.purpose == "plan":
+            if finished:
+                kind = "EXTRACT" if output else "COMPLETE"
                 return {"actions": [{"action_type": kind, "reason": "the page shows it"}]}
-            return {"actions": decide(text)}
-        if request.purpose == "verify":
-            return {"user_goal_achieved": done(text), "thoughts": "read the page"}
-        if request.purpose == "extract" and extract is not None:
-            return extract(text)
-        raise AssertionError(f"unexpected purpose {request.purpose}")
+            return {"actions": decide(prompt)}
+        if prompt.purpose == "verify":
+            verdict: dict[str, Any] = {"user_goal_achieved": finished, "thoughts": "read the page"}
+            if finished and output is not None:
+                verdict["output"] = output(prompt)
+            return verdict
+        if prompt.purpose == "extract" and output is not None:
+            return output(prompt)
+        raise AssertionError(f"unexpected purpose {prompt.purpose}")
 
     return answer
 
 
+def need(prompt: Prompt, **query: Any) -> Any:
+    """The element the policy needs; fails with the page when the render does not show it."""
+    found = prompt.find(**query)
+    assert found is not None, f"no element {query} in the prompt:\n{prompt.page}"
+    return found
+
+
+def history(prompt: Prompt) -> str:
+    return prompt.section("What you did before (oldest first)") or ""
+
+
 def run(agent_for, server, path: str, goal: str, answer: Any, schema: Any = None) -> Any:
-    llm = FunctionLLM(answer)
+    llm = PromptLLM(answer)
     agent = agent_for(llm)
     result = agent.run_task(goal, server.url(path), schema, engine="skyvern-1.0", max_steps=6)
     return agent, llm, result
 
 
 def test_e2e_a_click_without_effect_is_told_and_the_span_menu_opens(agent_for, server):
-    def decide(text: str) -> list[dict[str, Any]]:
-        if "had no visible effect" not in text:  # a first, wrong try the prompt must report
-            return [{"action_type": "CLICK", "id": find(text, name="Refresh preview").id}]
-        return [{"action_type": "CLICK", "id": find(text, tag="span", **{"class": "more"}).id}]
+    def decide(prompt: Prompt) -> list[dict[str, Any]]:
+        if "had no visible effect" not in history(prompt):  # a first, wrong try, to be told
+            return [{"action_type": "CLICK", "id": need(prompt, text="Refresh preview").id}]
+        return [{"action_type": "CLICK", "id": need(prompt, tag="span", **{"class": "more"}).id}]
 
-    def entries(text: str) -> Any:
-        return {
-            "entries": [line for line in text.splitlines() if line in ("Archive", "Report spam")]
-        }
+    def entries(prompt: Prompt) -> Any:
+        return {"entries": [line for line in prompt.lines if line in ("Archive", "Report spam")]}
 
     schema = {
         "type": "object",
@@ -78,12 +87,13 @@ def test_e2e_a_click_without_effect_is_told_and_the_span_menu_opens(agent_for, s
 
 
 def test_e2e_a_delegated_suggestion_is_picked_and_submitted(agent_for, server):
-    def decide(text: str) -> list[dict[str, Any]]:
-        field = find(text, tag="input", name="Destination")
+    def decide(prompt: Prompt) -> list[dict[str, Any]]:
+        field = need(prompt, tag="input", text="Destination")
         if field.attrs.get("value") == "City Three (CCC)":
-            return [{"action_type": "CLICK", "id": find(text, tag="button", name="Submit").id}]
-        if has(text, tag="li", name="City Three"):
-            return [{"action_type": "CLICK", "id": find(text, tag="li", name="City Three").id}]
+            return [{"action_type": "CLICK", "id": need(prompt, tag="button", text="Submit").id}]
+        suggestion = prompt.find(tag="li", text="City Three")
+        if suggestion is not None:
+            return [{"action_type": "CLICK", "id": suggestion.id}]
         return [{"action_type": "INPUT_TEXT", "id": field.id, "text": "City"}]
 
     _, _, result = run(
@@ -98,9 +108,9 @@ def test_e2e_a_delegated_suggestion_is_picked_and_submitted(agent_for, server):
 
 
 def test_e2e_a_message_hidden_in_a_scroll_box_is_opened(agent_for, server):
-    def decide(text: str) -> list[dict[str, Any]]:
-        assert re.search(r"below the visible part of \[[\w-]+\]:", text), text
-        return [{"action_type": "CLICK", "id": find(text, tag="li", name="Sender 8").id}]
+    def decide(prompt: Prompt) -> list[dict[str, Any]]:
+        assert re.search(r"below the visible part of \[[\w-]+\]:", prompt.page), prompt.page
+        return [{"action_type": "CLICK", "id": need(prompt, tag="li", text="Sender 8").id}]
 
     _, _, result = run(
         agent_for,
@@ -113,11 +123,12 @@ def test_e2e_a_message_hidden_in_a_scroll_box_is_opened(agent_for, server):
 
 
 def test_e2e_a_post_below_a_feed_box_is_reached_by_scrolling_the_box(agent_for, server):
-    def decide(text: str) -> list[dict[str, Any]]:
-        if has(text, tag="button", name="Like post 3"):
-            return [{"action_type": "CLICK", "id": find(text, tag="button", name="Like post 3").id}]
-        box = re.search(r"more items below inside \[([\w-]+)\]: SCROLL \1 down", text)
-        assert box, text
+    def decide(prompt: Prompt) -> list[dict[str, Any]]:
+        like = prompt.find(tag="button", text="Like post 3")
+        if like is not None:
+            return [{"action_type": "CLICK", "id": like.id}]
+        box = re.search(r"more items below inside \[([\w-]+)\]: SCROLL \1 down", prompt.page)
+        assert box, prompt.page
         return [{"action_type": "SCROLL", "id": box.group(1), "direction": "down"}]
 
     agent, _, result = run(
@@ -133,8 +144,8 @@ def test_e2e_a_post_below_a_feed_box_is_reached_by_scrolling_the_box(agent_for, 
 
 
 def test_e2e_the_end_of_a_long_terminal_output_is_read(agent_for, server):
-    def artifact(text: str) -> Any:
-        found = re.search(r"BUILD FINISHED: artifact id (\S+)", text)
+    def artifact(prompt: Prompt) -> Any:
+        found = re.search(r"BUILD FINISHED: artifact id (\S+)", prompt.page)
         return {"artifact_id": found.group(1) if found else None}
 
     schema = {"type": "object", "properties": {"artifact_id": {"type": "string"}}}
@@ -143,7 +154,7 @@ def test_e2e_the_end_of_a_long_terminal_output_is_read(agent_for, server):
         server,
         "/hard_cases/terminal.html",
         "Which artifact id did the build produce?",
-        policy(lambda text: [], lambda page: "BUILD FINISHED" in page, artifact),
+        policy(lambda prompt: [], lambda page: "BUILD FINISHED" in page, artifact),
         schema,
     )
     assert result.status == RunStatus.completed, result.failure_reason
@@ -151,8 +162,8 @@ def test_e2e_the_end_of_a_long_terminal_output_is_read(agent_for, server):
 
 
 def test_e2e_an_svg_menu_slice_is_chosen(agent_for, server):
-    def decide(text: str) -> list[dict[str, Any]]:
-        return [{"action_type": "CLICK", "id": find(text, tag="g", name="Cut").id}]
+    def decide(prompt: Prompt) -> list[dict[str, Any]]:
+        return [{"action_type": "CLICK", "id": need(prompt, tag="g", text="Cut").id}]
 
     _, _, result = run(
         agent_for,
@@ -165,8 +176,9 @@ def test_e2e_an_svg_menu_slice_is_chosen(agent_for, server):
 
 
 def test_e2e_two_topics_are_chosen_in_a_multiple_select(agent_for, server):
-    def decide(text: str) -> list[dict[str, Any]]:
-        topics = find(text, tag="select", multiple="true")
+    def decide(prompt: Prompt) -> list[dict[str, Any]]:
+        assert "\"add\": true" in prompt.text  # the prompt says how to add to a multiple select
+        topics = need(prompt, tag="select", multiple="true")
         return [
             {"action_type": "SELECT_OPTION", "id": topics.id, "option": {"label": "News"}},
             {
@@ -175,7 +187,7 @@ def test_e2e_two_topics_are_chosen_in_a_multiple_select(agent_for, server):
                 "option": {"label": "Science"},
                 "add": True,
             },
-            {"action_type": "CLICK", "id": find(text, tag="button", name="Subscribe").id},
+            {"action_type": "CLICK", "id": need(prompt, tag="button", text="Subscribe").id},
         ]
 
     _, _, result = run(
