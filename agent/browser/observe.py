@@ -58,6 +58,8 @@ class _PageState:
 
     frame_keys: dict[Frame, str] = field(default_factory=dict)
     iframe_ids: dict[Frame, str] = field(default_factory=dict)
+    hidden: set[Frame] = field(default_factory=set)
+    """Frames whose <iframe> the walker did not report (hidden): not walked until one is."""
     next_id: dict[str, int] = field(default_factory=dict)
     next_key: int = 1
     tracking: bool = False
@@ -156,7 +158,7 @@ async def _walk_all(page: Page, state: _PageState) -> dict[Frame, dict[str, Any]
     from playwright.async_api import Error as PlaywrightError
 
     for attempt in range(_WALK_RETRIES):
-        frames = [f for f in page.frames if not f.is_detached()]
+        frames = [f for f in page.frames if not f.is_detached() and f not in state.hidden]
         if page.main_frame not in frames:
             frames.insert(0, page.main_frame)
         keys = ["" if f == page.main_frame else state.key_for(f) for f in frames]
@@ -186,7 +188,38 @@ async def _walk_all(page: Page, state: _PageState) -> dict[Frame, dict[str, Any]
 
 
 async def _map_iframes(page: Page, walked: dict[Frame, Any], state: _PageState) -> None:
-    """Learn which <iframe> element (by its agent id) holds each newly seen child frame."""
+    """Learn which <iframe> element (by its agent id) holds each newly seen child frame.
+
+    Lookups happen only when a walk reported a visible iframe that no frame is mapped to
+    yet. Otherwise every unmapped child frame sits in a hidden iframe (trackers, ads): it
+    is marked hidden and not walked again, so such pages cost no lookups and no walks. A
+    frame found mapped by a lookup is walked at once (nested ones too), so this
+    observation includes it.
+    """
+    for _ in range(3):  # one round per nesting level that just became visible
+        mapped = set(state.iframe_ids.values())
+        unmapped = {
+            node["id"]
+            for result in walked.values()
+            for node in result["nodes"]
+            if node["k"] == "f" and node["id"] not in mapped
+        }
+        others = [
+            f
+            for f in page.frames
+            if f != page.main_frame and not f.is_detached() and f not in state.iframe_ids
+        ]
+        if not unmapped:
+            state.hidden.update(others)
+            return
+        await _lookup_iframes(others, state)
+        late = [f for f in others if f in state.iframe_ids and f not in walked]
+        if not late:
+            return
+        await _walk_late(late, walked, state)
+
+
+async def _lookup_iframes(frames: list[Frame], state: _PageState) -> None:
     from playwright.async_api import Error as PlaywrightError
 
     async def lookup(frame: Frame) -> None:
@@ -197,10 +230,25 @@ async def _map_iframes(page: Page, walked: dict[Frame, Any], state: _PageState) 
             await handle.dispose()
         if value:
             state.iframe_ids[frame] = value
+            state.hidden.discard(frame)
+        else:
+            state.hidden.add(frame)
 
-    new = [f for f in walked if f != page.main_frame and f not in state.iframe_ids]
-    for result in await asyncio.gather(*(lookup(f) for f in new), return_exceptions=True):
+    for result in await asyncio.gather(*(lookup(f) for f in frames), return_exceptions=True):
         if isinstance(result, BaseException) and not isinstance(result, PlaywrightError):
+            raise result
+
+
+async def _walk_late(frames: list[Frame], walked: dict[Frame, Any], state: _PageState) -> None:
+    from playwright.async_api import Error as PlaywrightError
+
+    results = await asyncio.gather(
+        *(_walk(f, state.key_for(f), state) for f in frames), return_exceptions=True
+    )
+    for frame, result in zip(frames, results, strict=True):
+        if isinstance(result, dict):
+            walked[frame] = result
+        elif not isinstance(result, PlaywrightError):
             raise result
 
 

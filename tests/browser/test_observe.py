@@ -280,3 +280,17 @@ async def test_blank_page_and_observing_during_navigation(page, server):
     observed, _ = await asyncio.gather(observe(page), navigation)
     assert observed.url  # either page, never an error
     assert (await observe(page)).title == "Hard cases: shadow DOM"
+
+
+async def test_a_hidden_iframe_costs_nothing_until_it_shows_and_then_is_read_at_once(page, server):
+    await page.goto(server.url("/hard_cases/frames.html"))
+    first = await observe(page)
+    streets = [e for e in first.elements if e.attributes.get("name") == "street"]
+    assert len(streets) == 1  # the hidden copy of the inner frame is not read
+    await page.evaluate(
+        "document.querySelector('iframe[title=\"Hidden tracker\"]').style.display = 'block'"
+    )
+    shown = await observe(page)
+    streets = [e for e in shown.elements if e.attributes.get("name") == "street"]
+    assert len(streets) == 2 and len({e.frame for e in streets}) == 2
+    assert '<iframe "Hidden tracker">' in shown.render()
