@@ -109,6 +109,7 @@
         navigates: !!(e.closest("a[href]") && !/^(javascript:|#)/i.test(e.closest("a[href]").getAttribute("href") || "#")) ||
           !!((tag === "button" && (e.type || "submit") === "submit" && e.form) || (tag === "input" && ["submit", "image"].includes(e.type) && e.form)),
         has_visible_label: labelsOf(e).some(shown),
+        native_activation: helpers.nativeActivation(e),
         editable_inside: editable(e) ? 0 : e.querySelectorAll("input:not([type=hidden]),textarea,[contenteditable=true]").length,
         text: norm(e.innerText || "").slice(0, 80),
       };

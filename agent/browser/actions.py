@@ -361,7 +361,9 @@ async def _keypress(ctx: ActionContext, action: at.KeypressAction) -> str:
     # Keys sent to whatever has focus: when that is inside a frame, the probe cannot see it.
     in_frame = locator is None and await ctx.page.evaluate(_FOCUS_IN_FRAME_JS)
     if not in_frame:
-        ctx.effect = await EffectProbe.start(ctx, locator, "keypress", where.removeprefix(" on "))
+        ctx.effect = await EffectProbe.start(
+            ctx, locator, "keypress", where.removeprefix(" on "), element_id=action.id
+        )
     for _ in range(action.repeat):
         for key in action.keys:
             await ctx.page.keyboard.press(key)

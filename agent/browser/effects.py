@@ -64,14 +64,28 @@ class EffectProbe:
 
     @classmethod
     async def start(
-        cls, ctx: ActionContext, target: Target | None, kind: str, what: str
+        cls,
+        ctx: ActionContext,
+        target: Target | None,
+        kind: str,
+        what: str,
+        *,
+        element_id: str | None = None,
+        native: bool | None = None,
     ) -> EffectProbe:
-        """Begin recording in the target's frame (the main frame without a target)."""
+        """Begin recording in the target's frame (the main frame without a target).
+
+        ``element_id`` lets the observation name the frame (saving round trips); ``native``
+        is the probe's ``native_activation`` when the caller has it already.
+        """
         frame = ctx.page.main_frame
         retry = False
         if target is not None:
-            frame = await _frame_of(ctx, target)
-            retry = kind == "click" and not await js(target, "nativeActivation")
+            known = ctx.observation.frame_of(element_id) if ctx.observation and element_id else None
+            frame = known or await _frame_of(ctx, target)
+            if native is None:
+                native = bool(await js(target, "nativeActivation"))
+            retry = kind == "click" and not native
         probe = cls(
             frame=frame,
             kind=kind,

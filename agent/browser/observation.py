@@ -183,6 +183,13 @@ class Observation(BaseModel):
             raise StaleElementError(element.id, f" (frame {element.frame} was removed)")
         return frame.locator(f'[data-agent-id="{element.id}"]')
 
+    def frame_of(self, element_id: str) -> Frame | None:
+        """The Playwright Frame the element lives in (None when the id or frame is unknown)."""
+        element = self.element(element_id)
+        if element is None:
+            return None
+        return self._frame_objects.get(element.frame)
+
     def expand_url(self, text: str) -> str:
         """Restore hrefs that :meth:`render` shortened (``/p/long…~1a2b3``) in ``text``.
 

@@ -168,12 +168,23 @@ async def click(ctx: ActionContext, action: ClickAction) -> str:
 
     async def start_probe() -> None:
         if not info["select"] and not checkable:
-            probe.append(await EffectProbe.start(ctx, locator, "click", what))
+            probe.append(
+                await EffectProbe.start(
+                    ctx,
+                    locator,
+                    "click",
+                    what,
+                    element_id=action.id,
+                    native=info["native_activation"],
+                )
+            )
 
     route = await pointer_click(
         locator, what, double=action.double_click, info=info, before_press=start_probe
     )
     ctx.effect = probe[0] if probe else None
+    if ctx.effect is not None and "by script" in route:
+        ctx.effect.retry_by_script = False  # it was a script click already
     suffix = f" ({route})" if route else ""
     if info["select"]:
         return f"{verb} {what}{suffix}; it is a <select>: choose an option with SELECT_OPTION"
@@ -231,6 +242,6 @@ async def hover(ctx: ActionContext, action: HoverAction) -> str:
     await asyncio.sleep(HOVER_SETTLE_SECONDS)
     revealed = [name for name in await js(locator, "revealed") if name]
     if not revealed:
-        return f"hovered over {what}"
+        return f"hovered over {what}; nothing new appeared"
     shown = ", ".join(f'"{name}"' for name in revealed[:6]) + (" ..." if len(revealed) > 6 else "")
     return f"hovered over {what}; it revealed {len(revealed)} new items: {shown} (observe again to use them)"
