@@ -32,6 +32,7 @@ from agent.browser._context import (
     js_handle,
     norm,
 )
+from agent.browser.effects import EffectProbe
 from agent.browser.pointer import pointer_click
 
 if TYPE_CHECKING:
@@ -126,7 +127,13 @@ async def select_option(ctx: ActionContext, action: SelectOptionAction) -> str:
     if info["select"]:
         return await _native(locator, what, action.option, info)
     if info["role"] in ("option", "menuitem", "menuitemradio", "treeitem"):
-        await pointer_click(locator, what, info=info)
+
+        async def watch_effect() -> None:  # act() checks the click changed something
+            ctx.effect = await EffectProbe.start(
+                ctx, locator, "click", what, element_id=action.id, native=True
+            )
+
+        await pointer_click(locator, what, info=info, before_press=watch_effect)
         return f"clicked the option {what}"
     if (
         info["checkable"] == "radio"
