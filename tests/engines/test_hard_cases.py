@@ -177,7 +177,7 @@ def test_e2e_an_svg_menu_slice_is_chosen(agent_for, server):
 
 def test_e2e_two_topics_are_chosen_in_a_multiple_select(agent_for, server):
     def decide(prompt: Prompt) -> list[dict[str, Any]]:
-        assert "\"add\": true" in prompt.text  # the prompt says how to add to a multiple select
+        assert '"add": true' in prompt.text  # the prompt says how to add to a multiple select
         topics = need(prompt, tag="select", multiple="true")
         return [
             {"action_type": "SELECT_OPTION", "id": topics.id, "option": {"label": "News"}},
