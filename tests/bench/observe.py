@@ -8,8 +8,10 @@ Bench pages (/work/shared/bench/pages/*.html, or --pages DIR) are served from lo
 a route that fulfils the page itself and aborts every other request, so nothing reaches
 the network. Fixture site pages are served by FixtureServer. For each page the table
 gives elements found, interactable ones, rendered characters, tokens (litellm's counter
-for gpt-4o), observe's median time over --runs runs, the screenshot's median time, and
-whether every interactable element in the viewport made it into the render with its id.
+for gpt-4o), observe's median time over --runs runs, the main frame walker's median time
+inside the page (what the walk itself costs, without the Playwright channel and Python;
+on a loaded machine the two differ most), the screenshot's median time, and whether every
+interactable element in the viewport made it into the render with its id.
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ async def measure(page: Any, name: str, runs: int, budget: int, show: str | None
         obs = await observe(page, token_budget=budget)
         times.append((time.perf_counter() - start) * 1000)
     assert obs is not None
+    walker = await _walker_ms(page, runs)
     shots = []
     for _ in range(3):
         start = time.perf_counter()
@@ -63,9 +66,27 @@ async def measure(page: Any, name: str, runs: int, budget: int, show: str | None
         "chars": len(text),
         "tokens": count_tokens(text),
         "observe_ms": statistics.median(times),
+        "walker_ms": walker,
         "shot_ms": statistics.median(shots),
         "viewport_ok": all(f"[{e.id}]" in text for e in visible),
     }
+
+
+_TIMED_WALK = """([src, args]) => {
+  const walk = (0, eval)(src);
+  const start = performance.now();
+  walk(args);
+  return performance.now() - start;
+}"""
+
+
+async def _walker_ms(page: Any, runs: int) -> float:
+    """Median time of the main frame's walk inside the page (no channel, no Python)."""
+    from agent.browser.observe import TRACKER, _script
+
+    args = {"prefix": "", "start": 1, "tracker": TRACKER}
+    times = [await page.evaluate(_TIMED_WALK, [_script(), args]) for _ in range(runs)]
+    return float(statistics.median(times))
 
 
 def _serve_only(url: str, body: bytes) -> Any:
@@ -117,12 +138,16 @@ async def fixture_pages(browser: Any, args: argparse.Namespace) -> list[dict[str
 
 
 def table(rows: list[dict[str, Any]]) -> str:
-    head = "| page | elements | interactable | chars | tokens | observe ms (median) | screenshot ms | viewport ids |"
-    lines = [head, "|---|---:|---:|---:|---:|---:|---:|---|"]
+    head = (
+        "| page | elements | interactable | chars | tokens | observe ms (median) "
+        "| walker ms in page | screenshot ms | viewport ids |"
+    )
+    lines = [head, "|---|---:|---:|---:|---:|---:|---:|---:|---|"]
     for r in rows:
         lines.append(
             f"| {r['page']} | {r['elements']} | {r['interactable']} | {r['chars']} | {r['tokens']} "
-            f"| {r['observe_ms']:.1f} | {r['shot_ms']:.1f} | {'all' if r['viewport_ok'] else 'MISSING'} |"
+            f"| {r['observe_ms']:.1f} | {r['walker_ms']:.1f} | {r['shot_ms']:.1f} "
+            f"| {'all' if r['viewport_ok'] else 'MISSING'} |"
         )
     return "\n".join(lines)
 
