@@ -106,8 +106,7 @@ async def bench_pages(
 ) -> list[dict[str, Any]]:
     rows = []
     for path in sorted(pages_dir.glob("*.html")):
-        context = await browser.new_context(viewport={"width": 1280, "height": 800})
-        page = await context.new_page()
+        context, page = await _fresh_page(browser)
         url = f"http://127.0.0.1:9/bench/{path.name}"
         await page.route("**/*", _serve_only(url, path.read_bytes()))
         await page.goto(url, wait_until="load")
@@ -123,18 +122,31 @@ async def fixture_pages(browser: Any, args: argparse.Namespace) -> list[dict[str
 
     rows = []
     with FixtureServer(max_lifetime=900) as server:
-        context = await browser.new_context(viewport={"width": 1280, "height": 800})
-        page = await context.new_page()
         for path in sorted(SITES_DIR.rglob("*.html")):
             rel = path.relative_to(SITES_DIR).as_posix()
+            context, page = await _fresh_page(browser)
             try:
                 await page.goto(server.url("/" + rel), wait_until="load", timeout=10000)
             except PlaywrightError as exc:  # a page that cannot load is reported, not fatal
                 print(f"skip {rel}: {exc}", file=sys.stderr)
+                await context.close()
                 continue
             rows.append(await measure(page, rel, args.runs, args.budget, args.show))
-        await context.close()
+            await context.close()
     return rows
+
+
+async def _fresh_page(browser: Any) -> tuple[Any, Any]:
+    """A page in its own context, set up as the Agent sets up its contexts.
+
+    Each page starts its ids at 1 (so token counts do not depend on the pages measured
+    before it), and script-attached click handlers are seen from the first load.
+    """
+    from agent.browser.observe import track_click_listeners
+
+    context = await browser.new_context(viewport={"width": 1280, "height": 800})
+    await track_click_listeners(context)
+    return context, await context.new_page()
 
 
 def table(rows: list[dict[str, Any]]) -> str:
