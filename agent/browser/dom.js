@@ -233,6 +233,7 @@
 
   // A list whose items are handled by the container (autocomplete menus, delegated React
   // handlers): 2+ element children, nearly all of one tag, with distinct short texts.
+  const LIST_TAGS = new Set(["ul", "ol", "menu", "table", "tbody", "dl", "nav"]);
   const ITEM_TAGS = new Set(["li", "div", "span", "a", "tr", "td", "button", "dd", "dt", "label"]);
   function delegates(el, why, role) {
     if (!(why === "handler" || why === "tabindex" || why === "pointer" || why === "class" ||
@@ -241,10 +242,15 @@
     if (kids.length < 2 || kids.length > 300) return false;
     const tag = kids[0].localName;
     if (!ITEM_TAGS.has(tag)) return false;
+    // A list by its markup or role; otherwise the items must repeat one class (a card's
+    // title, price and text differ in class, and stay one target).
+    const listy = LIST_TAGS.has(el.localName) || (role && role !== "button" && role !== "link");
+    const cls = kids[0].getAttribute("class") || "";
+    if (!listy && !cls) return false;
     let same = 0;
     const texts = new Set();
     for (const k of kids) {
-      if (k.localName !== tag) continue;
+      if (k.localName !== tag || (!listy && (k.getAttribute("class") || "") !== cls)) continue;
       const t = squash(k.textContent);
       if (!t || t.length > 200) return false;
       same++;

@@ -72,6 +72,9 @@ async def test_scripted_row_children_icons_and_a_delegated_suggestion_list(page,
         done = await do(page, obs, action_type="CLICK", id=by_text(obs, name))
         assert done.success and await page.text_content("#result") == f"Pressed {key}"
     assert by_text(obs, "trash can") == await css_id(page, "#trash")
+    # A clickable card whose parts differ in class stays one target with its whole name.
+    assert by_text(obs, "Weekly report 3 files") == await css_id(page, "#card")
+    assert not any(e.text == "Weekly report" for e in obs.elements)
     typed = await do(
         page, obs, action_type="INPUT_TEXT", id=by_text(obs, "Destination"), text="City"
     )
