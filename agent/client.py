@@ -65,6 +65,15 @@ def _patterns(value: Sequence[str] | None, name: str) -> list[str]:
 class Agent:
     """A local browser agent with the hosted Tasks API's methods.
 
+    The model: ``llm`` is a litellm model name (``"gpt-4o-mini"``, ``"ollama_chat/llama3.1"``,
+    ``"openai/<name>"`` for any OpenAI-compatible server) or a double from ``agent.testing``.
+    ``llm_base_url`` points it at a server of your own (Ollama, vLLM, LM Studio, a proxy);
+    ``llm_timeout`` bounds each call in seconds and ``llm_retries`` how often a call that
+    failed on the way is retried; ``llm_options`` adds litellm arguments (``api_key``,
+    ``extra_headers``, ...). Unset, each comes from ``AGENT_LLM_BASE_URL``,
+    ``AGENT_LLM_TIMEOUT``, ``AGENT_LLM_RETRIES``, ``AGENT_LLM_OPTIONS``
+    (see ``docs/local-models.md``).
+
     >>> from agent.testing import ScriptedLLM
     >>> with Agent(llm=ScriptedLLM([])) as agent:
     ...     agent.list_runs()
@@ -75,6 +84,10 @@ class Agent:
         self,
         *,
         llm: Any = None,
+        llm_base_url: str | None = None,
+        llm_timeout: float | None = None,
+        llm_retries: int | None = None,
+        llm_options: Mapping[str, Any] | None = None,
         store: RunStore | str | None = None,
         data_dir: str | Path | None = None,
         headless: bool | None = None,
@@ -101,6 +114,9 @@ class Agent:
         self.settings = settings
         self.llm = llm if llm is not None else settings.llm
         self.model = _model_name(self.llm)
+        self.llm_options = settings.llm_options_with(
+            base_url=llm_base_url, timeout=llm_timeout, retries=llm_retries, options=llm_options
+        )
         self.data_dir = Path(data_dir if data_dir is not None else settings.data_dir).resolve()
         self.store = _open_store(store if store is not None else settings.store, self.data_dir)
         self._owns_store = not isinstance(store, RunStore)  # a store passed in stays open
@@ -351,6 +367,7 @@ class Agent:
             pauses=self._pauses,
             can_ask=can_ask,
             tools=self.tools,
+            llm_options=self.llm_options,
             data_dir=self.data_dir,
             upload_files=self.upload_files,
             webhook_key=self.webhook_key,

@@ -14,14 +14,25 @@
 | ``AGENT_BLOCK_PRIVATE_NETWORKS`` | ``1``: refuse requests to private/link-local IPs | ``0``         |
 | ``AGENT_MAX_DOWNLOAD_MB``| largest download per file, MB                          | ``50``         |
 | ``AGENT_MAX_DOWNLOADS``| most downloads per run                                   | ``20``         |
+| ``AGENT_LLM_BASE_URL``| the model server's URL (litellm's ``api_base``)            | the provider's |
+| ``AGENT_LLM_TIMEOUT`` | seconds one model call may take before it is retried       | ``120``        |
+| ``AGENT_LLM_RETRIES`` | retries of a call that hit a rate limit, 5xx, drop, timeout| ``3``          |
+| ``AGENT_LLM_OPTIONS`` | JSON object of extra litellm arguments (``api_key``, ...)  | ``{}``         |
+
+litellm's own variables (``OPENAI_API_KEY``, ``OPENAI_API_BASE``, ``OLLAMA_API_BASE``, ...)
+keep working; the ``AGENT_LLM_*`` ones win where both are set.
 """
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+from agent.errors import ConfigError
 
 DEFAULT_MAX_STEPS_V1 = 10
 """Step budget for skyvern-1.0 when the request gives none (the hosted default)."""
@@ -31,6 +42,71 @@ DEFAULT_MAX_ITERATIONS_V2 = 50
 """Planner iterations for skyvern-2.0."""
 MAX_RETRIES_PER_STEP = 3
 """Retries of one step whose actions failed, before the run fails."""
+
+
+DEFAULT_LLM_TIMEOUT = 120.0
+"""Seconds one model call may take (a local model on a CPU is slow; a hung server is not)."""
+DEFAULT_LLM_RETRIES = 3
+"""Retries of a model call that failed on the way (rate limit, 5xx, dropped, timed out)."""
+_MANAGED_LITELLM_ARGS = {
+    "model": "llm=",
+    "messages": "the prompts",
+    "timeout": "llm_timeout= (AGENT_LLM_TIMEOUT)",
+    "num_retries": "llm_retries= (AGENT_LLM_RETRIES)",
+    "max_retries": "llm_retries= (AGENT_LLM_RETRIES)",
+    "stream": "nothing: answers are read whole",
+}
+
+
+@dataclass(frozen=True)
+class LLMOptions:
+    """How model calls are made: where to, how long each may take, how often to retry.
+
+    >>> LLMOptions(base_url="http://127.0.0.1:11434", timeout=30).litellm_kwargs()
+    {'api_base': 'http://127.0.0.1:11434'}
+    >>> LLMOptions(extra={"api_base": "http://127.0.0.1:8000/v1"}).base_url
+    'http://127.0.0.1:8000/v1'
+    """
+
+    base_url: str | None = None
+    """The model server's URL, passed to litellm as ``api_base`` (None: the provider's own)."""
+    timeout: float = DEFAULT_LLM_TIMEOUT
+    """Seconds one call may take; a call past it is abandoned and retried."""
+    retries: int = DEFAULT_LLM_RETRIES
+    """Retries after a rate limit (its ``Retry-After`` honoured, bounded), 5xx, drop or timeout."""
+    extra: Mapping[str, Any] = field(default_factory=dict, repr=False)  # may hold a key
+    """Further ``litellm.acompletion`` arguments: ``api_key``, ``extra_headers``,
+    ``temperature``, ``response_format`` (``None`` stops the JSON mode the library asks for)."""
+
+    def __post_init__(self) -> None:
+        extra = dict(self.extra)
+        for key, instead in _MANAGED_LITELLM_ARGS.items():
+            if key in extra:
+                raise ConfigError(f"llm_options[{key!r}]: set it with {instead} instead")
+        for key in ("api_base", "base_url"):
+            value = extra.pop(key, None)
+            if value is None:
+                continue
+            if self.base_url is not None and value != self.base_url:
+                raise ConfigError(
+                    f"llm_options[{key!r}]={value!r} contradicts llm_base_url={self.base_url!r}; "
+                    "give the server's URL once"
+                )
+            object.__setattr__(self, "base_url", value)
+        if not isinstance(self.timeout, (int, float)) or self.timeout <= 0:
+            raise ConfigError(
+                f"llm_timeout must be a number of seconds above 0, not {self.timeout!r}"
+            )
+        if not isinstance(self.retries, int) or self.retries < 0:
+            raise ConfigError(f"llm_retries must be a whole number from 0, not {self.retries!r}")
+        object.__setattr__(self, "extra", extra)
+
+    def litellm_kwargs(self) -> dict[str, Any]:
+        """The arguments these options add to each ``litellm.acompletion`` call."""
+        kwargs = dict(self.extra)
+        if self.base_url:
+            kwargs["api_base"] = self.base_url
+        return kwargs
 
 
 def _flag(value: str | None, default: bool) -> bool:
@@ -55,6 +131,10 @@ class Settings:
     block_private_networks: bool = False
     max_download_bytes: int | None = None
     max_downloads: int | None = None
+    llm_base_url: str | None = None
+    llm_timeout: float | None = None
+    llm_retries: int | None = None
+    llm_options: Mapping[str, Any] = field(default_factory=dict, repr=False)  # may hold a key
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -85,7 +165,55 @@ class Settings:
             block_private_networks=_flag(env.get("AGENT_BLOCK_PRIVATE_NETWORKS"), False),
             max_download_bytes=int(float(max_mb) * 1_000_000) if max_mb else None,
             max_downloads=int(max_count) if max_count else None,
+            llm_base_url=env.get("AGENT_LLM_BASE_URL") or None,
+            llm_timeout=_number(env, "AGENT_LLM_TIMEOUT", float),
+            llm_retries=_number(env, "AGENT_LLM_RETRIES", int),
+            llm_options=_json_object(env, "AGENT_LLM_OPTIONS"),
         )
+
+    def llm_options_with(
+        self,
+        *,
+        base_url: str | None = None,
+        timeout: float | None = None,
+        retries: int | None = None,
+        options: Mapping[str, Any] | None = None,
+    ) -> LLMOptions:
+        """The model-call options: the given arguments over these settings over defaults."""
+        return LLMOptions(
+            base_url=base_url if base_url is not None else self.llm_base_url,
+            timeout=timeout if timeout is not None else (self.llm_timeout or DEFAULT_LLM_TIMEOUT),
+            retries=retries
+            if retries is not None
+            else (DEFAULT_LLM_RETRIES if self.llm_retries is None else self.llm_retries),
+            extra={**self.llm_options, **(options or {})},
+        )
+
+
+def _number(env: Mapping[str, str], name: str, kind: type[Any]) -> Any:
+    raw = env.get(name)
+    if not raw:
+        return None
+    try:
+        return kind(raw)
+    except ValueError:
+        what = "a whole number" if kind is int else "a number"
+        raise ConfigError(f"{name}={raw!r} is not {what}") from None
+
+
+def _json_object(env: Mapping[str, str], name: str) -> dict[str, Any]:
+    raw = env.get(name)
+    if not raw:
+        return {}
+    try:
+        value = json.loads(raw)
+    except ValueError as exc:
+        raise ConfigError(
+            f'{name} must be a JSON object, e.g. \'{{"api_key": "..."}}\': {exc}'
+        ) from None
+    if not isinstance(value, dict):
+        raise ConfigError(f"{name} must be a JSON object, not {type(value).__name__}")
+    return value
 
 
 def quiet_litellm_env() -> None:

@@ -6,6 +6,7 @@ Two families, kept apart on purpose:
     ├── UsageError                 you called it wrong; raised at once, the message says the fix
     │   ├── InvalidRequestError    a request field is bad (also a ValueError)
     │   ├── LLMNotConfiguredError  no model: set AGENT_LLM or pass llm=
+    │   ├── ConfigError            a setting (Agent argument or AGENT_* variable) is invalid
     │   ├── BrowserNotInstalledError  no Chromium found: the message says what to install
     │   ├── RunNotFoundError       unknown run id (also a KeyError)
     │   ├── SessionBusyError       a browser session already used by another run
@@ -41,6 +42,10 @@ class InvalidRequestError(UsageError, ValueError):
 
 class LLMNotConfiguredError(UsageError):
     """No model configured."""
+
+
+class ConfigError(UsageError, ValueError):
+    """A setting is invalid: an ``Agent(...)`` argument or an ``AGENT_*`` environment variable."""
 
 
 class BrowserNotInstalledError(UsageError):

@@ -8,7 +8,9 @@ Python literals, a truncated tail), then fitted to the purpose's answer model
 or misspelt key, a wrong type, an unknown action type, an element id not on the page),
 the model is asked once more with what was wrong named; a second misfit raises
 :class:`~agent.errors.AnswerMisfitError`. Token counts and cost come from litellm.
-Rate limits, timeouts and dropped connections are retried with backoff.
+Every call has a timeout; rate limits (their ``Retry-After`` honoured, bounded), 5xx
+answers, timeouts and dropped connections are retried with backoff
+(:mod:`agent.llm_transport` holds those decisions).
 
 Test doubles (``agent.testing``) are registered with litellm as a custom provider, so
 they go through this same path. :func:`block_real_calls` makes any other model raise
@@ -32,7 +34,7 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from agent.config import quiet_litellm_env
+from agent.config import LLMOptions, quiet_litellm_env
 from agent.errors import AnswerMisfitError, LLMError, RealLLMBlockedError
 
 if TYPE_CHECKING:
@@ -48,13 +50,26 @@ DOUBLE_ERROR_KEY = "_double_error"
 
 
 def block_real_calls(block: bool = True) -> None:
-    """Switch real model calls off (tests) or back on. Doubles always work."""
+    """Switch real model calls off (tests) or back on.
+
+    Doubles always work, and so do calls to a model server on this machine (an api_base on
+    ``localhost``/``127.0.0.1``/``::1``, such as ``agent.fake_providers``): they cannot
+    spend money or leave the machine. Everything else raises ``RealLLMBlockedError``.
+    """
     global _block_real_calls
     _block_real_calls = block
 
 
 def real_calls_blocked() -> bool:
     return _block_real_calls
+
+
+def _allowed_while_blocked(model: str, options: LLMOptions) -> bool:
+    if model.startswith(TEST_PROVIDER + "/"):
+        return True
+    from agent.llm_transport import api_base_of, is_loopback_url
+
+    return is_loopback_url(api_base_of(model, options))
 
 
 @dataclass
@@ -108,34 +123,36 @@ def current_request() -> LLMRequest | None:
     return _current_request.get()
 
 
-_RETRYABLE = (
-    "RateLimitError",
-    "Timeout",
-    "APIConnectionError",
-    "ServiceUnavailableError",
-    "InternalServerError",
-)
+async def _litellm_call(model: str, messages: list[dict[str, Any]], *, options: LLMOptions) -> Any:
+    from agent import llm_transport as transport
 
-
-async def _litellm_call(
-    model: str, messages: list[dict[str, Any]], *, timeout: float, attempts: int = 4
-) -> Any:
     litellm = load_litellm()
-    if model.startswith(TEST_PROVIDER + "/"):
-        attempts = 1  # a double's error is the test's point, not a network hiccup
-    delay = 1.0
+    is_double = model.startswith(TEST_PROVIDER + "/")
+    # a double's error is the test's point, not a network hiccup
+    attempts = 1 if is_double else options.retries + 1
+    kwargs = (
+        {"timeout": options.timeout}
+        if is_double
+        else transport.call_arguments(litellm, model, options)
+    )
+    backoff = 1.0
     for attempt in range(1, attempts + 1):
         try:
-            return await litellm.acompletion(
-                model=model, messages=messages, timeout=timeout, **(call_options.get() or {})
+            return await asyncio.wait_for(
+                litellm.acompletion(
+                    model=model, messages=messages, **{**kwargs, **(call_options.get() or {})}
+                ),
+                transport.outer_deadline(options.timeout),
             )
         except Exception as exc:  # litellm maps provider errors to its own classes
-            name = type(exc).__name__
-            if name not in _RETRYABLE or attempt == attempts:
-                raise LLMError(f"model {model} failed ({name}): {exc}") from exc
-            logger.warning("model %s: %s, retrying in %.0fs", model, name, delay)
-            await asyncio.sleep(delay)
-            delay *= 2
+            if isinstance(exc, asyncio.TimeoutError):
+                exc = TimeoutError()
+            if not transport.is_retryable(exc) or attempt == attempts:
+                raise LLMError(transport.describe_failure(model, exc, attempt, options)) from exc
+            wait = transport.retry_wait(exc, backoff)
+            logger.warning("model %s: %s, retrying in %.1fs", model, type(exc).__name__, wait)
+            await asyncio.sleep(wait)
+            backoff *= 2
     raise AssertionError("unreachable")
 
 
@@ -164,17 +181,22 @@ async def complete_json(
     model: str,
     request: LLMRequest,
     *,
-    timeout: float = 120.0,
+    options: LLMOptions | None = None,
 ) -> LLMResult:
     """Send ``request.messages`` to ``model`` and return the parsed JSON answer.
+
+    ``options`` say where the call goes, its timeout and retries (default: litellm's
+    provider defaults, 120 s, 3 retries).
 
     Raises :class:`~agent.errors.LLMError` when the model cannot be reached or still
     answers unusably after one re-ask.
     """
-    if _block_real_calls and not model.startswith(TEST_PROVIDER + "/"):
+    options = options or LLMOptions()
+    if _block_real_calls and not _allowed_while_blocked(model, options):
         raise RealLLMBlockedError(
             f"real model call to {model!r} blocked (agent.llm.block_real_calls is on); "
-            "use a double from agent.testing"
+            "use a double from agent.testing, or a fake provider on 127.0.0.1 "
+            "(agent.fake_providers) as llm_base_url"
         )
     from agent.answers import fit_answer
 
@@ -192,7 +214,7 @@ async def complete_json(
         )
         token = _current_request.set(call_request)
         try:
-            response = await _litellm_call(model, messages, timeout=timeout)
+            response = await _litellm_call(model, messages, options=options)
         except LLMError:
             double_error = call_request.context.get(DOUBLE_ERROR_KEY)
             if double_error is not None:  # say what the test's policy did, not litellm's wrapper

@@ -17,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from agent.config import LLMOptions
 from agent.errors import AnswerMisfitError
 from agent.llm import LLMRequest, LLMResult, call_options, complete_json
 from agent.models import RunRequest, RunStatus, Step, StepStatus, TaskRun
@@ -58,6 +59,8 @@ class RunContext:
     tabs: Tabs
     started_at: datetime
     vision: bool = False
+    llm_options: LLMOptions = field(default_factory=LLMOptions)
+    """Where model calls go, their timeout and retries, extra litellm arguments."""
     upload_files: list[Path] = field(default_factory=list)
     get_totp_code: Callable[[], Any] | None = None
     """Async callable returning a 2FA code for this run, or None when no source is set."""
@@ -186,7 +189,9 @@ class RunContext:
         try:
             options = call_options.set(self.request.model_options or None)
             try:
-                result = await let_finish(complete_json(self.model, request))
+                result = await let_finish(
+                    complete_json(self.model, request, options=self.llm_options)
+                )
             finally:
                 call_options.reset(options)
         except AnswerMisfitError as exc:

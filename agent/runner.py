@@ -19,6 +19,7 @@ from typing import Any
 
 from agent.browser.manager import BrowserManager
 from agent.browser.policy import BrowsingPolicy
+from agent.config import LLMOptions
 from agent.errors import AgentError, InvalidTransitionError
 from agent.limits import RunLimitError, within_limit
 from agent.models import FileInfo, RunStatus, Step, StepStatus, TaskRun, utcnow
@@ -39,6 +40,8 @@ class RunnerConfig:
     browsers: BrowserManager
     model: str
     data_dir: Path
+    llm_options: LLMOptions = field(default_factory=LLMOptions)
+    """Where model calls go, their timeout and retries, extra litellm arguments."""
     upload_files: list[Path] = field(default_factory=list)
     webhook_key: str | None = None
     proxies: Mapping[str, str] = field(default_factory=dict)
@@ -149,6 +152,7 @@ async def _execute(
                 request=request,
                 store=store,
                 model=model,
+                llm_options=config.llm_options,
                 run_dir=folder,
                 tabs=tabs,
                 started_at=run.created_at,

@@ -1,0 +1,135 @@
+"""A fake OpenAI-compatible server: ``/v1/chat/completions`` and ``/v1/models``.
+
+It speaks the chat-completions wire format as OpenAI, vLLM, LM Studio and most proxies
+do: messages with text and ``image_url`` parts in, a ``chat.completion`` object with
+``usage`` out, OpenAI's error shape for faults. Like OpenAI, it refuses JSON mode
+(``response_format: {"type": "json_object"}``) when no message mentions JSON.
+
+    with FakeOpenAI(policy) as server:
+        agent = Agent(**server.agent_kwargs(), data_dir=tmp_path)   # llm="openai/gpt-4o-mini"
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from agent.fake_providers.base import FakeProvider, Policy, ProviderCall, Reply, model_endpoint
+from agent.prompt_reading import Prompt
+
+_ids = itertools.count(1)
+
+
+class FakeOpenAI(FakeProvider):
+    """An OpenAI-compatible chat-completions server on 127.0.0.1, answering from ``policy``.
+
+    ``api_key``: when given, requests must carry ``Authorization: Bearer <api_key>``
+    (else 401, as OpenAI answers a bad key). ``models``: what ``GET /v1/models`` lists.
+    """
+
+    default_model = "gpt-4o-mini"
+
+    def __init__(
+        self,
+        policy: Policy,
+        *,
+        api_key: str = "sk-fake-provider",
+        models: Sequence[str] = ("gpt-4o-mini",),
+        max_lifetime: float = 1800.0,
+    ) -> None:
+        super().__init__(policy, max_lifetime=max_lifetime)
+        self.api_key = api_key
+        self.models = list(models)
+
+    @property
+    def base_url(self) -> str:
+        """The URL to give as ``llm_base_url`` / ``OPENAI_API_BASE``: ``http://127.0.0.1:<port>/v1``."""
+        return self.url + "/v1"
+
+    def agent_kwargs(self, model: str | None = None) -> dict[str, Any]:
+        """``Agent(**server.agent_kwargs())``: litellm's OpenAI provider pointed at this server."""
+        return {
+            "llm": f"openai/{model or self.default_model}",
+            "llm_base_url": self.base_url,
+            "llm_options": {"api_key": self.api_key},
+        }
+
+    def routes(self) -> dict[tuple[str, str], Any]:
+        chat = model_endpoint(self._chat, read=_messages)
+        return {
+            ("POST", "/v1/chat/completions"): chat,
+            ("POST", "/chat/completions"): chat,
+            ("GET", "/v1/models"): self._models,
+            ("GET", "/models"): self._models,
+        }
+
+    def error_body(self, status: int, message: str) -> Any:
+        kind = {401: "invalid_request_error", 429: "rate_limit_error"}.get(status, "server_error")
+        if status == 400:
+            kind = "invalid_request_error"
+        return {"error": {"message": message, "type": kind, "param": None, "code": None}}
+
+    def _unauthorized(self, call: ProviderCall) -> Reply | None:
+        if self.api_key and call.headers.get("authorization") != f"Bearer {self.api_key}":
+            message = "Incorrect API key provided. The fake provider expects its api_key."
+            return Reply(self.error_body(401, message), status=401)
+        return None
+
+    def _models(self, call: ProviderCall) -> Reply:
+        denied = self._unauthorized(call)
+        if denied is not None:
+            return denied
+        data = [
+            {"id": m, "object": "model", "created": 1_700_000_000, "owned_by": "fake-provider"}
+            for m in self.models
+        ]
+        return Reply({"object": "list", "data": data})
+
+    def _chat(self, call: ProviderCall) -> Reply:
+        denied = self._unauthorized(call)
+        if denied is not None:
+            return denied
+        body = call.body
+        if not call.messages:
+            return Reply(self.error_body(400, "'messages' must be a non-empty array"), 400)
+        if body.get("stream"):
+            return Reply(self.error_body(400, "the fake provider does not stream"), 400)
+        text = Prompt("", call.messages).text
+        if (body.get("response_format") or {}).get("type") == "json_object" and (
+            "json" not in text.lower()
+        ):
+            message = (
+                "'messages' must contain the word 'json' in some form, to use "
+                "'response_format' of type 'json_object'."
+            )
+            return Reply(self.error_body(400, message), 400)
+        content = self.answer(call)
+        return Reply(
+            {
+                "id": f"chatcmpl-fake{next(_ids)}",
+                "object": "chat.completion",
+                "created": int(time.time()),
+                "model": call.model,
+                "system_fingerprint": "fp_fake",
+                "choices": [
+                    {
+                        "index": 0,
+                        "message": {"role": "assistant", "content": content},
+                        "finish_reason": "stop",
+                        "logprobs": None,
+                    }
+                ],
+                "usage": {
+                    "prompt_tokens": call.prompt_tokens,
+                    "completion_tokens": call.completion_tokens,
+                    "total_tokens": call.prompt_tokens + call.completion_tokens,
+                },
+            }
+        )
+
+
+def _messages(body: Any) -> list[dict[str, Any]]:
+    messages = body.get("messages") if isinstance(body, dict) else None
+    return [dict(m) for m in messages] if isinstance(messages, list) else []
