@@ -14,6 +14,8 @@ import pytest
 from agent.llm import block_real_calls
 from fixtures_sites.server import FixtureServer
 
+pytest_plugins = ["tests.services"]  # real PostgreSQL and Redis, started only when asked for
+
 block_real_calls(True)  # no test reaches a real model; a marker-gated test may switch it off
 
 

@@ -1,7 +1,8 @@
-"""Run stores: one interface, an in-memory and a SQLite backend."""
+"""Run stores: one interface; memory, SQLite and PostgreSQL backends; :func:`open_store`."""
 
 from agent.stores.base import RunStore
 from agent.stores.memory import MemoryStore
+from agent.stores.open import open_store, shared_store
 from agent.stores.sqlite import SQLiteStore
 
-__all__ = ["MemoryStore", "RunStore", "SQLiteStore"]
+__all__ = ["MemoryStore", "RunStore", "SQLiteStore", "open_store", "shared_store"]

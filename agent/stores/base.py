@@ -32,6 +32,13 @@ class RunStore(Protocol):
     def update_run(self, run_id: str, status: RunStatus | None = None, **changes: Any) -> TaskRun:
         """Apply ``changes`` (and a legal status change) to the stored run, atomically."""
 
+    def claim_run(self, run_id: str, owner_pid: int) -> TaskRun | None:
+        """Move a ``queued`` run to ``running`` for ``owner_pid``, atomically.
+
+        Returns the claimed run, or None when it is no longer queued (canceled, or
+        claimed by another worker): of two workers claiming one run, one wins.
+        """
+
     def list_runs(self, page: int = 1, page_size: int = 10) -> list[TaskRun]:
         """Runs, newest first, one page at a time."""
 
@@ -61,6 +68,13 @@ class RunStore(Protocol):
 
     def close(self) -> None:
         """Release resources."""
+
+
+def claimed(run: TaskRun, owner_pid: int) -> TaskRun | None:
+    """``run`` moved to running for ``owner_pid``, or None if it is not queued."""
+    if run.status != RunStatus.queued:
+        return None
+    return run.transition(RunStatus.running, owner_pid=owner_pid)
 
 
 def check_page(page: int, page_size: int) -> None:

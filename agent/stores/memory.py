@@ -8,7 +8,7 @@ from typing import Any
 
 from agent.errors import RunNotFoundError
 from agent.models import RunStatus, Step, TaskRun, utcnow
-from agent.stores.base import apply_update, check_page
+from agent.stores.base import apply_update, check_page, claimed
 from agent.stores.base import step_sort_key as _step_key
 
 
@@ -46,6 +46,13 @@ class MemoryStore:
             updated = apply_update(self.get_run(run_id), status, changes)
             self._runs[run_id] = updated
             return updated.model_copy(deep=True)
+
+    def claim_run(self, run_id: str, owner_pid: int) -> TaskRun | None:
+        with self._lock:
+            run = claimed(self.get_run(run_id), owner_pid)
+            if run is not None:
+                self._runs[run_id] = run
+            return None if run is None else run.model_copy(deep=True)
 
     def list_runs(self, page: int = 1, page_size: int = 10) -> list[TaskRun]:
         check_page(page, page_size)

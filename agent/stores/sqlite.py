@@ -29,6 +29,7 @@ from agent.stores.base import (
     ACTIVE_STATUSES,
     apply_update,
     check_page,
+    claimed,
     interrupted_reason,
     process_alive,
 )
@@ -190,6 +191,13 @@ class SQLiteStore:
             updated = apply_update(self._load_run(conn, run_id), status, changes)
             self._save_run(conn, updated)
             return updated
+
+    def claim_run(self, run_id: str, owner_pid: int) -> TaskRun | None:
+        with self._write() as conn:
+            run = claimed(self._load_run(conn, run_id), owner_pid)
+            if run is not None:
+                self._save_run(conn, run)
+            return run
 
     def list_runs(self, page: int = 1, page_size: int = 10) -> list[TaskRun]:
         check_page(page, page_size)

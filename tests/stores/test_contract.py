@@ -1,4 +1,4 @@
-"""One contract, run against both stores."""
+"""One contract, run against the three stores (PostgreSQL: a real server, tests/services.py)."""
 
 from __future__ import annotations
 
@@ -14,12 +14,15 @@ import pytest
 
 from agent.errors import InvalidRequestError, InvalidTransitionError, RunNotFoundError
 from agent.models import RunRequest, RunStatus, Step, StepStatus, TaskRun, new_id, utcnow
-from agent.stores import MemoryStore, RunStore, SQLiteStore
+from agent.stores import MemoryStore, RunStore, SQLiteStore, open_store
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+@pytest.fixture(params=["memory", "sqlite", "postgres"])
 def store(request, tmp_path) -> RunStore:
-    s: RunStore = MemoryStore() if request.param == "memory" else SQLiteStore(tmp_path / "a.db")
+    if request.param == "postgres":
+        s = open_store(request.getfixturevalue("postgres_url"), tmp_path)
+    else:
+        s = MemoryStore() if request.param == "memory" else SQLiteStore(tmp_path / "a.db")
     yield s
     s.close()
 
@@ -30,8 +33,7 @@ def make_run(status: RunStatus = RunStatus.created, **changes) -> TaskRun:
         status=status,
         run_type="task_v1",
         run_request=RunRequest(prompt="goal", engine="skyvern-1.0"),
-        owner_pid=os.getpid(),
-        **changes,
+        **{"owner_pid": os.getpid(), **changes},
     )
 
 
@@ -125,6 +127,33 @@ def test_workflows_roundtrip(store):
     store.delete_workflow("wpid_1")
     with pytest.raises(RunNotFoundError):
         store.get_workflow("wpid_1")
+
+
+def test_only_one_of_many_claims_wins(store):
+    run = make_run()
+    store.create_run(run)
+    assert store.claim_run(run.run_id, owner_pid=os.getpid()) is None  # created, not queued
+    store.update_run(run.run_id, RunStatus.queued)
+    winners: list[TaskRun] = []
+    barrier = threading.Barrier(4)
+
+    def claim() -> None:
+        barrier.wait()
+        got = store.claim_run(run.run_id, owner_pid=os.getpid())
+        if got is not None:
+            winners.append(got)
+
+    threads = [threading.Thread(target=claim) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(winners) == 1 and winners[0].status == RunStatus.running
+    assert store.get_run(run.run_id).status == RunStatus.running
+    canceled = make_run(RunStatus.queued)
+    store.create_run(canceled)
+    store.update_run(canceled.run_id, RunStatus.canceled)
+    assert store.claim_run(canceled.run_id, owner_pid=os.getpid()) is None
 
 
 def test_concurrent_updates_from_threads_lose_nothing(store):
