@@ -16,6 +16,7 @@ from agent._api import (
     list_steps,
     run_task,
     run_task_async,
+    run_tasks,
 )
 from agent.client import Agent
 from agent.errors import (
@@ -49,4 +50,5 @@ __all__ = [
     "list_steps",
     "run_task",
     "run_task_async",
+    "run_tasks",
 ]

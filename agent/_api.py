@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import atexit
 import threading
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from agent.client import Agent
@@ -43,6 +44,12 @@ async def run_task_async(
 ) -> TaskRun:
     """Awaitable :func:`run_task`; see :meth:`Agent.run_task_async`."""
     return await default_agent().run_task_async(prompt, url, data_extraction_schema, **kwargs)
+
+
+def run_tasks(requests: Iterable[Mapping[str, Any]], **kwargs: Any) -> Iterator[TaskRun]:
+    """Run many tasks with the default Agent, yielding runs as they finish; see
+    :meth:`Agent.run_tasks`."""
+    return default_agent().run_tasks(requests, **kwargs)
 
 
 def get_run(run_id: str) -> TaskRun:

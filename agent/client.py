@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,23 +22,13 @@ from agent.errors import InvalidRequestError, LLMNotConfiguredError
 from agent.models import ID_PREFIXES, RunRequest, RunStatus, Step, TaskRun, build_request, new_id
 from agent.runner import RunnerConfig, execute_run
 from agent.secrets import Secrets, SecretValue, resolve_secrets
+from agent.stores import open_store
 from agent.stores.base import RunStore, process_alive
 
 if TYPE_CHECKING:
     from engines import Engine
 
 logger = logging.getLogger("agent")
-
-
-def _open_store(store: RunStore | str | None, data_dir: Path) -> RunStore:
-    from agent.stores import MemoryStore, SQLiteStore
-
-    if store is None or store == "memory":
-        return MemoryStore()
-    if isinstance(store, str):
-        path = data_dir / "agent.db" if store == "sqlite" else Path(store)
-        return SQLiteStore(path)
-    return store
 
 
 def _model_name(llm: Any) -> str | None:
@@ -60,6 +50,21 @@ def _patterns(value: Sequence[str] | None, name: str) -> list[str]:
         return check_patterns(value or ())
     except ValueError as exc:
         raise InvalidRequestError(name, str(exc)) from None
+
+
+def _queue_for(broker: str | None, store: RunStore) -> Any:
+    if not broker:
+        return None
+    from agent.errors import UsageError
+    from agent.queue import CeleryQueue
+    from agent.stores import shared_store
+
+    if not shared_store(store):
+        raise UsageError(
+            "A broker needs a store the workers share: pass store='postgresql://...' "
+            "(or a SQLite file for workers on this machine) with broker="
+        )
+    return CeleryQueue(broker)
 
 
 class Agent:
@@ -89,6 +94,7 @@ class Agent:
         llm_retries: int | None = None,
         llm_options: Mapping[str, Any] | None = None,
         store: RunStore | str | None = None,
+        broker: str | None = None,
         data_dir: str | Path | None = None,
         headless: bool | None = None,
         browser_path: str | None = None,
@@ -118,8 +124,9 @@ class Agent:
             base_url=llm_base_url, timeout=llm_timeout, retries=llm_retries, options=llm_options
         )
         self.data_dir = Path(data_dir if data_dir is not None else settings.data_dir).resolve()
-        self.store = _open_store(store if store is not None else settings.store, self.data_dir)
+        self.store = open_store(store if store is not None else settings.store, self.data_dir)
         self._owns_store = not isinstance(store, RunStore)  # a store passed in stays open
+        self._queue = _queue_for(broker or settings.broker, self.store)
         uploads = [Path(p).resolve() for p in upload_files]
         if settings.upload_dir is not None and settings.upload_dir.is_dir():
             uploads += sorted(p.resolve() for p in settings.upload_dir.iterdir() if p.is_file())
@@ -136,6 +143,7 @@ class Agent:
         self._browsers = BrowserManager(
             headless=settings.headless if headless is None else headless,
             browser_path=browser_path or settings.browser_path,
+            cdp_url=settings.browser_cdp_url,
         )
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._closed = False
@@ -295,6 +303,10 @@ class Agent:
                 or None,
             }
         )
+        if self._queue is not None:  # a worker runs it (agent/queue.py)
+            return await self._queue.launch(
+                self, request, wait, engine=engine, workflow_id=workflow_id, secrets=secrets
+            )
         if self.model is None and request.model_name is None:
             raise LLMNotConfiguredError(
                 "No model configured: set the AGENT_LLM environment variable to a litellm model "
@@ -387,6 +399,22 @@ class Agent:
 
         return progress_for(self.progress)
 
+    def run_tasks(
+        self,
+        requests: Iterable[Mapping[str, Any]],
+        *,
+        concurrency: int | None = None,
+        progress: Any = None,
+    ) -> Iterator[TaskRun]:
+        """Submit many runs (each a dict of ``run_task`` arguments); yield each as it finishes.
+
+        See :func:`agent.batch.run_tasks`: with a broker all go to the queue, without one at
+        most ``concurrency`` (default 4) run at a time here.
+        """
+        from agent.batch import run_tasks
+
+        return run_tasks(self, requests, concurrency=concurrency, progress=progress)
+
     def get_run(self, run_id: str) -> TaskRun:
         """The run as stored now; raises :class:`~agent.errors.RunNotFoundError`."""
         return self.store.get_run(run_id)
@@ -415,12 +443,15 @@ class Agent:
     def wait(self, run_id: str, timeout: float | None = None) -> TaskRun:
         """Block until a run started with ``wait=False`` reaches a final status."""
         task = self._tasks.get(run_id)
-        if task is not None:
+        if task is None:  # run by a worker or another process: read the shared store
+            from agent.queue import wait_final
 
-            async def _join() -> None:
-                await asyncio.shield(task)
+            return wait_final(self.store, run_id, timeout)
 
-            self._loop.submit(_join()).result(timeout)
+        async def _join() -> None:
+            await asyncio.shield(task)
+
+        self._loop.submit(_join()).result(timeout)
         return self.store.get_run(run_id)
 
     def resume_run(self, run_id: str, answer: str) -> TaskRun:
@@ -534,6 +565,8 @@ class Agent:
             self._loop.run(_shutdown())
         finally:
             self._loop.stop()
+            if self._queue is not None:
+                self._queue.close()
             if self._owns_store:
                 self.store.close()
 

@@ -3,7 +3,9 @@
 | variable              | meaning                                                    | default        |
 |-----------------------|------------------------------------------------------------|----------------|
 | ``AGENT_LLM``         | litellm model name, e.g. ``gpt-4o-mini``                   | none (required)|
-| ``AGENT_STORE``       | ``memory``, ``sqlite`` (in the data dir) or a ``.db`` path | ``memory``     |
+| ``AGENT_STORE``       | ``memory``, ``sqlite`` (in the data dir), ``sqlite:///x.db``, a ``.db`` path, ``postgresql://...`` | ``memory`` |
+| ``AGENT_BROKER``      | ``redis://host:6379/0``: runs go to Celery workers         | none (local)   |
+| ``AGENT_BROWSER_CDP_URL`` | a running Chromium to drive over CDP instead of launching one | none   |
 | ``AGENT_DATA_DIR``    | where run folders (screenshots, video, downloads) go      | ``./agent-data``|
 | ``AGENT_HEADLESS``    | ``0`` to watch the browser                                 | ``1``          |
 | ``AGENT_BROWSER_PATH``| a Chromium executable                                      | searched       |
@@ -135,6 +137,8 @@ class Settings:
     llm_timeout: float | None = None
     llm_retries: int | None = None
     llm_options: Mapping[str, Any] = field(default_factory=dict, repr=False)  # may hold a key
+    broker: str | None = None
+    browser_cdp_url: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -169,6 +173,8 @@ class Settings:
             llm_timeout=_number(env, "AGENT_LLM_TIMEOUT", float),
             llm_retries=_number(env, "AGENT_LLM_RETRIES", int),
             llm_options=_json_object(env, "AGENT_LLM_OPTIONS"),
+            broker=env.get("AGENT_BROKER") or None,
+            browser_cdp_url=env.get("AGENT_BROWSER_CDP_URL") or None,
         )
 
     def llm_options_with(

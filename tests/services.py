@@ -229,7 +229,26 @@ def redis_server() -> Iterator[Server]:
     server.stop()
 
 
+_redis_dbs = iter(range(1_000_000))
+
+
 @pytest.fixture
 def redis_url(redis_server: Server) -> str:
-    """The session's Redis server, database 0."""
-    return f"redis://127.0.0.1:{redis_server.port}/0"
+    """A Redis database of its own on the session's server (16 databases, reused in turn)."""
+    return redis_server_url(redis_server)
+
+
+def redis_server_url(server: Server) -> str:
+    """The next of the server's 16 databases, emptied."""
+    import redis
+
+    url = f"redis://127.0.0.1:{server.port}/{next(_redis_dbs) % 16}"
+    client = redis.Redis.from_url(url)
+    client.flushdb()
+    client.close()
+    return url
+
+
+def watch(pid: int, sig: int) -> subprocess.Popen[bytes]:
+    """A watchdog sending ``sig`` to ``pid`` (a negative pid: a process group) if we die."""
+    return _watch(pid, sig)

@@ -40,6 +40,7 @@ def test_public_names_are_pinned():
         "list_steps",
         "run_task",
         "run_task_async",
+        "run_tasks",
     }
 
 

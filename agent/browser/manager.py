@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from agent.errors import RunNotFoundError, SessionBusyError
+from agent.errors import BrowserError, RunNotFoundError, SessionBusyError
 from agent.models import new_id
 
 if TYPE_CHECKING:
@@ -56,11 +56,14 @@ class BrowserManager:
 
     headless: bool = True
     browser_path: str | None = None
+    cdp_url: str | None = None
+    """A running Chromium to connect to over CDP instead of launching one."""
     _playwright: Playwright | None = None
     _browser: Browser | None = None
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     sessions: dict[str, BrowserSession] = field(default_factory=dict)
     _closing: set[asyncio.Future[None]] = field(default_factory=set)
+    _remote: dict[str, Browser] = field(default_factory=dict)
     _prelaunch: asyncio.Task[Browser] | None = None
 
     def prelaunch(self) -> None:
@@ -79,18 +82,37 @@ class BrowserManager:
         self._prelaunch = task
 
     async def browser(self) -> Browser:
+        """This Agent's browser: launched, or the one at ``cdp_url`` (connected once, reused)."""
         async with self._lock:
+            if self.cdp_url is not None:
+                return await self._connect(self.cdp_url)
             if self._browser is None or not self._browser.is_connected():
-                from playwright.async_api import async_playwright
-
                 from agent.browser.launch import launch_chromium
 
-                if self._playwright is None:
-                    self._playwright = await async_playwright().start()
                 self._browser = await launch_chromium(
-                    self._playwright, headless=self.headless, browser_path=self.browser_path
+                    await self._driver(), headless=self.headless, browser_path=self.browser_path
                 )
             return self._browser
+
+    async def _driver(self) -> Playwright:
+        if self._playwright is None:
+            from playwright.async_api import async_playwright
+
+            self._playwright = await async_playwright().start()
+        return self._playwright
+
+    async def _connect(self, address: str) -> Browser:
+        browser = self._remote.get(address)
+        if browser is None or not browser.is_connected():
+            try:
+                browser = await (await self._driver()).chromium.connect_over_cdp(address)
+            except Exception as exc:
+                raise BrowserError(
+                    f"No browser answers over CDP at {address}: {exc}. Start Chromium with "
+                    "--remote-debugging-port, or fix AGENT_BROWSER_CDP_URL."
+                ) from exc
+            self._remote[address] = browser
+        return browser
 
     async def new_context(
         self,
@@ -208,6 +230,9 @@ class BrowserManager:
         if self._browser is not None:
             await _close_quietly(self._browser)
             self._browser = None
+        for remote in self._remote.values():  # disconnects; the remote browser lives on
+            await _close_quietly(remote)
+        self._remote.clear()
         if self._playwright is not None:
             await self._playwright.stop()
             self._playwright = None

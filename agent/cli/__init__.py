@@ -48,7 +48,7 @@ EXIT_CODES = {
 EXIT_UNFINISHED = 7
 """A waited-for run that did not reach a final status (e.g. ``paused``, waiting for an answer)."""
 
-COMMAND_MODULES = ["agent.cli.runs", "agent.cli.reports"]
+COMMAND_MODULES = ["agent.cli.runs", "agent.cli.reports", "agent.worker"]
 """Modules whose :func:`command` functions make up the CLI, in the order ``--help`` lists them."""
 
 
