@@ -8,6 +8,7 @@ product list from the page text.
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Any
 
@@ -15,6 +16,7 @@ from agent.llm import LLMRequest
 from agent.testing import FunctionLLM
 
 PRODUCT = re.compile(r"## (.+)\n(\w+) · €(\d+\.\d\d)")
+_waits = itertools.count()
 
 
 def prompt_text(request: LLMRequest) -> str:
@@ -32,8 +34,9 @@ def prompt_text(request: LLMRequest) -> str:
 def queue_policy(request: LLMRequest) -> Any:
     text = prompt_text(request)
     if request.purpose == "plan":
-        if "keep waiting" in text.lower():
-            return {"actions": [{"action_type": "WAIT", "seconds": 0.5, "reasoning": "asked to"}]}
+        if "keep waiting" in text.lower():  # a new length each time: not a loop on one action
+            seconds = 0.4 + (next(_waits) % 20) / 100
+            return {"actions": [{"action_type": "WAIT", "seconds": seconds, "reasoning": "asked"}]}
         return {"actions": [{"action_type": "EXTRACT", "reasoning": "the list is on the page"}]}
     if request.purpose == "extract":
         return {
