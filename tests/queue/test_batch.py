@@ -8,7 +8,9 @@ from agent import Agent, InvalidRequestError, RunStatus
 from tests.queue.policy import make_llm
 
 
-def test_run_tasks_yields_each_run_as_it_finishes_with_progress(tmp_path, server, capsys):
+def test_run_tasks_yields_each_run_as_it_finishes_with_progress(
+    tmp_path, server, capsys, postgres_url
+):
     url = server.url("/products/")
     requests = [
         {"prompt": "List the products", "url": url, "engine": "skyvern-1.0", "title": f"p{i}"}
@@ -16,7 +18,8 @@ def test_run_tasks_yields_each_run_as_it_finishes_with_progress(tmp_path, server
     ]
     requests.insert(1, {"prompt": "Keep waiting a while", "url": url, "engine": "skyvern-1.0"})
     requests[1]["max_steps"] = 4
-    with Agent(llm=make_llm(), data_dir=tmp_path, progress=False, record_video=False) as agent:
+    options = {"data_dir": tmp_path, "progress": False, "record_video": False}
+    with Agent(llm=make_llm(), store=postgres_url, **options) as agent:  # local runs, shared store
         runs = list(agent.run_tasks(requests, concurrency=2, progress=True))
         assert len(runs) == 4 and len({r.run_id for r in runs}) == 4
         by_title = {r.title: r for r in runs}
@@ -25,6 +28,9 @@ def test_run_tasks_yields_each_run_as_it_finishes_with_progress(tmp_path, server
         assert slow.status == RunStatus.failed and "4" in slow.failure_reason  # step budget
         assert runs.index(slow) > 0  # a quick one finished first
         assert len(agent.list_runs(page_size=10)) == 4
+    with Agent(store=postgres_url, data_dir=tmp_path) as other:  # another Agent reads them
+        assert {r.run_id for r in other.list_runs()} == {r.run_id for r in runs}
+        assert other.get_run(runs[0].run_id) == runs[0]
     lines = [line for line in capsys.readouterr().err.splitlines() if line.startswith("batch ")]
     assert [line.split()[1] for line in lines] == ["1/4", "2/4", "3/4", "4/4"]
     assert "3 completed, 1 failed" in lines[-1]
