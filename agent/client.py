@@ -93,7 +93,7 @@ class Agent:
         llm_timeout: float | None = None,
         llm_retries: int | None = None,
         llm_options: Mapping[str, Any] | None = None,
-        store: RunStore | str | None = None,
+        store: RunStore | str | os.PathLike[str] | None = None,
         broker: str | None = None,
         data_dir: str | Path | None = None,
         headless: bool | None = None,

@@ -222,6 +222,23 @@ def _json_object(env: Mapping[str, str], name: str) -> dict[str, Any]:
     return value
 
 
+def redact_url(url: str) -> str:
+    """``url`` with its password hidden, for messages and logs.
+
+    >>> redact_url("postgresql://agent:s3cret@db:5432/agent")
+    'postgresql://agent:***@db:5432/agent'
+    >>> redact_url("redis://:s3cret@queue:6379/0")
+    'redis://:***@queue:6379/0'
+    """
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    if not parts.password:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
 def quiet_litellm_env() -> None:
     """Keep litellm off the network: local cost map, offline mode (set before importing it)."""
     os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")

@@ -24,6 +24,7 @@ import asyncio
 import time
 from typing import TYPE_CHECKING, Any
 
+from agent.config import redact_url
 from agent.errors import UsageError
 from agent.models import ID_PREFIXES, RunRequest, RunStatus, TaskRun, new_id
 from agent.stores.base import RunStore
@@ -79,7 +80,8 @@ class CeleryQueue:
             self.app.send_task(TASK_NAME, args=[run_id], task_id=run_id, queue=QUEUE)
         except Exception as exc:  # kombu's errors vary by transport
             raise UsageError(
-                f"Cannot reach the broker {self.broker}: {type(exc).__name__}: {exc}. "
+                f"Cannot reach the broker {redact_url(self.broker)}: {type(exc).__name__}: "
+                f"{str(exc).rstrip('.')}. "
                 "Start it (e.g. redis-server) or fix AGENT_BROKER / broker=."
             ) from exc
 

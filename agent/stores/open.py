@@ -18,6 +18,7 @@ agent.errors.InvalidRequestError: store: unknown store URL scheme 'mysql' ...
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from agent.errors import InvalidRequestError
@@ -26,13 +27,15 @@ from agent.stores.base import RunStore
 _URL_HELP = "use memory, sqlite, sqlite:///path.db, a file path, or postgresql://user@host/db"
 
 
-def open_store(store: RunStore | str | None, data_dir: Path) -> RunStore:
-    """The store named by ``store`` (a store object is returned as it is)."""
+def open_store(store: RunStore | str | os.PathLike[str] | None, data_dir: Path) -> RunStore:
+    """The store named by ``store`` (a path is a SQLite file; a store object is returned)."""
     from agent.stores.memory import MemoryStore
     from agent.stores.sqlite import SQLiteStore
 
     if store is None or store == "memory":
         return MemoryStore()
+    if isinstance(store, os.PathLike):
+        return SQLiteStore(Path(store))
     if not isinstance(store, str):
         return store
     if store == "sqlite":

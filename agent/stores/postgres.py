@@ -30,6 +30,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from agent.config import redact_url
 from agent.errors import RunNotFoundError, UsageError
 from agent.models import RunStatus, Step, StepStatus, TaskRun
 from agent.stores.base import ACTIVE_STATUSES, apply_update, check_page, process_alive
@@ -135,7 +136,7 @@ class PostgresStore:
                 conn = self._psycopg.connect(self.url, autocommit=True)
             except self._psycopg.OperationalError as exc:
                 raise UsageError(
-                    f"Cannot reach the PostgreSQL store at {_safe(self.url)}: {exc}".strip()
+                    f"Cannot reach the PostgreSQL store at {redact_url(self.url)}: {exc}".strip()
                 ) from exc
             self._local.conn = conn
             with self._lock:
@@ -424,14 +425,3 @@ _DEAD = (
     "status IN ('created', 'queued', 'running')"
 )
 """Columns telling whether a run's owner is gone: stale heartbeat, then who owns it."""
-
-
-def _safe(url: str) -> str:
-    """The URL without its password, for messages."""
-    from urllib.parse import urlsplit, urlunsplit
-
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
-    return urlunsplit(parts._replace(netloc=netloc))

@@ -207,6 +207,15 @@ def test_a_broker_needs_a_shared_store(tmp_path):
         Agent(store="memory", broker="redis://127.0.0.1:1/0", data_dir=tmp_path)
 
 
+def test_an_unreachable_broker_fails_the_run_at_once_and_hides_the_password(tmp_path):
+    with Agent(store=tmp_path / "runs.db", broker="redis://:s3cret@127.0.0.1:1/0") as agent:
+        with pytest.raises(UsageError, match=r"Cannot reach the broker redis://:\*\*\*@") as info:
+            agent.run_task("List the products", "http://127.0.0.1:1/", wait=False)
+        [run] = agent.list_runs()
+    assert "s3cret" not in str(info.value)
+    assert run.status == RunStatus.failed and run.failure_reason == str(info.value)
+
+
 def test_worker_command_checks_its_options(tmp_path: Path):
     options = ["--store", "memory", "--broker", "redis://x", "--llm", "gpt-4o-mini"]
     out = subprocess.run(
