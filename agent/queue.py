@@ -7,15 +7,16 @@ The store is the single source of truth: status, steps, cancel and the result ar
 and written there, by any process on any machine that reaches it, so the broker only
 carries run ids and needs no result backend.
 
-Delivery: messages are acknowledged when a worker receives them (not after the run),
-so a worker killed mid-run does not get its run redelivered to another: a browser
-run has effects on real sites (a form sent, an invoice paid) that must not happen
-twice without a person deciding so. The store marks such a run ``failed`` with a
-reason saying it was interrupted (see :mod:`agent.stores.postgres`); re-run it on
-purpose. Each worker takes one message at a time per process (no prefetch), so a
-queued run is never stuck behind a long one while another process is idle, and a
-canceled queued run is dropped by the worker when it comes up (``claim_run`` refuses
-anything not ``queued``).
+Delivery: a message is acknowledged when its run has ended, and each worker process
+holds one message at a time, so a queued run never waits behind a long one in a busy
+worker while another process is idle. A message delivered twice (a worker that lost
+its broker connection) is harmless: the run is claimed in the store first, and a run
+that is no longer ``queued`` is dropped. A worker process killed mid-run does not get
+its run redelivered to another (``task_reject_on_worker_lost`` stays off): a browser
+run has effects on real sites (a form sent, an invoice paid) that must not happen twice
+without a person deciding so. The store marks such a run ``failed`` with a reason
+saying it was interrupted (see :mod:`agent.stores.postgres`); re-run it on purpose.
+A canceled queued run is dropped by the worker when it comes up.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ POLL_SECONDS = 0.25
 
 
 def celery_app(broker: str) -> Celery:
-    """The Celery app of both sides: JSON messages, ack on receipt, no prefetch, no results."""
+    """The Celery app of both sides: JSON messages, ack after the run, no prefetch, no results."""
     try:
         from celery import Celery
     except ImportError:
@@ -56,7 +57,8 @@ def celery_app(broker: str) -> Celery:
         task_serializer="json",
         accept_content=["json"],
         task_ignore_result=True,
-        task_acks_late=False,
+        task_acks_late=True,
+        task_reject_on_worker_lost=False,
         worker_prefetch_multiplier=1,
         task_default_queue=QUEUE,
         broker_connection_retry_on_startup=True,
