@@ -36,7 +36,7 @@ os.environ.setdefault("LITELLM_OFFLINE_MODE", "true")
 
 from agent import Agent, RunStatus
 from fixtures_sites.server import FixtureServer
-from tests.queue.workers import Worker, start_worker, wait_ready
+from tests.queue.workers import Worker, start_worker, stop_all, wait_ready
 from tests.services import redis_server_url, start_postgres, start_redis
 
 
@@ -120,8 +120,7 @@ def bench(count: int, runs: int, store: str, broker: str, site: FixtureServer) -
             "rss_browser": max(p[1] for p in peaks.values()) / 1024,
         }
     finally:
-        for worker in workers:
-            worker.stop()
+        stop_all(workers)
         shutil.rmtree(data, ignore_errors=True)
 
 

@@ -23,8 +23,11 @@ import pytest
 
 from agent import Agent, RunStatus, StepStatus
 from agent.errors import UsageError
-from tests.queue.workers import ROOT, Worker, start_worker, wait_ready
+from tests.queue.workers import ROOT, Worker, start_worker, stop_all, wait_ready
 from tests.services import Postgres, Server, redis_server_url
+
+# Worker start-up and first browser launches are slow on a loaded 2-core machine.
+pytestmark = pytest.mark.timeout(420)
 
 PRODUCTS = "List the products on this page with their prices"
 WAITING = "Keep waiting on this page until told otherwise"
@@ -40,8 +43,7 @@ def queue(postgres_server: Postgres, redis_server: Server, tmp_path_factory) -> 
         wait_ready(workers)
         yield {"store": store, "broker": broker, "data": data, "workers": workers}
     finally:
-        for worker in workers:
-            worker.stop()
+        stop_all(workers)
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import signal
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from fixtures_sites.webhook_receiver.routes import SIGNING_KEY
@@ -24,7 +24,6 @@ class Worker:
     proc: subprocess.Popen[bytes]
     log: Path
     watchdog: subprocess.Popen[bytes]
-    extra: list[subprocess.Popen[bytes]] = field(default_factory=list)
 
     def pool_pids(self) -> list[int]:
         """The pool processes (children of the Celery parent) that run the runs."""
@@ -33,9 +32,14 @@ class Worker:
         )
         return [int(p) for p in out.stdout.split()]
 
-    def stop(self) -> None:
+    def terminate(self) -> None:
+        """Ask for a warm shutdown (running runs finish); :meth:`stop` waits for it."""
         if self.proc.poll() is None:
             os.killpg(self.proc.pid, signal.SIGTERM)
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.terminate()
             try:
                 self.proc.wait(30)
             except subprocess.TimeoutExpired:
@@ -74,6 +78,14 @@ def start_worker(
             start_new_session=True,
         )
     return Worker(proc, log, watch(-proc.pid, signal.SIGKILL))
+
+
+def stop_all(workers: list[Worker]) -> None:
+    """Stop workers together (each shutdown closes browsers: slow, so in parallel)."""
+    for worker in workers:
+        worker.terminate()
+    for worker in workers:
+        worker.stop()
 
 
 def wait_ready(workers: list[Worker], timeout: float = 120) -> None:
