@@ -46,8 +46,9 @@ PG_OPTIONS += ["-c", "max_connections=200"]
 REDIS_OPTIONS = ["--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no"]
 
 _WATCHDOG = """
-import os, signal, sys, time
+import os, shutil, signal, sys, time
 parent, child, sig = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+directory = sys.argv[4] if len(sys.argv) > 4 else None
 def alive(pid):
     try:
         os.kill(pid, 0)
@@ -59,9 +60,15 @@ def alive(pid):
 while alive(child):
     if not alive(parent) or os.getppid() != parent:
         os.kill(child, sig)
-        time.sleep(10)
+        for _ in range(100):
+            if not alive(child):
+                break
+            time.sleep(0.1)
         if alive(child):
             os.kill(child, signal.SIGKILL)
+        if directory:
+            time.sleep(1)
+            shutil.rmtree(directory, ignore_errors=True)
         break
     time.sleep(1)
 """
@@ -82,9 +89,10 @@ def missing(what: str) -> None:
     pytest.skip(message)
 
 
-def _watch(pid: int, sig: int) -> subprocess.Popen[bytes]:
+def _watch(pid: int, sig: int, directory: Path | None = None) -> subprocess.Popen[bytes]:
+    extra = [str(directory)] if directory is not None else []
     return subprocess.Popen(
-        [sys.executable, "-c", _WATCHDOG, str(os.getpid()), str(pid), str(sig)],
+        [sys.executable, "-c", _WATCHDOG, str(os.getpid()), str(pid), str(sig), *extra],
         stdin=subprocess.DEVNULL,
         start_new_session=True,
     )
@@ -101,6 +109,21 @@ def _wait_for_port(port: int, proc: subprocess.Popen[bytes], log: Path, what: st
         except OSError:
             time.sleep(0.1)
     raise RuntimeError(f"{what} did not listen on port {port} within 30 s: {log.read_text()}")
+
+
+def _wait_for_connection(server: Postgres, log: Path) -> None:
+    """The port opens before the server takes connections ("starting up"): wait for that."""
+    import psycopg
+
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            psycopg.connect(server.url(), connect_timeout=5).close()
+            return
+        except psycopg.OperationalError:
+            if time.monotonic() > deadline or server.proc.poll() is not None:
+                raise RuntimeError(f"postgres takes no connections: {log.read_text()}") from None
+            time.sleep(0.2)
 
 
 @dataclass
@@ -173,9 +196,13 @@ def start_postgres() -> Postgres:
         )
     import signal
 
-    server = Postgres(proc, _watch(proc.pid, signal.SIGINT), directory, port, signal.SIGINT)
+    # immediate shutdown (SIGQUIT): the cluster is thrown away, no checkpoint needed
+    server = Postgres(
+        proc, _watch(proc.pid, signal.SIGQUIT, directory), directory, port, signal.SIGQUIT
+    )
     try:
         _wait_for_port(port, proc, log, "postgres")
+        _wait_for_connection(server, log)
     except BaseException:
         server.stop()
         raise
@@ -198,7 +225,9 @@ def start_redis() -> Server:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    server = Server(proc, _watch(proc.pid, signal.SIGTERM), directory, port, signal.SIGTERM)
+    server = Server(
+        proc, _watch(proc.pid, signal.SIGTERM, directory), directory, port, signal.SIGTERM
+    )
     try:
         _wait_for_port(port, proc, log, "redis-server")
     except BaseException:
