@@ -79,6 +79,10 @@ class Agent:
     ``AGENT_LLM_TIMEOUT``, ``AGENT_LLM_RETRIES``, ``AGENT_LLM_OPTIONS``
     (see ``docs/local-models.md``).
 
+    ``store=`` takes a store or a store URL (:mod:`agent.stores.open`); with ``broker=`` (a
+    Redis URL) runs go to ``python -m agent worker`` processes instead of this one
+    (:mod:`agent.queue`, docs/scaling-out.md).
+
     >>> from agent.testing import ScriptedLLM
     >>> with Agent(llm=ScriptedLLM([])) as agent:
     ...     agent.list_runs()
