@@ -136,8 +136,10 @@ def main() -> None:
     finally:
         pg.stop()
         redis.stop()
+    load = os.getloadavg()[0]  # other work on the machine skews every figure: say how much
     print(
-        f"{runs} product-extraction runs (skyvern-1.0, instant model double), {os.cpu_count()} cores"
+        f"{runs} product-extraction runs (skyvern-1.0, instant model double), "
+        f"{os.cpu_count()} cores, load average {load:.1f} at the end"
     )
     print(
         "| workers | wall s | runs/min | median run s | median submit-to-end s "
