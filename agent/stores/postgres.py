@@ -256,7 +256,7 @@ class PostgresStore:
 
     # -- liveness ------------------------------------------------------------------------------
     def _dead_args(self) -> tuple[Any, ...]:
-        return (_ACTIVE, self.lease_seconds)
+        return (_ACTIVE, self.lease_seconds, _ACTIVE)
 
     def _dead_here(self, columns: tuple[Any, ...]) -> bool:
         """Owner on this host whose process is gone (``columns``: stale, host, pid, active)."""
@@ -422,6 +422,6 @@ class PostgresStore:
 _DEAD = (
     "(status = ANY(%s) AND owner_host IS NOT NULL "
     "AND heartbeat_at < now() - make_interval(secs => %s)), owner_host, owner_pid, "
-    "status IN ('created', 'queued', 'running')"
+    "status = ANY(%s)"
 )
 """Columns telling whether a run's owner is gone: stale heartbeat, then who owns it."""
