@@ -154,11 +154,10 @@ def run_worker(config: WorkerConfig) -> None:
 
 
 def _configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--store", help="shared store URL (default AGENT_STORE)")
+    # --store, --llm and --data-dir are the CLI's common options (agent/cli/__init__.py);
+    # redefining them here would change the shared option objects of every command.
     parser.add_argument("--broker", help="broker URL, e.g. redis://host:6379/0 (AGENT_BROKER)")
     parser.add_argument("--concurrency", type=int, default=1, help="worker processes")
-    parser.add_argument("--data-dir", type=Path, help="shared run folder (AGENT_DATA_DIR)")
-    parser.add_argument("--llm", help="litellm model name (AGENT_LLM)")
     parser.add_argument("--llm-factory", help="module:name returning the model (tests, demos)")
     parser.add_argument("--no-video", action="store_true", help="do not record runs")
     parser.add_argument("--loglevel", default="INFO")
@@ -170,11 +169,12 @@ def worker_command(args: argparse.Namespace) -> int:
     from agent.config import Settings
 
     settings = Settings.from_env()
-    store = args.store or os.environ.get("AGENT_STORE")
+    store = getattr(args, "store", None) or os.environ.get("AGENT_STORE")
     broker = args.broker or settings.broker
     if not store or not broker:
         raise UsageError("agent worker needs --store URL and --broker URL (or AGENT_STORE/_BROKER)")
-    llm = load_llm(args.llm_factory) if args.llm_factory else (args.llm or settings.llm)
+    llm_name = getattr(args, "llm", None)
+    llm = load_llm(args.llm_factory) if args.llm_factory else (llm_name or settings.llm)
     if llm is None:
         raise UsageError("agent worker needs a model: --llm NAME or AGENT_LLM")
     if args.concurrency < 1:
@@ -184,7 +184,7 @@ def worker_command(args: argparse.Namespace) -> int:
             store=store,
             broker=broker,
             llm=llm,
-            data_dir=Path(args.data_dir or settings.data_dir).resolve(),
+            data_dir=Path(getattr(args, "data_dir", None) or settings.data_dir).resolve(),
             concurrency=args.concurrency,
             record_video=not args.no_video,
             loglevel=args.loglevel,
