@@ -301,7 +301,7 @@ class Agent:
                 "allowed_domains": (
                     request.allowed_domains
                     if request.allowed_domains is not None
-                    else self.allowed_domains
+                    else self.allowed_domains or None  # empty: no restriction, echoed as unset
                 ),
                 "blocked_domains": sorted({*self.blocked_domains, *(request.blocked_domains or [])})
                 or None,
