@@ -30,6 +30,11 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("agent")
 
+CANCEL_GRACE = 5.0
+"""Seconds ``cancel_run`` and ``close`` wait for an interrupted run to record its ending."""
+CLOSE_TIMEOUT = 15.0
+"""Seconds ``close`` gives the browser to shut down before it stops waiting."""
+
 
 def _model_name(llm: Any) -> str | None:
     if llm is None or isinstance(llm, str):
@@ -118,6 +123,7 @@ class Agent:
         tools: Sequence[Callable[..., Any]] = (),
         on_pause: Callable[[TaskRun], str | None] | None = None,
         run_timeout_seconds: float | None = None,
+        page_timeout: float | None = None,
         settings: Settings | None = None,
     ) -> None:
         settings = settings or Settings.from_env()
@@ -131,6 +137,12 @@ class Agent:
         self.store = open_store(store if store is not None else settings.store, self.data_dir)
         self._owns_store = not isinstance(store, RunStore)  # a store passed in stays open
         self._queue = _queue_for(broker or settings.broker, self.store)
+        from agent.recovery import tidy_interrupted_runs
+
+        try:  # runs whose process died: keep their video, drop half-written files
+            tidy_interrupted_runs(self.store, self.data_dir)
+        except OSError as exc:  # an unreadable data dir is reported when a run starts
+            logger.warning("could not tidy interrupted runs in %s: %s", self.data_dir, exc)
         uploads = [Path(p).resolve() for p in upload_files]
         if settings.upload_dir is not None and settings.upload_dir.is_dir():
             uploads += sorted(p.resolve() for p in settings.upload_dir.iterdir() if p.is_file())
@@ -150,6 +162,7 @@ class Agent:
             cdp_url=settings.browser_cdp_url,
         )
         self._tasks: dict[str, asyncio.Task[None]] = {}
+        self._engine_tasks: dict[str, asyncio.Task[Any]] = {}
         self._closed = False
         from agent.totp import TOTPSecrets
 
@@ -177,6 +190,10 @@ class Agent:
         self.files = FileRegistry(self.data_dir)
         self._pauses = PauseBoard(self.store, on_pause)
         self._cdp_headers: dict[str, dict[str, str]] = {}
+        from agent.browser.watchdog import PAGE_TIMEOUT
+
+        self.page_timeout = PAGE_TIMEOUT if page_timeout is None else float(page_timeout)
+        """Seconds a page operation may take before the run checks that the page still runs."""
 
     # -- runs ------------------------------------------------------------------------------------
     def run_task(
@@ -326,6 +343,9 @@ class Agent:
             from agent.code_runs import code_run_for
 
             engine, workflow_id = code_run_for(self.store, request)
+        from agent.validation import check_data_dir
+
+        check_data_dir(self.data_dir)  # before the run is stored: it could never run
         run_id = new_id(ID_PREFIXES[request.run_type])
         if request.cdp_connect_headers:
             self._cdp_headers[run_id] = dict(request.cdp_connect_headers)
@@ -391,6 +411,8 @@ class Agent:
             totp=self.totp_secrets,
             totp_timeout=self.totp_timeout,
             totp_poll_interval=self.totp_poll_interval,
+            page_timeout=self.page_timeout,
+            interruptible=self._engine_tasks,
             record_video=self.record_video,
             on_step=on_step if on_step is not None else self._progress_for().on_step,
             block_private_networks=self.block_private_networks,
@@ -438,11 +460,39 @@ class Agent:
         return str(report_for(self, run_id, path))
 
     def cancel_run(self, run_id: str) -> TaskRun:
-        """Cancel a created, queued or running run; it stops at the next step boundary."""
+        """Cancel a created, queued or running run, and stop its work at once.
+
+        The run is marked ``canceled``; a run of this Agent is also interrupted wherever
+        it is (a model call and its retries, a 2FA wait, a page action) and this returns
+        once it has wound down (at most :data:`CANCEL_GRACE` seconds).
+        """
         run = self.store.get_run(run_id)
         if run.status.is_final:
             return run
-        return self.store.update_run(run_id, RunStatus.canceled)
+        run = self.store.update_run(run_id, RunStatus.canceled)
+        self._interrupt(run_id)
+        self._join([run_id], CANCEL_GRACE)
+        return self.store.get_run(run_id)
+
+    def _interrupt(self, run_id: str) -> None:
+        """Cancel the run's engine task on the loop: its awaits raise CancelledError now."""
+        work = self._engine_tasks.get(run_id)  # the engine only: the ending still gets recorded
+        if work is not None:
+            self._loop.loop.call_soon_threadsafe(work.cancel)
+
+    def _join(self, run_ids: Sequence[str], timeout: float) -> None:
+        """Wait (from outside the loop) until these runs' tasks are done, or ``timeout``."""
+        tasks = [t for t in (self._tasks.get(r) for r in run_ids) if t is not None]
+        if not tasks or self._loop.is_current:
+            return
+
+        async def _wait() -> None:
+            await asyncio.wait(tasks, timeout=timeout)
+
+        try:
+            self._loop.submit(_wait()).result(timeout + 1)
+        except Exception as exc:  # the loop is stopping: nothing more to wait for
+            logger.debug("waiting for canceled runs: %r", exc)
 
     def wait(self, run_id: str, timeout: float | None = None) -> TaskRun:
         """Block until a run started with ``wait=False`` reaches a final status."""
@@ -549,24 +599,30 @@ class Agent:
 
     # -- lifecycle -------------------------------------------------------------------------------
     def close(self) -> None:
-        """Cancel running runs, close the browser and the store, stop the loop (idempotent)."""
+        """Cancel running runs, close the browser and the store, stop the loop (idempotent).
+
+        Returns within seconds even when a page hangs or the browser process is gone.
+        """
         if self._closed:
             return
         self._closed = True
-        for run_id in list(self._tasks):
+        running = list(self._tasks)
+        for run_id in running:
             try:
-                self.cancel_run(run_id)
+                if not self.store.get_run(run_id).status.is_final:
+                    self.store.update_run(run_id, RunStatus.canceled)
             except Exception as exc:  # closing must go on
                 logger.warning("could not cancel %s on close: %s", run_id, exc)
+            self._interrupt(run_id)
+        self._join(running, CANCEL_GRACE)
 
         async def _shutdown() -> None:
-            pending = list(self._tasks.values())
-            if pending:
-                await asyncio.wait(pending, timeout=30)
             await self._browsers.close()
 
         try:
-            self._loop.run(_shutdown())
+            self._loop.submit(_shutdown()).result(CLOSE_TIMEOUT)
+        except Exception as exc:  # a hung or dead browser must not keep close() waiting
+            logger.warning("closing the browser did not finish: %r", exc)
         finally:
             self._loop.stop()
             if self._queue is not None:

@@ -10,12 +10,14 @@ Two families, kept apart on purpose:
     │   ├── BrowserNotInstalledError  no Chromium found: the message says what to install
     │   ├── RunNotFoundError       unknown run id (also a KeyError)
     │   ├── SessionBusyError       a browser session already used by another run
+    │   ├── DataDirError           the data dir cannot be written: the message says where
     │   └── InvalidTransitionError a run or step status change that is not allowed
     └── RunError                   something went wrong inside a run
         ├── LLMError               the model could not be called or answered unusably
         │   └── AnswerMisfitError  valid JSON, twice, that does not fit what was asked
         ├── RealLLMBlockedError    a real model call while real calls are switched off (tests)
         └── BrowserError           the page or the browser failed
+            (agent.browser.watchdog: PageUnresponsiveError, PageCrashedError, BrowserGoneError)
 
 Run failures never escape ``run_task``: they end the run with a status and a
 ``failure_reason``. ``RunError`` subclasses are what the engines catch to do that.
@@ -61,6 +63,10 @@ class RunNotFoundError(UsageError, KeyError):
 
 class SessionBusyError(UsageError):
     """A browser session is already in use by another run."""
+
+
+class DataDirError(UsageError):
+    """The data dir (run folders: screenshots, video, downloads) cannot be written."""
 
 
 class InvalidTransitionError(UsageError):

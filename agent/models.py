@@ -21,6 +21,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    ValidationInfo,
     field_serializer,
     field_validator,
     model_validator,
@@ -352,8 +353,25 @@ class RunRequest(BaseModel):
 
     @field_validator("data_extraction_schema", mode="before")
     @classmethod
-    def _schema_valid(cls, value: Any) -> Any:
-        return check_schema(value)
+    def _schema_valid(cls, value: Any, info: ValidationInfo) -> Any:
+        from agent.validation import is_stored
+
+        return value if is_stored(info.context) else check_schema(value)
+
+    # -- pathological input (agent/validation.py); skipped for runs read back from a store --
+    @field_validator("*", mode="before")
+    @classmethod
+    def _text_encodable(cls, value: Any, info: ValidationInfo) -> Any:
+        from agent.validation import check_strings, is_stored
+
+        return value if is_stored(info.context) else check_strings(value)
+
+    @field_validator("max_steps", mode="before")
+    @classmethod
+    def _max_steps_a_count(cls, value: Any) -> Any:
+        from agent.validation import check_max_steps
+
+        return check_max_steps(value)
 
     @field_validator("browser_session_id")
     @classmethod
@@ -480,6 +498,9 @@ def check_schema(value: Any) -> Any:
     if isinstance(value, dict):
         import jsonschema
 
+        from agent.validation import check_schema_shape
+
+        check_schema_shape(value)  # depth, size, local $ref only: before jsonschema recurses
         effective = effective_schema(value)
         try:
             jsonschema.validators.validator_for(effective).check_schema(effective)

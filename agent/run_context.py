@@ -9,6 +9,7 @@ the ending (status, failure reason, output, files, webhook) is decided in one pl
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import Callable
@@ -18,7 +19,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from agent.config import LLMOptions
-from agent.errors import AnswerMisfitError
+from agent.browser.watchdog import (
+    PAGE_TIMEOUT,
+    BrowserGoneError,
+    close_quietly,
+    guard,
+    page_failure,
+    responds,
+)
+from agent.errors import AnswerMisfitError, RunError
 from agent.llm import LLMRequest, LLMResult, call_options, complete_json
 from agent.models import RunRequest, RunStatus, Step, StepStatus, TaskRun
 from agent.run_folder import keep_run, keep_step, step_folder
@@ -28,10 +37,20 @@ from agent.stores.base import RunStore
 if TYPE_CHECKING:
     from playwright.async_api import Page
 
+    from agent.browser.actions import ActionResult
     from agent.browser.observation import Observation
     from agent.browser.tabs import Tabs
 
 logger = logging.getLogger("agent.run")
+
+MAX_PAGE_RECOVERIES = 2
+"""Fresh pages a run may get after pages that stopped responding, before it fails."""
+ACTION_NAVIGATION_ALLOWANCE = 45.0
+"""Seconds an action may take beyond the page timeout (it may load a page, 30 s at most)."""
+
+
+class StepLimitError(RunError):
+    """The run reached its step limit, retries included."""
 
 
 @dataclass
@@ -74,10 +93,28 @@ class RunContext:
     """The Agent's ``agent.tools.ToolBox`` (None or empty: no tools)."""
     ask_person: Callable[[str], Any] | None = None
     """Async ``ask(question) -> answer`` that pauses the run (``agent.pause``); None: nobody."""
+    page_timeout: float = PAGE_TIMEOUT
+    """Seconds a page operation may take before the watchdog checks the page is alive."""
+    step_limit: int | None = None
+    """Most steps the run may take, retries included (set by the engine); None: no cap."""
+    steps_taken: int = 0
+    """Steps started so far, retries included."""
+    page_recoveries: int = 0
+    """Pages replaced after they stopped responding (at most ``MAX_PAGE_RECOVERIES``)."""
 
     @property
     def page(self) -> Page:
-        return self.tabs.page
+        """The active tab; raises :class:`BrowserGoneError` when the browser died with it."""
+        try:
+            return self.tabs.page
+        except RuntimeError as exc:  # no open tab left
+            browser = self.tabs.context.browser
+            if browser is not None and not browser.is_connected():
+                raise BrowserGoneError(
+                    "The browser closed unexpectedly: its process exited or was killed, "
+                    "and every tab went with it"
+                ) from exc
+            raise
 
     def today(self) -> str:
         """The run's date for prompts ("Wednesday 2 December 2026"): relative dates need it."""
@@ -97,7 +134,18 @@ class RunContext:
         self.store.update_run(self.run_id, errors=[*run.errors, entry])
 
     # -- steps -------------------------------------------------------------------------------
+    def steps_left(self) -> int | None:
+        """Steps the run may still start, retries included (None when uncapped)."""
+        return None if self.step_limit is None else max(0, self.step_limit - self.steps_taken)
+
     def new_step(self, order: int, retry_index: int = 0, block: int | None = None) -> Step:
+        """Start a step; raises :class:`StepLimitError` past :attr:`step_limit`."""
+        if self.step_limit is not None and self.steps_taken >= self.step_limit:
+            raise StepLimitError(
+                f"Max steps exceeded: the run took its limit of {self.step_limit} steps, "
+                "retries included"
+            )
+        self.steps_taken += 1
         step = Step(
             task_id=self.run_id,
             order=order,
@@ -238,15 +286,88 @@ class RunContext:
         folder.mkdir(parents=True, exist_ok=True)
         return folder / f"{len(list(folder.glob('*-prompt.txt'))):03d}-{purpose}"
 
+    # -- the page, under the watchdog (agent/browser/watchdog.py) --------------------------------
     async def observe(self, *, screenshot: bool | None = None) -> Observation:
+        """Observe the active tab; raises a ``BrowserError`` when the page hangs or is gone.
+
+        A tab that closes while it is being read (a popup closed by the tab limit, a page
+        calling ``window.close()``) is not an error: the tab that is active then is read.
+        """
+        from playwright.async_api import Error as PlaywrightError
+
         from agent.browser.observe import observe
 
-        waiting = self.tabs.dialogs_state.open_on(self.page)
-        if waiting is not None:  # the page is frozen: all there is to see is the question
-            return paused_observation(self.page.url, waiting.describe())
-        return await observe(
-            self.page, screenshot=self.vision if screenshot is None else screenshot
+        for attempt in range(3):
+            page = self.page
+            waiting = self.tabs.dialogs_state.open_on(page)
+            if waiting is not None:  # the page is frozen: all there is to see is the question
+                return paused_observation(page.url, waiting.describe())
+            try:
+                return await guard(
+                    observe(page, screenshot=self.vision if screenshot is None else screenshot),
+                    page,
+                    what="reading the page",
+                    timeout=self.page_timeout,
+                )
+            except PlaywrightError:
+                if attempt == 2 or not page.is_closed() or not self.tabs.pages:
+                    raise
+        raise AssertionError("unreachable")
+
+    async def act(self, action: Any, observation: Observation) -> ActionResult:
+        """Run one action on the active tab under the watchdog (see :meth:`observe`)."""
+        from agent.browser.actions import act
+
+        page = self.page
+        result = await guard(
+            act(page, action, observation, tabs=self.tabs, upload_files=self.upload_files),
+            page,
+            what=f"the {getattr(action, 'action_type', 'page')} action",
+            timeout=self.page_timeout,
+            hard_timeout=self.page_timeout + ACTION_NAVIGATION_ALLOWANCE,
         )
+        if not result.success:  # an action reports errors; a dead page must end the step
+            failure = page_failure(page, result.message)
+            if failure is not None:
+                raise failure
+        return result
+
+    async def recover_page(self) -> bool:
+        """Replace a tab that stopped responding by a fresh one on the same URL.
+
+        Returns False when it cannot (done :data:`MAX_PAGE_RECOVERIES` times already, or
+        the fresh tab does not respond either): the run should end then.
+        """
+        if self.page_recoveries >= MAX_PAGE_RECOVERIES:
+            return False
+        self.page_recoveries += 1
+        url = self.page.url
+        for attempt in range(2):  # the stuck renderer may take a moment to go away
+            try:
+                stuck = self.tabs.page  # the active tab: the stuck one, then a fresh one
+            except RuntimeError:  # no tab left open
+                stuck = None
+            if stuck is not None:
+                await close_quietly(stuck, "the page that stopped responding")
+            if attempt:
+                await asyncio.sleep(1.0)
+            try:
+                fresh = await asyncio.wait_for(self.tabs.new_tab(None), self.page_timeout)
+                if url.startswith(("http:", "https:", "file:")):
+                    await guard(
+                        fresh.goto(url, wait_until="domcontentloaded"),
+                        fresh,
+                        what="opening the page again",
+                        timeout=self.page_timeout,
+                        hard_timeout=self.page_timeout + ACTION_NAVIGATION_ALLOWANCE,
+                    )
+            except Exception as exc:  # it hangs again, the server is gone, or the browser is
+                logger.warning("run %s: no fresh page after a hang: %r", self.run_id, exc)
+                continue
+            if await responds(fresh):
+                return True
+            logger.warning("run %s: the fresh page does not respond either", self.run_id)
+        return False
 
 
 def paused_observation(url: str, question: str) -> Observation:

@@ -20,11 +20,12 @@ from typing import Any
 from agent.browser.manager import BrowserManager
 from agent.browser.policy import BrowsingPolicy
 from agent.config import LLMOptions
-from agent.errors import AgentError, InvalidTransitionError
+from agent.browser.watchdog import PAGE_TIMEOUT, close_quietly
+from agent.errors import AgentError, BrowserError, InvalidTransitionError
 from agent.limits import RunLimitError, within_limit
 from agent.models import FileInfo, RunStatus, Step, StepStatus, TaskRun, utcnow
 from agent.pause import asker
-from agent.run_context import Outcome, RunContext
+from agent.run_context import Outcome, RunContext, StepLimitError
 from agent.run_folder import keep_run, keep_step
 from agent.secrets import RedactingStore, Secrets, redacting_logs
 from agent.stores.base import RunStore
@@ -69,6 +70,10 @@ class RunnerConfig:
     """Whether someone can answer a paused run (on_pause set, or started with wait=False)."""
     tools: Any = None
     """The Agent's ``agent.tools.ToolBox``."""
+    page_timeout: float = PAGE_TIMEOUT
+    """Seconds a page operation may take before the watchdog checks the page is alive."""
+    interruptible: dict[str, asyncio.Task[Any]] = field(default_factory=dict)
+    """The engine task of each running run; cancelling one stops that run at once."""
 
 
 def run_dir(data_dir: Path, run_id: str) -> Path:
@@ -88,6 +93,9 @@ async def execute_run(
     ``engine`` replaces the request's engine (a workflow replay, ``engines.replay``).
     ``secrets`` are the run's values (in memory only): typed for their placeholders and
     redacted from the store, the logs and every file (:mod:`agent.secrets`).
+    The engine runs in its own task, kept in ``config.interruptible`` while it runs:
+    cancelling that task (``Agent.cancel_run``, ``Agent.close``) stops the run wherever
+    it is, and the ending is still recorded.
     """
     secrets = secrets or Secrets()
     if secrets:
@@ -105,69 +113,19 @@ async def _execute(
     store = config.store
     run = store.get_run(run_id)
     request = run.run_request
-    folder = run_dir(config.data_dir, run_id)
-    context = None
-    tabs = None
-    unroute = None
-    browser = None
-    model = request.model_name or config.model
+    opened = _Opened(folder=(config.data_dir / "runs" / run_id).resolve())
     limit = request.timeout_seconds or config.run_timeout_seconds
     outcome: Outcome
     try:
-        if run.status == RunStatus.canceled:
-            outcome = Outcome(RunStatus.canceled)
-        else:
-            store.update_run(run_id, RunStatus.running)
-            if request.browser_session_id:
-                session = config.browsers.claim_session(request.browser_session_id, run_id)
-                tabs = session.tabs
-            else:
-                from agent.browser.recording import ensure_ffmpeg
-                from agent.browser.tabs import Tabs
-                from agent.proxy import resolve_proxy
-                from agent.run_browser import open_run_browser
-
-                proxy = resolve_proxy(request.proxy_location, config.proxies)
-                video_dir = folder / "video" if config.record_video and ensure_ffmpeg() else None
-                browser = await open_run_browser(
-                    config.browsers,
-                    request,
-                    run_dir=folder,
-                    profiles=config.profiles,
-                    proxy=proxy,
-                    video_dir=video_dir,
-                    cdp_headers=config.cdp_headers.pop(run_id, None),
-                )
-                context = browser.context
-                tabs = Tabs(context, downloads_dir=folder / "downloads", **_download_limits(config))
-                await tabs.start(None)
-            tabs.policy = BrowsingPolicy.of(
-                request.allowed_domains,
-                request.blocked_domains,
-                block_private_networks=config.block_private_networks,
-            )
-            unroute = await tabs.policy.install(tabs.context, tabs.note_blocked)
-            ctx = RunContext(
-                run_id=run_id,
-                request=request,
-                store=store,
-                model=model,
-                llm_options=config.llm_options,
-                run_dir=folder,
-                tabs=tabs,
-                started_at=run.created_at,
-                vision=_vision(model),
-                upload_files=[*config.upload_files, *_request_files(config, request)],
-                get_totp_code=_totp_source(config, run_id, request, run.created_at),
-                on_step=config.on_step,
-                secrets=secrets,
-                tools=config.tools,
-                ask_person=asker(config.pauses, run_id, config.can_ask),
-            )
-            from engines import engine_for
-
-            outcome = await within_limit((engine or engine_for(request.engine))(ctx), limit)
-    except asyncio.CancelledError:
+        work = asyncio.ensure_future(
+            within_limit(_work(config, run, opened, engine, secrets), limit)
+        )
+        config.interruptible[run_id] = work
+        try:
+            outcome = await work
+        finally:
+            config.interruptible.pop(run_id, None)
+    except asyncio.CancelledError:  # cancel_run or close(): interrupted wherever it was
         outcome = Outcome(RunStatus.canceled)
     except RunLimitError as exc:
         outcome = Outcome(
@@ -175,6 +133,8 @@ async def _execute(
             failure_reason=str(exc),
             errors=[{"error_code": exc.error_code, "reasoning": str(exc)}],
         )
+    except (BrowserError, StepLimitError) as exc:  # their messages are written as reasons
+        outcome = Outcome(RunStatus.failed, failure_reason=str(exc))
     except AgentError as exc:
         outcome = Outcome(RunStatus.failed, failure_reason=f"{type(exc).__name__}: {exc}")
     except Exception as exc:  # a bug or a browser crash must still end the run with its cause
@@ -183,21 +143,107 @@ async def _execute(
             RunStatus.failed, failure_reason=f"Unexpected error: {type(exc).__name__}: {exc}"
         )
     finally:
+        tabs = opened.tabs
         if tabs is not None:
-            await tabs.dialogs_state.dismiss_all()
+            try:  # bounded: the page may be hung or gone
+                await asyncio.wait_for(tabs.dialogs_state.dismiss_all(), 10)
+            except Exception as exc:
+                logger.debug("dismissing dialogs at the end failed: %r", exc)
             if request.browser_session_id:  # a session outlives the run: so must not its rules
                 tabs.policy = BrowsingPolicy()
-        if unroute is not None:
-            await unroute()
+        if opened.unroute is not None:
+            try:
+                await asyncio.wait_for(opened.unroute(), 10)
+            except Exception as exc:
+                logger.debug("removing the browsing policy failed: %r", exc)
         files = _downloaded_files(tabs)
-        if browser is not None:
-            await browser.keep_state()
-        recording = await _close_context(context, folder)
-        if browser is not None:
-            await browser.disconnect()
+        if opened.browser is not None:
+            await opened.browser.keep_state()
+        recording = await _close_context(opened.context, opened.folder)
+        if opened.browser is not None:
+            await opened.browser.disconnect()
         if request.browser_session_id:
             config.browsers.release_session(request.browser_session_id, run_id)
     await _record_ending(config, run_id, outcome, files, recording)
+
+
+@dataclass
+class _Opened:
+    """What the run opened, for the ending to close (filled in as it opens)."""
+
+    folder: Path
+    context: Any = None
+    tabs: Any = None
+    unroute: Any = None
+    browser: Any = None
+
+
+async def _work(
+    config: RunnerConfig,
+    run: TaskRun,
+    opened: _Opened,
+    engine: Callable[[RunContext], Awaitable[Outcome]] | None,
+    secrets: Secrets,
+) -> Outcome:
+    """The interruptible part of a run: open the browser context, run the engine."""
+    store, run_id, request = config.store, run.run_id, run.run_request
+    opened.folder = folder = run_dir(config.data_dir, run_id)  # an OSError still ends the run
+    if store.get_run(run_id).status == RunStatus.canceled:
+        return Outcome(RunStatus.canceled)
+    store.update_run(run_id, RunStatus.running)
+    model = request.model_name or config.model
+    if request.browser_session_id:
+        session = config.browsers.claim_session(request.browser_session_id, run_id)
+        tabs = opened.tabs = session.tabs
+    else:
+        from agent.browser.recording import ensure_ffmpeg
+        from agent.browser.tabs import Tabs
+        from agent.proxy import resolve_proxy
+        from agent.run_browser import open_run_browser
+
+        proxy = resolve_proxy(request.proxy_location, config.proxies)
+        video_dir = folder / "video" if config.record_video and ensure_ffmpeg() else None
+        opened.browser = await open_run_browser(
+            config.browsers,
+            request,
+            run_dir=folder,
+            profiles=config.profiles,
+            proxy=proxy,
+            video_dir=video_dir,
+            cdp_headers=config.cdp_headers.pop(run_id, None),
+        )
+        opened.context = opened.browser.context
+        tabs = opened.tabs = Tabs(
+            opened.context, downloads_dir=folder / "downloads", **_download_limits(config)
+        )
+        await tabs.start(None)
+    tabs.policy = BrowsingPolicy.of(
+        request.allowed_domains,
+        request.blocked_domains,
+        block_private_networks=config.block_private_networks,
+    )
+    opened.unroute = await tabs.policy.install(tabs.context, tabs.note_blocked)
+    ctx = RunContext(
+        run_id=run_id,
+        request=request,
+        store=store,
+        model=model,
+        llm_options=config.llm_options,
+        run_dir=folder,
+        tabs=tabs,
+        started_at=run.created_at,
+        vision=_vision(model),
+        upload_files=[*config.upload_files, *_request_files(config, request)],
+        get_totp_code=_totp_source(config, run_id, request, run.created_at),
+        on_step=config.on_step,
+        secrets=secrets,
+        tools=config.tools,
+        ask_person=asker(config.pauses, run_id, config.can_ask),
+        page_timeout=config.page_timeout,
+    )
+    from engines import engine_for
+
+    return await (engine or engine_for(request.engine))(ctx)
 
 
 def _download_limits(config: RunnerConfig) -> dict[str, int]:
@@ -258,26 +304,28 @@ def _downloaded_files(tabs: Any) -> list[FileInfo]:
 
 
 async def _close_context(context: Any, folder: Path) -> str | None:
-    """Close the run's own context (which finishes the video) and keep the video."""
+    """Close the run's own context (which finishes the video) and keep the video.
+
+    Whatever happens, no unnamed video file is left behind in the run folder.
+    """
     if context is None:
         return None
     videos = [page.video for page in context.pages if page.video is not None]
+    await close_quietly(context, "the run's browser context")  # bounded: may hang or be gone
     try:
-        await context.close()
-    except Exception as exc:  # the browser may already be gone
-        logger.warning("closing the run's browser context failed: %s", exc)
-    for video in videos[:1]:
-        try:
-            source = Path(await video.path())
-        except Exception as exc:
-            logger.warning("no recording: %s", exc)
-            return None
-        if source.is_file() and source.stat().st_size > 0:
-            target = folder / "recording.webm"
-            shutil.move(str(source), target)
-            shutil.rmtree(folder / "video", ignore_errors=True)
-            return target.as_uri()
-    return None
+        for video in videos[:1]:
+            try:
+                source = Path(await asyncio.wait_for(video.path(), 10))
+            except Exception as exc:  # the browser died before finishing it
+                logger.warning("no recording: %r", exc)
+                return None
+            if source.is_file() and source.stat().st_size > 0:
+                target = folder / "recording.webm"
+                shutil.move(str(source), target)
+                return target.as_uri()
+        return None
+    finally:
+        shutil.rmtree(folder / "video", ignore_errors=True)
 
 
 async def _record_ending(

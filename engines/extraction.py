@@ -24,15 +24,9 @@ EXTRACT_TOKEN_BUDGET = 6000
 
 def schema_errors(data: Any, schema: Any) -> list[str]:
     """Validation errors of ``data`` against ``schema`` (empty when it fits or no schema)."""
-    if not isinstance(schema, dict):
-        return []
-    import jsonschema
+    from agent.validation import schema_validation_errors
 
-    validator = jsonschema.validators.validator_for(schema)(schema)
-    return [
-        f"{'/'.join(str(p) for p in error.absolute_path) or '(root)'}: {error.message}"
-        for error in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
-    ][:10]
+    return schema_validation_errors(data, schema)  # $ref resolves inside the schema only
 
 
 async def extract(

@@ -23,9 +23,9 @@ from typing import Any
 
 from agent.answers import PlanAnswer, VerifyAnswer
 from agent.browser.action_types import DECISIONS, CompleteAction
-from agent.browser.actions import act
+from agent.browser.watchdog import PageUnresponsiveError
 from agent.config import DEFAULT_MAX_STEPS_V1, MAX_RETRIES_PER_STEP
-from agent.errors import AnswerMisfitError, LLMError
+from agent.errors import AnswerMisfitError, BrowserError, LLMError
 from agent.models import RunStatus, Step, StepStatus
 from agent.prompts import render
 from agent.run_context import Outcome, RunContext, user_message
@@ -50,12 +50,19 @@ async def run_v1(ctx: RunContext) -> Outcome:
     failure = await open_start_page(ctx, step=None)
     if failure is not None:
         return failure
+    max_steps = ctx.request.max_steps or DEFAULT_MAX_STEPS_V1
+    ctx.step_limit = step_limit(max_steps)
     return await run_steps(
-        ctx,
-        goal=ctx.request.prompt,
-        max_steps=ctx.request.max_steps or DEFAULT_MAX_STEPS_V1,
-        schema=ctx.request.schema_for_output,
+        ctx, goal=ctx.request.prompt, max_steps=max_steps, schema=ctx.request.schema_for_output
     )
+
+
+def step_limit(max_steps: int) -> int:
+    """Most steps, retries included, a skyvern-1.0 run with ``max_steps`` can take.
+
+    skyvern-2.0 keeps to the same limit, so its failing blocks cannot multiply the budget.
+    """
+    return max_steps * (1 + MAX_RETRIES_PER_STEP)
 
 
 @dataclass
@@ -99,9 +106,14 @@ async def run_steps(
     while True:
         if ctx.is_canceled():
             return Outcome(RunStatus.canceled, last_step=last_step)
-        if done_steps >= max_steps:
+        if done_steps >= max_steps or ctx.steps_left() == 0:
+            limit = (
+                f"{max_steps} steps"
+                if done_steps >= max_steps
+                else f"{ctx.step_limit} steps, retries included"
+            )
             reason = (
-                f"Max steps exceeded: reached the limit of {max_steps} steps without "
+                f"Max steps exceeded: reached the limit of {limit} without "
                 f"achieving the goal. Last tried: {memory.last_tried}."
             )
             return await _failure(
@@ -115,6 +127,18 @@ async def run_steps(
         except LLMError as exc:
             finish_step(ctx, step, started, StepStatus.failed, str(exc))
             return Outcome(RunStatus.failed, failure_reason=f"Model error: {exc}", last_step=step)
+        except PageUnresponsiveError as exc:  # a stuck script: try once more on a fresh page
+            finish_step(ctx, step, started, StepStatus.failed, str(exc))
+            retry += 1
+            if retry <= MAX_RETRIES_PER_STEP and await ctx.recover_page():
+                memory.history.append(
+                    f"step {step.order}: {exc}; the page was opened again in a fresh tab"
+                )
+                continue
+            return Outcome(RunStatus.failed, failure_reason=str(exc), last_step=step)
+        except BrowserError as exc:  # the page crashed or the browser is gone
+            finish_step(ctx, step, started, StepStatus.failed, str(exc))
+            return Outcome(RunStatus.failed, failure_reason=str(exc), last_step=step)
         except TOTPTimeoutError as exc:
             finish_step(ctx, step, started, StepStatus.failed, str(exc))
             errors = [
@@ -290,9 +314,7 @@ async def _one_step(
             totp_code = await fetch_totp(ctx)
         real = await fill_action(_with_totp(action, totp_code), ctx.secrets, ctx.page, observation)
         started = time.monotonic()
-        result = await act(
-            ctx.page, real, observation, tabs=ctx.tabs, upload_files=ctx.upload_files
-        )
+        result = await ctx.act(real, observation)
         action_ms = int((time.monotonic() - started) * 1000)
         if totp_code:  # typed, never written down: prompts and steps keep the placeholder
             result.message = result.message.replace(totp_code, TOTP_PLACEHOLDER)

@@ -33,7 +33,7 @@ from agent.run_context import Outcome, RunContext, user_message
 from engines.error_codes import classify, with_error_code
 from engines.extraction import EXTRACT_TOKEN_BUDGET, ask_fitting, extract, schema_errors
 from engines.start import open_start_page
-from engines.v1 import run_steps
+from engines.v1 import run_steps, step_limit
 
 logger = logging.getLogger("agent.engine")
 
@@ -52,6 +52,8 @@ ITEMS_SCHEMA = {
     "required": ["items"],
 }
 MAX_LOOP_ITEMS = 20
+MAX_DISAGREEMENTS = 3
+"""Times the planner may call the goal achieved against the validator before the run ends."""
 
 
 @dataclass
@@ -92,16 +94,22 @@ async def _run_blocks(ctx: RunContext) -> Outcome:
     if failure is not None:
         return failure
     budget = ctx.request.max_steps or DEFAULT_MAX_STEPS_V2
+    ctx.step_limit = step_limit(budget)  # retries included: failing blocks cannot multiply it
     blocks: list[dict[str, Any]] = []
+    disagreements = 0
     for _ in range(DEFAULT_MAX_ITERATIONS_V2):
         if ctx.is_canceled():
             return Outcome(RunStatus.canceled)
-        if ctx.next_order >= budget:
+        if ctx.next_order >= budget or ctx.steps_left() == 0:
+            spent = (
+                f"{budget} steps across blocks"
+                if ctx.next_order >= budget
+                else f"{ctx.step_limit} steps across blocks, retries included"
+            )
             return await _out_of_budget(
                 ctx,
                 blocks,
-                f"Max steps exceeded: the budget of {budget} steps across "
-                f"blocks ran out after {len(blocks)} block(s)",
+                f"Max steps exceeded: the budget of {spent} ran out after {len(blocks)} block(s)",
             )
         try:
             plan = await _plan(ctx, blocks)
@@ -115,6 +123,16 @@ async def _run_blocks(ctx: RunContext) -> Outcome:
             verdict = await _validate(ctx, blocks)
             if verdict is not None:
                 return verdict
+            disagreements += 1
+            if disagreements >= MAX_DISAGREEMENTS:
+                return await _out_of_budget(
+                    ctx,
+                    blocks,
+                    f"The planner and the validator disagree: the planner said the goal is "
+                    f"achieved {disagreements} times and the validator found it not achieved "
+                    "each time, so the run ends instead of going round in circles",
+                    code="PLANNER_VALIDATOR_DISAGREE",
+                )
             blocks.append(
                 _block(
                     len(blocks),
@@ -276,7 +294,7 @@ async def _loop_block(ctx: RunContext, index: int, plan: _Plan, budget: int) -> 
     for item in items:
         if ctx.is_canceled():
             return Outcome(RunStatus.canceled)
-        if ctx.next_order >= budget:
+        if ctx.next_order >= budget or ctx.steps_left() == 0:
             # Items left undone: the block did not do its job, whatever the validator would say.
             summary = (
                 f"Max steps exceeded: the step budget ran out after {len(results)} of "
@@ -421,7 +439,9 @@ async def _summarize(
     return output, str(description or "")
 
 
-async def _out_of_budget(ctx: RunContext, blocks: list[dict[str, Any]], why: str) -> Outcome:
+async def _out_of_budget(
+    ctx: RunContext, blocks: list[dict[str, Any]], why: str, *, code: str = "REACH_MAX_STEPS"
+) -> Outcome:
     achieved = "; ".join(f"{b['task_type']} '{b['goal'][:60]}' {b['status']}" for b in blocks)
     reason = f"{why}. Achieved: {achieved or 'nothing'}."
     output = None
@@ -435,7 +455,7 @@ async def _out_of_budget(ctx: RunContext, blocks: list[dict[str, Any]], why: str
         failure_reason=reason,
         errors=[
             {
-                "error_code": "REACH_MAX_STEPS",
+                "error_code": code,
                 "reasoning": why,
                 "error_type": "SYSTEM_DEFINED_ERROR",
             }

@@ -136,7 +136,9 @@ class BrowserManager:
             options["record_video_size"] = VIEWPORT
         context = await browser.new_context(**options)
         from agent.browser.observe import track_click_listeners
+        from agent.browser.watchdog import limit_tabs
 
+        limit_tabs(context)  # a popup storm cannot open tabs without end
         await track_click_listeners(context)  # script-attached click handlers, from page one
         return context
 
@@ -234,7 +236,10 @@ class BrowserManager:
             await _close_quietly(remote)
         self._remote.clear()
         if self._playwright is not None:
-            await self._playwright.stop()
+            try:  # bounded: the driver may be stuck on a browser that was killed
+                await asyncio.wait_for(self._playwright.stop(), 10)
+            except Exception as exc:
+                logger.warning("stopping Playwright did not finish: %r", exc)
             self._playwright = None
 
 
@@ -244,7 +249,6 @@ def _forget_failure(task: asyncio.Task[Browser]) -> None:
 
 
 async def _close_quietly(closable: Any) -> None:
-    try:
-        await closable.close()
-    except Exception as exc:  # already gone (browser crashed or was closed)
-        logger.debug("close failed: %s", exc)
+    from agent.browser.watchdog import close_quietly
+
+    await close_quietly(closable, type(closable).__name__)  # bounded, and quiet when gone

@@ -9,7 +9,9 @@ thread has its own connection.
 
 Runs left ``created``/``queued``/``running`` by a process that is gone are marked
 ``failed`` with a reason saying they were interrupted, when the store opens and when
-runs are read.
+runs are read; the step that was running when the process died ends ``failed`` with
+the same reason. Runs read back are not validated again (``context=STORED``): their
+request was checked once, when the run was created.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from agent.errors import RunNotFoundError
-from agent.models import RunStatus, Step, TaskRun, utcnow
+from agent.models import RunStatus, Step, StepStatus, TaskRun, utcnow
 from agent.stores.base import (
     ACTIVE_STATUSES,
     apply_update,
@@ -33,6 +35,7 @@ from agent.stores.base import (
     interrupted_reason,
     process_alive,
 )
+from agent.validation import STORED
 
 MIGRATIONS: list[tuple[str, str]] = [
     (
@@ -171,7 +174,7 @@ class SQLiteStore:
         row = conn.execute("SELECT data FROM runs WHERE run_id = ?", (run_id,)).fetchone()
         if row is None:
             raise RunNotFoundError(f"No run with id {run_id!r}")
-        return TaskRun.model_validate_json(row[0])
+        return TaskRun.model_validate_json(row[0], context=STORED)
 
     def _save_run(self, conn: sqlite3.Connection, run: TaskRun) -> None:
         conn.execute(
@@ -206,7 +209,7 @@ class SQLiteStore:
             "SELECT data FROM runs ORDER BY created_at DESC, run_id DESC LIMIT ? OFFSET ?",
             (page_size, (page - 1) * page_size),
         )
-        return [TaskRun.model_validate_json(row[0]) for row in rows]
+        return [TaskRun.model_validate_json(row[0], context=STORED) for row in rows]
 
     def recover_interrupted(self) -> int:
         """Fail runs whose owning process is gone; returns how many were fixed."""
@@ -221,20 +224,29 @@ class SQLiteStore:
         )
         dead = [
             r.run_id
-            for r in (TaskRun.model_validate_json(row[0]) for row in rows)
+            for r in (TaskRun.model_validate_json(row[0], context=STORED) for row in rows)
             if not process_alive(r.owner_pid)
         ]
         for run_id in dead:
             with self._write() as conn:
                 run = self._load_run(conn, run_id)
                 if run.status in ACTIVE_STATUSES:
-                    self._save_run(
-                        conn,
-                        run.transition(
-                            RunStatus.failed, failure_reason=interrupted_reason(run.owner_pid)
-                        ),
-                    )
+                    reason = interrupted_reason(run.owner_pid)
+                    self._save_run(conn, run.transition(RunStatus.failed, failure_reason=reason))
+                    self._fail_open_steps(conn, run_id, reason)
         return len(dead)
+
+    def _fail_open_steps(self, conn: sqlite3.Connection, run_id: str, reason: str) -> None:
+        """The step the dead process was in the middle of ends failed, with the run's cause."""
+        rows = conn.execute("SELECT data FROM steps WHERE task_id = ?", (run_id,)).fetchall()
+        for (data,) in rows:
+            step = Step.model_validate_json(data)
+            if step.status in (StepStatus.created, StepStatus.running):
+                ended = step.transition(StepStatus.failed, failure_reason=reason)
+                conn.execute(
+                    "UPDATE steps SET data = ? WHERE step_id = ?",
+                    (ended.model_dump_json(), ended.step_id),
+                )
 
     # -- steps ---------------------------------------------------------------------------------
     def save_step(self, step: Step) -> None:
