@@ -67,6 +67,6 @@ def test_a_run_killed_mid_step_ends_failed_with_its_step_and_no_stray_files(
         tidied = agent.get_run(run.run_id)
     assert not (folder / "video").exists()
     leftovers = sorted(p.name for p in folder.iterdir())
-    assert set(leftovers) <= {"recording.webm", "steps"}, leftovers
+    assert set(leftovers) <= {"recording.webm", "run.json", "steps"}, leftovers
     if "recording.webm" in leftovers:
         assert tidied.recording_url == (folder / "recording.webm").resolve().as_uri()
