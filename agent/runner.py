@@ -158,7 +158,10 @@ async def _execute(
                 logger.debug("removing the browsing policy failed: %r", exc)
         files = _downloaded_files(tabs)
         if opened.browser is not None:
-            await opened.browser.keep_state()
+            try:  # bounded: reading storage waits on every page, a stuck one too
+                await asyncio.wait_for(opened.browser.keep_state(), 10)
+            except asyncio.TimeoutError:
+                logger.warning("run %s: the browser's storage state was not saved (hung)", run_id)
         recording = await _close_context(opened.context, opened.folder)
         if opened.browser is not None:
             await opened.browser.disconnect()
