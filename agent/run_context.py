@@ -18,7 +18,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from agent.config import LLMOptions
 from agent.browser.watchdog import (
     PAGE_TIMEOUT,
     BrowserGoneError,
@@ -27,6 +26,7 @@ from agent.browser.watchdog import (
     page_failure,
     responds,
 )
+from agent.config import LLMOptions
 from agent.errors import AnswerMisfitError, RunError
 from agent.llm import LLMRequest, LLMResult, call_options, complete_json
 from agent.models import RunRequest, RunStatus, Step, StepStatus, TaskRun

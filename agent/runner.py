@@ -19,8 +19,8 @@ from typing import Any
 
 from agent.browser.manager import BrowserManager
 from agent.browser.policy import BrowsingPolicy
-from agent.config import LLMOptions
 from agent.browser.watchdog import PAGE_TIMEOUT, close_quietly
+from agent.config import LLMOptions
 from agent.errors import AgentError, BrowserError, InvalidTransitionError
 from agent.limits import RunLimitError, within_limit
 from agent.models import FileInfo, RunStatus, Step, StepStatus, TaskRun, utcnow
