@@ -23,8 +23,8 @@ from agent.browser.watchdog import (
     BrowserGoneError,
     close_quietly,
     guard,
-    page_failure,
     responds,
+    settled_failure,
 )
 from agent.config import LLMOptions
 from agent.errors import AnswerMisfitError, RunError
@@ -327,7 +327,7 @@ class RunContext:
             hard_timeout=self.page_timeout + ACTION_NAVIGATION_ALLOWANCE,
         )
         if not result.success:  # an action reports errors; a dead page must end the step
-            failure = page_failure(page, result.message)
+            failure = await settled_failure(page, result.message)
             if failure is not None:
                 raise failure
         return result

@@ -95,6 +95,25 @@ def page_failure(page: Page, error: BaseException | str | None = None) -> Browse
     return None
 
 
+async def settled_failure(
+    page: Page, error: BaseException | str | None = None, grace: float = 1.0
+) -> BrowserError | None:
+    """:func:`page_failure`, told apart once the browser had a moment to show it is gone.
+
+    A killed browser takes its renderers with it: the page's ``crash`` event often comes
+    before the connection drops, so a crash is checked again for up to ``grace`` seconds.
+    """
+    failure = page_failure(page, error)
+    browser = page.context.browser
+    waited = 0.0
+    while isinstance(failure, PageCrashedError) and browser is not None and waited < grace:
+        await asyncio.sleep(0.1)
+        waited += 0.1
+        if not browser.is_connected():
+            return page_failure(page, error)
+    return failure
+
+
 def _first_line(text: str) -> str:
     return text.strip().splitlines()[0] if text.strip() else ""
 
@@ -132,7 +151,7 @@ async def guard(
     try:
         done, _ = await asyncio.wait({task}, timeout=timeout)
         while not done:
-            failure = page_failure(page)
+            failure = await settled_failure(page)
             if failure is not None:
                 raise failure
             if not await responds(page):
@@ -150,7 +169,7 @@ async def guard(
         try:
             return task.result()
         except Exception as exc:
-            failure = page_failure(page, exc)
+            failure = await settled_failure(page, exc)
             if failure is not None:
                 raise failure from exc
             raise

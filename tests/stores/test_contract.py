@@ -109,10 +109,17 @@ def test_steps_come_back_in_order(store):
     assert again == done
 
 
+def _tick(moment):
+    """``moment``, once the clock has moved past it (codes are compared by creation time)."""
+    while utcnow() <= moment:
+        pass
+    return moment
+
+
 def test_pushed_totp_codes_are_used_once_and_only_if_newer(store):
-    before = utcnow()
+    before = _tick(utcnow())
     store.add_totp_code("me@example.com", "111111")
-    later = utcnow()
+    later = _tick(utcnow())
     store.add_totp_code("me@example.com", "222222")
     assert store.take_totp_code("me@example.com", since=later) == "222222"
     assert store.take_totp_code("me@example.com", since=later) is None
