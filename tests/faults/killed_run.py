@@ -11,17 +11,16 @@ import time
 from pathlib import Path
 
 from agent import Agent
-from agent.llm import LLMRequest
-from agent.testing import FunctionLLM
+from agent.testing import Prompt, PromptLLM
 
 
 def main(db: str, data_dir: str, url: str, marker: str) -> None:
-    def policy(request: LLMRequest) -> dict[str, object]:
+    def policy(prompt: Prompt) -> dict[str, object]:
         Path(marker).write_text("in the step", encoding="utf-8")
         time.sleep(600)  # killed long before this ends
         return {"actions": [{"action_type": "COMPLETE", "reason": "never reached"}]}
 
-    with Agent(llm=FunctionLLM(policy), store=db, data_dir=data_dir, progress=False) as agent:
+    with Agent(llm=PromptLLM(policy), store=db, data_dir=data_dir, progress=False) as agent:
         agent.run_task("Look at the page", url, engine="skyvern-1.0", max_steps=2)
 
 
