@@ -40,6 +40,7 @@ def _request(purpose: str = "plan") -> LLMRequest:
 
 
 async def test_double_is_called_through_litellm_with_token_counts():
+    # a unit test of the boundary itself: FunctionLLM here reads no page, only the goal field
     double = FunctionLLM(lambda r: {"user_goal_achieved": True, "thoughts": r.prompt})
     result = await complete_json(double.model_name, _request("verify"))
     assert result.data == {"user_goal_achieved": True, "thoughts": "the goal"}

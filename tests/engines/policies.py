@@ -24,6 +24,21 @@ def product_policy(prompt: Prompt) -> Any:
     raise AssertionError(f"unexpected purpose {prompt.purpose}")
 
 
+def fill_login(prompt: Prompt, username: str, password: str) -> dict[str, Any]:
+    """The plan answer that fills the login form the prompt shows and sends it."""
+    user = prompt.find(tag="input", name="username")
+    secret = prompt.find(tag="input", type="password")
+    button = prompt.find(tag="button")
+    assert user and secret and button, f"no login form in the prompt:\n{prompt.page}"
+    return {
+        "actions": [
+            {"action_type": "INPUT_TEXT", "id": user.id, "text": username},
+            {"action_type": "INPUT_TEXT", "id": secret.id, "text": password},
+            {"action_type": "CLICK", "id": button.id},
+        ]
+    }
+
+
 def login_policy(username: str, password: str) -> Any:
     """Log in with the given credentials; give up when the site says they are wrong."""
 
@@ -38,17 +53,7 @@ def login_policy(username: str, password: str) -> Any:
                         {"action_type": "TERMINATE", "reason": "The site rejected the credentials."}
                     ]
                 }
-            user = prompt.find(tag="input", name="username")
-            secret = prompt.find(tag="input", type="password")
-            button = prompt.find(tag="button")
-            assert user and secret and button, f"no login form in the prompt:\n{prompt.page}"
-            return {
-                "actions": [
-                    {"action_type": "INPUT_TEXT", "id": user.id, "text": username},
-                    {"action_type": "INPUT_TEXT", "id": secret.id, "text": password},
-                    {"action_type": "CLICK", "id": button.id},
-                ]
-            }
+            return fill_login(prompt, username, password)
         if prompt.purpose == "error_codes":
             return {
                 "errors": [

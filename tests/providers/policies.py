@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from agent.testing import Prompt
+from tests.engines.policies import fill_login
 
 Policy = Callable[[Prompt], Any]
 PRODUCT = re.compile(r"## (.+)\n(\w+) · €(\d+\.\d\d)")
@@ -116,17 +117,7 @@ def login_policy(username: str, password: str) -> Policy:
         if prompt.purpose == "plan":
             if welcomed(prompt):
                 return {"actions": [{"action_type": "COMPLETE", "reason": "welcomed"}]}
-            user = prompt.find(tag="input", name="username")
-            secret = prompt.find(tag="input", type="password")
-            button = prompt.find(tag="button")
-            assert user and secret and button, f"no login form in the prompt:\n{prompt.page}"
-            return {
-                "actions": [
-                    {"action_type": "INPUT_TEXT", "id": user.id, "text": username},
-                    {"action_type": "INPUT_TEXT", "id": secret.id, "text": password},
-                    {"action_type": "CLICK", "id": button.id},
-                ]
-            }
+            return fill_login(prompt, username, password)
         if prompt.purpose == "verify":
             return {"user_goal_achieved": welcomed(prompt), "thoughts": "read the page"}
         raise AssertionError(f"unexpected purpose {prompt.purpose}")
