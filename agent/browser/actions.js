@@ -239,6 +239,15 @@
       if (e.tagName === "INPUT" || e.tagName === "TEXTAREA") return e.value;
       return norm(e.innerText || e.textContent);
     },
+    // What the control shows once the page has handled the typing: its own handlers may
+    // reformat or clear the value in a task queued after the input event.
+    async settledDisplay(e) {
+      await new Promise((done) => {
+        const cap = setTimeout(done, 50);
+        requestAnimationFrame(() => setTimeout(() => { clearTimeout(cap); done(); }, 0));
+      });
+      return helpers.display(e);
+    },
     nativeOptions(e) {
       return Array.from(e.options).map((o, i) => ({ label: norm(o.label || o.text), value: o.value, index: i, disabled: o.disabled, selected: o.selected }));
     },

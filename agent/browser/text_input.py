@@ -85,7 +85,7 @@ async def input_text(ctx: ActionContext, action: InputTextAction) -> str:
     if info["type"] in _PLAIN_VALUE_TYPES:
         return await _fill_exact(target, what, action.text, None)
     await _type(target, action.text, multiline=info["tag"] == "textarea" or info["contenteditable"])
-    shown = await js(target, "display")
+    shown = await js(target, "settledDisplay")
     if not isinstance(shown, str):
         shown = ""
     wanted = action.text
