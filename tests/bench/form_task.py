@@ -123,11 +123,13 @@ def ours_policy(prompt: Any) -> dict[str, Any]:
                 "output": {"signup_confirmed": True},
             }
         return {"page_summary": "the sign-up form", "actions": _ours_actions(page)}
+    # The verify and validate prompts ask for the schema's output with a "yes" (one call, not two).
+    output = {"output": {"signup_confirmed": True}} if done and prompt.schema else {}
     if purpose == "verify":
-        return {"user_goal_achieved": done, "thoughts": "looked for the thank-you line"}
+        return {"user_goal_achieved": done, "thoughts": "looked for the thank-you line", **output}
     if purpose == "extract":
         return {"signup_confirmed": done}
-    if purpose in ("plan_v2", "validate_v2"):
+    if purpose == "plan_v2":
         return {
             "user_goal_achieved": done,
             "should_terminate": False,
@@ -135,6 +137,8 @@ def ours_policy(prompt: Any) -> dict[str, Any]:
             "task_type": "navigate",
             "plan": GOAL,
         }
+    if purpose == "validate_v2":
+        return {"user_goal_achieved": done, "should_terminate": False, **output}
     if purpose == "summarize_v2":
         confirmed = DONE_TEXT in text.lower()
         return {"description": "signed up", "output": {"signup_confirmed": confirmed}}
