@@ -13,20 +13,18 @@ import logging
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from agent._loop import LoopThread
 from agent.browser.manager import BrowserManager
 from agent.config import Settings
+from agent.engine_registry import Engine, engine_spec
 from agent.errors import InvalidRequestError, LLMNotConfiguredError
-from agent.models import ID_PREFIXES, RunRequest, RunStatus, Step, TaskRun, build_request, new_id
+from agent.models import RunRequest, RunStatus, Step, TaskRun, build_request, new_id
 from agent.runner import RunnerConfig, execute_run
 from agent.secrets import Secrets, SecretValue, resolve_secrets
 from agent.stores import open_store
 from agent.stores.base import RunStore, process_alive
-
-if TYPE_CHECKING:
-    from engines import Engine
 
 logger = logging.getLogger("agent")
 
@@ -346,7 +344,7 @@ class Agent:
         from agent.validation import check_data_dir
 
         check_data_dir(self.data_dir)  # before the run is stored: it could never run
-        run_id = new_id(ID_PREFIXES[request.run_type])
+        run_id = new_id(str(engine_spec(request.engine).id_prefix))
         if request.cdp_connect_headers:
             self._cdp_headers[run_id] = dict(request.cdp_connect_headers)
         if request.browser_session_id:

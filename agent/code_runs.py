@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
+from agent.engine_registry import REPLAY_ENGINE, engine_for
 from agent.errors import InvalidRequestError
 from agent.models import RunRequest
 from agent.stores.base import RunStore
@@ -45,8 +46,6 @@ def code_run_for(store: RunStore, request: RunRequest) -> tuple[Any, str | None]
     found = find_workflow_for(store, request)
     if found is None:
         return None, None
-    from engines.replay import run_replay
-
     workflow, values = found
-    engine = functools.partial(run_replay, workflow=workflow, parameters=values)
+    engine = functools.partial(engine_for(REPLAY_ENGINE), workflow=workflow, parameters=values)
     return engine, workflow["workflow_id"]

@@ -36,10 +36,6 @@ from typing import Any
 
 from agent.errors import ConfigError
 
-DEFAULT_MAX_STEPS_V1 = 10
-"""Step budget for skyvern-1.0 when the request gives none (the hosted default)."""
-DEFAULT_MAX_STEPS_V2 = 25
-"""Step budget across all blocks for skyvern-2.0 when the request gives none."""
 DEFAULT_MAX_ITERATIONS_V2 = 50
 """Planner iterations for skyvern-2.0."""
 MAX_RETRIES_PER_STEP = 3

@@ -32,10 +32,6 @@ from agent.errors import InvalidTransitionError
 ORGANIZATION_ID = "o_local"
 """Every local run belongs to this one organization (the seed's Step has the field)."""
 
-ENGINES = ("skyvern-1.0", "skyvern-2.0")
-RUN_TYPES = {"skyvern-1.0": "task_v1", "skyvern-2.0": "task_v2"}
-ID_PREFIXES = {"task_v1": "tsk", "task_v2": "tsk_v2"}
-
 
 # -- ids and time ------------------------------------------------------------------------------
 
@@ -233,8 +229,9 @@ class RunRequest(BaseModel):
     prompt: str = Field(description="The goal, in plain language, with the user's details.")
     url: str | None = Field(None, description="Where to start; chosen by the model when None.")
     title: str | None = Field(None, description="A title for the run.")
-    engine: Literal["skyvern-1.0", "skyvern-2.0"] = Field(
-        "skyvern-2.0", description="`skyvern-1.0` (step loop) or `skyvern-2.0` (planner)."
+    engine: str = Field(
+        "skyvern-2.0",
+        description="`skyvern-1.0` (step loop), `skyvern-2.0` (planner), or a registered engine.",
     )
     proxy_location: str | dict[str, Any] | None = Field(
         "RESIDENTIAL",
@@ -477,9 +474,21 @@ class RunRequest(BaseModel):
                 raise ValueError("error_code_mapping has an empty error code")
         return self
 
+    @field_validator("engine")
+    @classmethod
+    def _engine_known(cls, value: str) -> str:
+        from agent.engine_registry import engine_names
+
+        if value not in engine_names():
+            raise ValueError(f"unknown engine {value!r}; use one of {', '.join(engine_names())}")
+        return value
+
     @property
     def run_type(self) -> str:
-        return RUN_TYPES[self.engine]
+        """The run object's ``run_type`` for this request's engine (``task_v1``, ``task_v2``)."""
+        from agent.engine_registry import engine_spec
+
+        return str(engine_spec(self.engine).run_type)
 
     @property
     def schema_for_output(self) -> Any:
@@ -765,8 +774,6 @@ def build_request(**fields: Any) -> RunRequest:
         first = exc.errors()[0]
         field = ".".join(str(p) for p in first["loc"]) or "request"
         message = str(first["msg"]).removeprefix("Value error, ")
-        if first["type"] == "literal_error" and field == "engine":
-            message = f"unknown engine {first['input']!r}; use one of {', '.join(ENGINES)}"
-        elif first["type"] == "extra_forbidden":
+        if first["type"] == "extra_forbidden":
             message = f"unknown request field {field!r}"
         raise InvalidRequestError(field, message) from None

@@ -18,7 +18,7 @@ import logging
 import sys
 from collections.abc import Callable
 
-from agent.config import DEFAULT_MAX_STEPS_V1, DEFAULT_MAX_STEPS_V2
+from agent.engine_registry import engine_spec
 from agent.models import Step, StepStatus, TaskRun
 
 logger = logging.getLogger("agent.progress")
@@ -46,9 +46,7 @@ def _interactive() -> bool:
 def step_budget(run: TaskRun) -> int:
     """The run's step budget: its ``max_steps`` or the engine's default."""
     request = run.run_request
-    return request.max_steps or (
-        DEFAULT_MAX_STEPS_V1 if request.engine == "skyvern-1.0" else DEFAULT_MAX_STEPS_V2
-    )
+    return engine_spec(request.engine).step_budget(request.max_steps)
 
 
 def step_label(step: Step, run: TaskRun) -> str:

@@ -26,8 +26,9 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from agent.config import redact_url
+from agent.engine_registry import engine_spec
 from agent.errors import UsageError
-from agent.models import ID_PREFIXES, RunRequest, RunStatus, TaskRun, new_id
+from agent.models import RunRequest, RunStatus, TaskRun, new_id
 from agent.stores.base import RunStore
 
 if TYPE_CHECKING:
@@ -116,7 +117,7 @@ class CeleryQueue:
         from agent.proxy import resolve_proxy
 
         resolve_proxy(request.proxy_location, agent.proxies)  # a bad location fails now
-        run_id = new_id(ID_PREFIXES[request.run_type])
+        run_id = new_id(str(engine_spec(request.engine).id_prefix))
         agent.store.create_run(
             TaskRun(
                 run_id=run_id,

@@ -21,6 +21,7 @@ from agent.browser.manager import BrowserManager
 from agent.browser.policy import BrowsingPolicy
 from agent.browser.watchdog import PAGE_TIMEOUT, close_quietly
 from agent.config import LLMOptions
+from agent.engine_registry import engine_for
 from agent.errors import AgentError, BrowserError, InvalidTransitionError
 from agent.limits import RunLimitError, within_limit
 from agent.models import FileInfo, RunStatus, Step, StepStatus, TaskRun, utcnow
@@ -244,8 +245,6 @@ async def _work(
         ask_person=asker(config.pauses, run_id, config.can_ask),
         page_timeout=config.page_timeout,
     )
-    from engines import engine_for
-
     return await (engine or engine_for(request.engine))(ctx)
 
 

@@ -112,8 +112,10 @@ def _preload() -> None:
     import litellm  # noqa: F401
     import playwright.async_api  # noqa: F401
 
-    import engines.v1
-    import engines.v2  # noqa: F401
+    from agent.engine_registry import engine_for, engine_names
+
+    for name in engine_names():
+        engine_for(name)
 
 
 def run_worker(config: WorkerConfig) -> None:

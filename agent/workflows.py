@@ -16,7 +16,8 @@ on. A workflow is readable JSON, kept by the store::
      "version": 1, "source_run_id": "tsk_...", "history": [...]}
 
 :func:`start_replay` runs a workflow as a normal run (own run id, steps, output) with
-the engine in :mod:`engines.replay`: no model call while the page is as recorded, a
+the replay engine (``engines/replay.py``, registered as
+:data:`~agent.engine_registry.REPLAY_ENGINE`): no model call while the page is as recorded, a
 model call for a step that changed, and the workflow updated with what worked.
 
     workflow = publish_workflow(agent, run.run_id)
@@ -36,6 +37,7 @@ from urllib.request import url2pathname
 
 from agent.browser.action_types import DECISIONS
 from agent.browser.locators import MAX_VARIANTS, describe, locator_from_snapshot, merge_live
+from agent.engine_registry import REPLAY_ENGINE, engine_for
 from agent.errors import InvalidRequestError
 from agent.models import RunStatus, Step, TaskRun, build_request, new_id, utcnow
 from agent.stores.base import RunStore
@@ -233,8 +235,6 @@ async def start_replay(
     The run goes through ``Agent._launch`` like any other, with ``workflow_id`` set and the
     replay engine in place of the request's.
     """
-    from engines.replay import run_replay
-
     workflow = agent.store.get_workflow(workflow_id)
     values = resolve(workflow.get("parameters") or [], parameters)
     request = build_request(
@@ -246,7 +246,7 @@ async def start_replay(
             browser_session_id=browser_session_id,
         )
     )
-    engine = functools.partial(run_replay, workflow=workflow, parameters=values)
+    engine = functools.partial(engine_for(REPLAY_ENGINE), workflow=workflow, parameters=values)
     return await agent._launch(
         request, wait, engine=engine, workflow_id=workflow_id, secrets=agent.secrets_for(secrets)
     )

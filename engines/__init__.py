@@ -1,26 +1,39 @@
-"""The planning loops: ``skyvern-1.0`` (:mod:`engines.v1`) and ``skyvern-2.0`` (:mod:`engines.v2`).
+"""The planning loops: ``skyvern-1.0`` (:mod:`engines.v1`), ``skyvern-2.0`` (:mod:`engines.v2`)
+and the workflow replay (:mod:`engines.replay`), registered with the core.
 
-An engine is an async function taking a :class:`~agent.run_context.RunContext` and
-returning an :class:`~agent.run_context.Outcome`.
+Importing this package only registers their :class:`~agent.engine_registry.EngineSpec`
+(the core imports it by name, :data:`~agent.engine_registry.BUILTIN_ENGINE_MODULES`); the
+engine modules themselves load when a run needs them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from agent.engine_registry import REPLAY_ENGINE, EngineSpec, register_engine
 
-from agent.run_context import Outcome, RunContext
-
-Engine = Callable[[RunContext], Awaitable[Outcome]]
-
-
-def engine_for(name: str) -> Engine:
-    """The engine function for an ``engine`` request value."""
-    if name == "skyvern-1.0":
-        from engines.v1 import run_v1
-
-        return run_v1
-    if name == "skyvern-2.0":
-        from engines.v2 import run_v2
-
-        return run_v2
-    raise ValueError(f"unknown engine {name!r}")
+V1 = register_engine(
+    EngineSpec(
+        name="skyvern-1.0",
+        run_type="task_v1",
+        id_prefix="tsk",
+        default_max_steps=10,  # the hosted default
+        entry_point="engines.v1:run_v1",
+        description="one planning prompt in a loop of steps",
+    )
+)
+V2 = register_engine(
+    EngineSpec(
+        name="skyvern-2.0",
+        run_type="task_v2",
+        id_prefix="tsk_v2",
+        default_max_steps=25,  # across all blocks
+        entry_point="engines.v2:run_v2",
+        description="a planner of mini-goals, each run as a 1.0 loop, and a validator",
+    )
+)
+REPLAY = register_engine(
+    EngineSpec(
+        name=REPLAY_ENGINE,
+        entry_point="engines.replay:run_replay",
+        description="a published workflow's actions, replayed (workflow=, parameters=)",
+    )
+)

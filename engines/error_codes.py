@@ -11,8 +11,8 @@ from typing import Any
 
 from agent.answers import ErrorCodesAnswer
 from agent.models import Step
-from agent.prompts import render
 from agent.run_context import RunContext, user_message
+from engines.prompts import render
 
 
 def known_codes(raw: Any, mapping: dict[str, str]) -> list[dict[str, Any]]:

@@ -15,8 +15,8 @@ from typing import Any
 
 from agent.browser.observation import Observation
 from agent.models import Step
-from agent.prompts import render
 from agent.run_context import RunContext, user_message
+from engines.prompts import render
 
 EXTRACT_TOKEN_BUDGET = 6000
 """How much of the page extraction may see, in tokens of rendered text."""

@@ -33,13 +33,13 @@ from agent.browser.locators import describe, find, live_details, locator_from_sn
 from agent.browser.observation import Observation
 from agent.errors import LLMError
 from agent.models import RunStatus, Step, StepStatus
-from agent.prompts import render
 from agent.run_context import Outcome, RunContext, user_message
 from agent.secrets import fill_action
 from agent.totp import TOTPTimeoutError
 from agent.workflow_params import REDACTED, fill
 from agent.workflows import record_replay
 from engines.extraction import extract
+from engines.prompts import render
 from engines.start import open_start_page
 from engines.v1 import TOTP_PLACEHOLDER, fetch_totp, finish_step, record_action
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from agent.answers import GenerateUrlAnswer
 from agent.models import RunStatus, Step, normalize_url
-from agent.prompts import render
 from agent.run_context import Outcome, RunContext, user_message
+from engines.prompts import render
 
 NAVIGATION_TIMEOUT_MS = 30_000
 

@@ -24,15 +24,16 @@ from typing import Any
 from agent.answers import PlanAnswer, VerifyAnswer
 from agent.browser.action_types import DECISIONS, CompleteAction
 from agent.browser.watchdog import PageUnresponsiveError
-from agent.config import DEFAULT_MAX_STEPS_V1, MAX_RETRIES_PER_STEP
+from agent.config import MAX_RETRIES_PER_STEP
 from agent.errors import AnswerMisfitError, BrowserError, LLMError
 from agent.models import RunStatus, Step, StepStatus
-from agent.prompts import render
 from agent.run_context import Outcome, RunContext, user_message
 from agent.secrets import fill_action
 from agent.totp import TOTPTimeoutError
+from engines import V1
 from engines.error_codes import classify, with_error_code
 from engines.extraction import EXTRACT_TOKEN_BUDGET, extract, schema_errors
+from engines.prompts import render
 from engines.start import open_start_page
 
 logger = logging.getLogger("agent.engine")
@@ -50,7 +51,7 @@ async def run_v1(ctx: RunContext) -> Outcome:
     failure = await open_start_page(ctx, step=None)
     if failure is not None:
         return failure
-    max_steps = ctx.request.max_steps or DEFAULT_MAX_STEPS_V1
+    max_steps = V1.step_budget(ctx.request.max_steps)
     ctx.step_limit = step_limit(max_steps)
     return await run_steps(
         ctx, goal=ctx.request.prompt, max_steps=max_steps, schema=ctx.request.schema_for_output

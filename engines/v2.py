@@ -25,13 +25,14 @@ from playwright.async_api import Error as PlaywrightError
 
 from agent.answers import PlanV2Answer, ValidateV2Answer
 from agent.browser.observation import Observation
-from agent.config import DEFAULT_MAX_ITERATIONS_V2, DEFAULT_MAX_STEPS_V2
+from agent.config import DEFAULT_MAX_ITERATIONS_V2
 from agent.errors import LLMError
 from agent.models import RunStatus, StepStatus
-from agent.prompts import render
 from agent.run_context import Outcome, RunContext, user_message
+from engines import V2
 from engines.error_codes import classify, with_error_code
 from engines.extraction import EXTRACT_TOKEN_BUDGET, ask_fitting, extract, schema_errors
+from engines.prompts import render
 from engines.start import open_start_page
 from engines.v1 import run_steps, step_limit
 
@@ -93,7 +94,7 @@ async def _run_blocks(ctx: RunContext) -> Outcome:
     failure = await open_start_page(ctx, step=None)
     if failure is not None:
         return failure
-    budget = ctx.request.max_steps or DEFAULT_MAX_STEPS_V2
+    budget = V2.step_budget(ctx.request.max_steps)
     ctx.step_limit = step_limit(budget)  # retries included: failing blocks cannot multiply it
     blocks: list[dict[str, Any]] = []
     disagreements = 0
