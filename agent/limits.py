@@ -54,7 +54,7 @@ def prompt_tokens(model: str, messages: list[dict[str, Any]]) -> int:
     """Tokens of ``messages`` as litellm counts them for ``model`` (gpt-4o's count for doubles)."""
     import litellm
 
-    from agent.llm import TEST_PROVIDER
+    from agent.llm_doubles import TEST_PROVIDER
 
     counting = "gpt-4o" if model.startswith(TEST_PROVIDER + "/") else model
     try:
@@ -120,7 +120,7 @@ def check_run_budget(ctx: Any, messages: list[dict[str, Any]]) -> None:
     request = ctx.request
     if request.max_cost is None and request.max_total_tokens is None:
         return
-    from agent.testing import double_priced_as
+    from agent.llm_doubles import double_priced_as
 
     run = ctx.store.get_run(ctx.run_id)
     check_before_call(

@@ -12,9 +12,10 @@ Every call has a timeout; rate limits (their ``Retry-After`` honoured, bounded),
 answers, timeouts and dropped connections are retried with backoff
 (:mod:`agent.llm_transport` holds those decisions).
 
-Test doubles (``agent.testing``) are registered with litellm as a custom provider, so
-they go through this same path. :func:`block_real_calls` makes any other model raise
-instead of reaching the network; ``tests/conftest.py`` switches it on.
+Test doubles (``agent.testing``) are registered with litellm as a custom provider
+(:mod:`agent.llm_doubles`), so they go through this same path. :func:`block_real_calls`
+makes any other model raise instead of reaching the network; ``tests/conftest.py``
+switches it on.
 
 litellm is imported on the first call (or by :func:`warm_up`, which an Agent starts when it
 is created), never at ``import agent``.
@@ -31,22 +32,24 @@ import logging
 import re
 import threading
 import time
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import Any
 
 from agent.config import LLMOptions, quiet_litellm_env
 from agent.errors import AnswerMisfitError, LLMError, RealLLMBlockedError
-
-if TYPE_CHECKING:
-    from agent.browser.observation import Observation
+from agent.llm_doubles import (
+    DOUBLE_ERROR_KEY,
+    TEST_PROVIDER,
+    double_priced_as,
+    double_supports_vision,
+    register_provider,
+    warm_counting,
+)
+from agent.llm_request import LLMRequest, serving
 
 logger = logging.getLogger("agent.llm")
 
-TEST_PROVIDER = "agent-test"
-"""litellm provider name under which the doubles in ``agent.testing`` are registered."""
-
 _block_real_calls = False
-DOUBLE_ERROR_KEY = "_double_error"
 
 
 def block_real_calls(block: bool = True) -> None:
@@ -73,24 +76,6 @@ def _allowed_while_blocked(model: str, options: LLMOptions) -> bool:
 
 
 @dataclass
-class LLMRequest:
-    """What a model call carries; test doubles receive exactly this."""
-
-    purpose: str
-    """Why the call is made: ``plan``, ``verify``, ``extract``, ... (see the module docstring)."""
-    messages: list[dict[str, Any]]
-    """The chat messages as sent to litellm."""
-    prompt: str
-    """The user's goal for the run (or the block's mini-goal in skyvern-2.0)."""
-    observation: Observation | None = None
-    """The structured page the prompt was rendered from, for page purposes."""
-    context: dict[str, Any] = field(default_factory=dict)
-    """Extra facts a double may use: schema, history, step number, block, ..."""
-    element_ids: frozenset[str] | None = None
-    """Ids on the page the prompt shows; an action answer naming another id is a misfit."""
-
-
-@dataclass
 class LLMResult:
     """A parsed answer and what it cost."""
 
@@ -107,20 +92,10 @@ class LLMResult:
     calls: int = 1
 
 
-_current_request: contextvars.ContextVar[LLMRequest | None] = contextvars.ContextVar(
-    "agent_llm_request", default=None
-)
-
-
 call_options: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar(
     "agent_llm_options", default=None
 )
 """Extra litellm arguments for the calls made in this context (a run's ``model`` options)."""
-
-
-def current_request() -> LLMRequest | None:
-    """The request being served (used by the test provider inside litellm)."""
-    return _current_request.get()
 
 
 async def _litellm_call(model: str, messages: list[dict[str, Any]], *, options: LLMOptions) -> Any:
@@ -164,7 +139,6 @@ def _usage(model: str, response: Any) -> tuple[int, int, float]:
 
     if model.startswith(TEST_PROVIDER + "/"):
         from agent.limits import price_of
-        from agent.testing import double_priced_as
 
         priced_as = double_priced_as(model)  # a double may cost what a real model would
         cost = price_of(priced_as, tokens_in, tokens_out) if priced_as else None
@@ -212,9 +186,9 @@ async def complete_json(
             dict(request.context),
             request.element_ids,
         )
-        token = _current_request.set(call_request)
         try:
-            response = await _litellm_call(model, messages, options=options)
+            with serving(call_request):
+                response = await _litellm_call(model, messages, options=options)
         except LLMError:
             double_error = call_request.context.get(DOUBLE_ERROR_KEY)
             if double_error is not None:  # say what the test's policy did, not litellm's wrapper
@@ -223,8 +197,6 @@ async def complete_json(
                     f"{type(double_error).__name__}: {double_error}"
                 ) from double_error
             raise
-        finally:
-            _current_request.reset(token)
         tokens_in, tokens_out, cost = _usage(model, response)
         result.input_tokens += tokens_in
         result.output_tokens += tokens_out
@@ -359,9 +331,7 @@ def load_litellm() -> Any:
                 if collecting:
                     gc.enable()
             gc.freeze()
-            from agent import testing
-
-            testing.register_provider(litellm)
+            register_provider(litellm)
             litellm.suppress_debug_info = True  # its "Give Feedback" banners are not ours
             _loaded = litellm
     return _loaded
@@ -384,9 +354,7 @@ def warm_up(model: str | None = None) -> None:
         try:
             load_litellm()
             if model is not None and model.startswith(TEST_PROVIDER + "/"):
-                from agent import testing
-
-                testing.warm_counting()
+                warm_counting(load_litellm())
         except BaseException as exc:  # interpreter shutting down: the real import will tell
             logger.debug("litellm warm-up did not finish: %r", exc)
 
@@ -396,9 +364,7 @@ def warm_up(model: str | None = None) -> None:
 def supports_vision(model: str) -> bool:
     """Whether to send screenshots to ``model`` (litellm's table; doubles say for themselves)."""
     if model.startswith(TEST_PROVIDER + "/"):
-        from agent import testing
-
-        return testing.double_supports_vision(model)
+        return double_supports_vision(model)
     litellm = load_litellm()
     try:
         return bool(litellm.supports_vision(model=model))

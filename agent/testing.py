@@ -38,7 +38,8 @@ import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from agent.llm import DOUBLE_ERROR_KEY, TEST_PROVIDER, LLMRequest, current_request
+from agent.llm_doubles import TEST_PROVIDER, add_double
+from agent.llm_request import LLMRequest
 from agent.prompt_reading import Prompt, PromptElement, purpose_of
 
 __all__ = [
@@ -54,12 +55,7 @@ __all__ = [
 
 Answer = dict[str, Any] | list[Any] | str
 
-COUNTING_MODEL = "gpt-4o"
-"""The tokenizer the doubles count with (litellm's, offline)."""
-
-_registry: dict[str, FakeLLM] = {}
 _counter = itertools.count(1)
-_registered_with: set[int] = set()
 _lock = threading.Lock()
 
 
@@ -77,7 +73,7 @@ class FakeLLM:
             self.model_name = (
                 f"{TEST_PROVIDER}/{name or type(self).__name__.lower()}-{next(_counter)}"
             )
-            _registry[self.model_name] = self
+        add_double(self)
 
     def answer(self, request: LLMRequest) -> Answer:
         raise NotImplementedError
@@ -86,7 +82,8 @@ class FakeLLM:
         """The calls made with one purpose."""
         return [c for c in self.calls if c.purpose == purpose]
 
-    def _serve(self, request: LLMRequest) -> str:
+    def serve_request(self, request: LLMRequest) -> str:
+        """Record ``request`` and answer it as text (what the litellm provider calls)."""
         self.calls.append(request)
         reply = self.answer(request)
         return reply if isinstance(reply, str) else json.dumps(reply)
@@ -179,93 +176,8 @@ class ScriptedLLM(FakeLLM):
         return nxt(request) if callable(nxt) else nxt
 
 
-def double_priced_as(model: str) -> str | None:
-    """The litellm model whose prices a double's calls cost, or None (free, or not a double)."""
-    double = _registry.get(model)
-    return double.priced_as if double else None
-
-
-def double_supports_vision(model: str) -> bool:
-    double = _registry.get(model)
-    return bool(double and double.vision)
-
-
-def _handler_class(litellm: Any) -> type:
-    from litellm.llms.custom_llm import CustomLLM
-    from litellm.types.utils import Choices, Message, ModelResponse, Usage
-
-    class _DoubleProvider(CustomLLM):  # type: ignore[misc]
-        """Serves ``agent-test/<name>`` models from the registered doubles."""
-
-        async def acompletion(
-            self, model: str, messages: list[Any], *args: Any, **kwargs: Any
-        ) -> Any:
-            full = model if model.startswith(TEST_PROVIDER + "/") else f"{TEST_PROVIDER}/{model}"
-            double = _registry.get(full)
-            if double is None:
-                raise RuntimeError(f"no test double registered as {full!r}")
-            request = current_request() or LLMRequest("unknown", list(messages), "")
-            try:
-                text = double._serve(request)
-            except Exception as exc:
-                request.context[DOUBLE_ERROR_KEY] = exc
-                raise
-            # Count as a real model would, so token figures in tests and benchmarks mean something.
-            tokens_in = litellm.token_counter(model=COUNTING_MODEL, messages=messages)
-            tokens_out = litellm.token_counter(model=COUNTING_MODEL, text=text)
-            return ModelResponse(
-                model=full,
-                choices=[
-                    Choices(
-                        index=0,
-                        finish_reason="stop",
-                        message=Message(role="assistant", content=text),
-                    )
-                ],
-                usage=Usage(
-                    prompt_tokens=tokens_in,
-                    completion_tokens=tokens_out,
-                    total_tokens=tokens_in + tokens_out,
-                ),
-            )
-
-        def completion(self, *args: Any, **kwargs: Any) -> Any:
-            raise RuntimeError("agent-test doubles are async only (agent.llm uses acompletion)")
-
-    return _DoubleProvider
-
-
-def register_provider(litellm: Any) -> None:
-    """Register the doubles' provider with litellm (once per litellm module)."""
-    with _lock:
-        if id(litellm) in _registered_with:
-            return
-        handler = _handler_class(litellm)()
-        providers = [
-            p for p in (litellm.custom_provider_map or []) if p.get("provider") != TEST_PROVIDER
-        ]
-        litellm.custom_provider_map = [
-            *providers,
-            {"provider": TEST_PROVIDER, "custom_handler": handler},
-        ]
-        from litellm.utils import custom_llm_setup
-
-        custom_llm_setup()
-        _registered_with.add(id(litellm))
-
-
 def offline_llm() -> PromptLLM:
     """A messages-only double driven by :func:`agent.offline_policy.offline_policy` (the demo's)."""
     from agent.offline_policy import offline_policy
 
     return PromptLLM(offline_policy)
-
-
-def warm_counting() -> None:
-    """Load the tokenizer the doubles count with (a fraction of a second, once per process).
-
-    :func:`agent.llm.warm_up` calls it for a double, so a first call does not wait for it.
-    """
-    from agent.llm import load_litellm
-
-    load_litellm().token_counter(model=COUNTING_MODEL, text="warm")

@@ -23,7 +23,7 @@ from collections.abc import Collection
 from typing import Any
 
 from agent.errors import InvalidRequestError
-from agent.offline_policy import details_from_prompt
+from agent.goal_details import details_from_prompt
 
 REDACTED = "•" * 8
 """How steps store a typed password (see ``engines.v1.record_action``)."""

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from agent import RunStatus
-from agent.offline_policy import details_from_prompt
+from agent.goal_details import details_from_prompt
 from agent.testing import Prompt, PromptLLM
 from fixtures_sites.server import FixtureServer
 
