@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
-from agent.browser.action_types import DECISIONS
+from agent.browser.action_types import DECISIONS, KINDS
 from agent.browser.locators import MAX_VARIANTS, describe, locator_from_snapshot, merge_live
 from agent.engine_registry import REPLAY_ENGINE, engine_for
 from agent.errors import InvalidRequestError
@@ -50,7 +50,6 @@ logger = logging.getLogger("agent.workflows")
 
 WORKFLOW_PREFIX = "wpid"
 _DROPPED_FIELDS = ("id", "reasoning", "element", "result", "replay")
-_IDEMPOTENT = frozenset({"INPUT_TEXT", "SELECT_OPTION", "UPLOAD_FILE"})
 _REQUEST_FIELDS = (
     "error_code_mapping",
     "max_steps",
@@ -101,7 +100,8 @@ def build_workflow(run: TaskRun, steps: list[Step]) -> dict[str, Any]:
             action["step"] = step.order
             action["url"] = step.url
             key = json.dumps([step.order, action], sort_keys=True, default=str)
-            if action["action_type"] in _IDEMPOTENT and key in seen:
+            kind = KINDS.get(action["action_type"])
+            if kind is not None and kind.idempotent and key in seen:
                 continue
             seen.add(key)
             recorded.append(action)

@@ -27,7 +27,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from agent.answers import VerifyAnswer
-from agent.browser.action_types import parse_action
+from agent.browser.action_types import KINDS, parse_action
 from agent.browser.actions import act
 from agent.browser.locators import describe, find, live_details, locator_from_snapshot
 from agent.browser.observation import Observation
@@ -259,7 +259,7 @@ class _Replay:
                     return None
                 notes.append(f"the answer proposed no {kind} action")
                 continue
-            if locators or kind in ("CLICK", "INPUT_TEXT", "SELECT_OPTION", "UPLOAD_FILE", "HOVER"):
+            if locators or (kind in KINDS and KINDS[kind].targeted):
                 real = {**action, "id": chosen.id}
             else:
                 real = chosen.model_dump(mode="json", exclude_none=True)

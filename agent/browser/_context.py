@@ -1,7 +1,8 @@
 """What every action handler shares: the target lookup, the in-page helpers, the failure type.
 
 A handler raises :class:`ActionFailed` with a sentence the next prompt can use; :func:`act`
-turns it into ``ActionResult(success=False, message=...)``. Handlers never re-target: an
+turns it into ``ActionResult(success=False, message=...)``. A handler that hands over to
+another action type does so with :meth:`ActionContext.run`. Handlers never re-target: an
 id that is unknown or whose node is gone is reported as stale.
 """
 
@@ -90,6 +91,16 @@ class ActionContext:
             text = text[:37] + "..."
         kind = element.tag if not element.role else f"{element.tag} role={element.role}"
         return f'{element.id} (<{kind}> "{text}")' if text else f"{element.id} (<{kind}>)"
+
+    async def run(self, action_type: str, **fields: Any) -> str | tuple[str, Any]:
+        """Run another action type's handler on this same context (a handler hands over:
+        INPUT_TEXT on a ``<select>`` is a SELECT_OPTION); handlers never import each other."""
+        from agent.browser.action_kind import action_kind
+
+        kind = action_kind(action_type)
+        if kind.handler is None:
+            raise ActionFailed(f"{action_type} is decided by the engine, not run on the page")
+        return await kind.handler(self, kind.model(action_type=action_type, **fields))
 
     async def resolve(self, element_id: str) -> Locator:
         """The locator of ``element_id``; ActionFailed if it is unknown or gone (stale)."""

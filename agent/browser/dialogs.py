@@ -38,8 +38,6 @@ T = TypeVar("T")
 
 DIALOG_TIMEOUT_SECONDS = 60.0
 """How long a confirm or prompt may wait for the model's answer before it is dismissed."""
-LEAVING_ACTIONS = frozenset({"GOTO_URL", "GO_BACK", "RELOAD_PAGE", "CLOSE_PAGE"})
-"""Actions by which the model leaves a page on purpose (a beforeunload is accepted)."""
 
 
 @dataclass

@@ -1,15 +1,8 @@
-"""CLICK and HOVER, with the fallbacks real pages need.
+"""CLICK and HOVER: their models, handlers and declarations.
 
-A click first asks the page whether a pointer at the element would reach it
-(``hitTest`` in ``actions.js``, which also scrolls it into view):
-
-- reached: a normal Playwright click, at a point of the element that is not covered
-  (a sticky header over its middle does not stop it);
-- the point hits an ancestor (the element has ``pointer-events: none``): a forced click there;
-- a hidden control with a visible ``<label>`` (styled checkboxes, radio cards): the label;
-- covered by something else (a modal, a cookie banner): no click; the message names the
-  blocker and its close button, so the next step can dismiss it;
-- hidden with no label: ``element.click()`` in the page, and the message says so.
+A click goes through :func:`~agent.browser.mouse.pointer_click` (the route a person's
+mouse would take, with the fallbacks real pages need). A click with ``file_url`` is an
+upload: it is handed to UPLOAD_FILE through the action context.
 
 For checkboxes, radios and switches the state is read before and after: ``checked=``
 names the state wanted (no click when it is already there), and a click that does not
@@ -19,8 +12,7 @@ change the state is a failure, never silently reported as done.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from playwright.async_api import Error as PlaywrightError
 
@@ -32,112 +24,37 @@ from agent.browser._context import (
     js,
     js_handle,
 )
+from agent.browser.action_kind import ActionKind, TargetedAction, register_action
 from agent.browser.effects import EffectProbe
+from agent.browser.mouse import blocked_message, pointer_click
 
 if TYPE_CHECKING:
     from playwright.async_api import Position
 
-    from agent.browser.action_types import ClickAction, HoverAction
+
+class ClickAction(TargetedAction):
+    """Click an element; for a checkbox or radio, ``checked`` names the state to reach."""
+
+    action_type: Literal["CLICK"] = "CLICK"
+    double_click: bool = False
+    """Double-click instead of a single click."""
+    checked: bool | None = None
+    """For checkboxes, radios and switches: the state wanted after the click (no click if already there)."""
+    file_url: str | None = None
+    """When set, the click opens a file chooser that receives this (allowed) file."""
+
+
+class HoverAction(TargetedAction):
+    """Move the mouse over an element (to open a hover menu or a tooltip)."""
+
+    action_type: Literal["HOVER"] = "HOVER"
+
 
 HOVER_SETTLE_SECONDS = 0.15
 NAVIGATION_WAIT_SECONDS = 1.0
 """How long a click on a link or a submit button waits for the navigation to start."""
 NEW_TAB_WAIT_SECONDS = 2.0
 """The same for a link into a new tab (a new tab takes longer to be announced)."""
-
-
-async def _nothing() -> None:
-    return None
-
-
-def _blocked_message(verb: str, what: str, hit: dict[str, Any]) -> str:
-    blocker = hit.get("blocker") or "another element"
-    if hit.get("blocker_id"):
-        blocker += f" (element {hit['blocker_id']})"
-    if hit.get("heading"):
-        blocker += f' showing "{hit["heading"]}"'
-    message = f"{verb} on {what} was blocked by {blocker}; close it first"
-    if hit.get("closer_text") or hit.get("closer_id"):
-        closer = f'"{hit["closer_text"]}"' if hit.get("closer_text") else "a close button"
-        if hit.get("closer_id"):
-            closer += f" (element {hit['closer_id']})"
-        message += f", e.g. with its {closer} button"
-    return message
-
-
-async def pointer_click(
-    target: Target,
-    what: str,
-    *,
-    double: bool = False,
-    info: dict[str, Any] | None = None,
-    before_press: Callable[[], Awaitable[None]] | None = None,
-) -> str:
-    """Click ``target`` the way a person would, or raise ActionFailed naming the obstacle.
-
-    Returns a note about the route taken when it was not a plain click ("" otherwise).
-    ``before_press`` runs just before the click itself, once the mouse is over the element
-    (so what the hover alone changes is not taken for the click's effect).
-    """
-    ready = before_press or _nothing
-    info = info if info is not None else await js(target, "probe")
-    if info["disabled"]:
-        raise ActionFailed(f"{what} is disabled; it cannot be clicked now")
-    if not info["visible"]:
-        await ready()
-        return await _click_hidden(target, what, info, double=double)
-    hit = await js(target, "hitTest")
-    if hit["kind"] == "blocked" and info["has_visible_label"]:
-        await ready()
-        return await _click_label(target, what, double=double)
-    if hit["kind"] == "blocked":
-        raise ActionFailed(_blocked_message("click", what, hit))
-    if hit["kind"] == "unreachable":
-        await ready()
-        if info["has_visible_label"]:
-            return await _click_label(target, what, double=double)
-        await js(target, "scriptClick")
-        return "it could not be reached with the mouse, so it was clicked by script"
-    position: Position = {"x": hit["x"], "y": hit["y"]}
-    force = hit["kind"] == "ancestor"
-    if before_press is not None:
-        await target.hover(position=position, force=force, timeout=CLICK_TIMEOUT_MS)
-        await before_press()
-    try:
-        if double:
-            await target.dblclick(position=position, force=force, timeout=CLICK_TIMEOUT_MS)
-        else:
-            await target.click(position=position, force=force, timeout=CLICK_TIMEOUT_MS)
-    except PlaywrightError as exc:
-        if "Timeout" not in str(exc) or double:
-            raise
-        # Moving or re-rendering under the pointer: fall back to a script click.
-        await js(target, "scriptClick")
-        return "the mouse click did not go through, so it was clicked by script"
-    return ""
-
-
-async def _click_label(target: Target, what: str, *, double: bool) -> str:
-    label = await js_handle(target, "related", "label")
-    if label is None:
-        raise ActionFailed(f"{what} is hidden and has no visible label to click")
-    try:
-        if double:
-            await label.dblclick(timeout=CLICK_TIMEOUT_MS)
-        else:
-            await label.click(timeout=CLICK_TIMEOUT_MS)
-    finally:
-        await label.dispose()
-    return "it is hidden, so its label was clicked"
-
-
-async def _click_hidden(target: Target, what: str, info: dict[str, Any], *, double: bool) -> str:
-    if info["has_visible_label"]:
-        return await _click_label(target, what, double=double)
-    if double:
-        raise ActionFailed(f"{what} is not visible, so it cannot be double-clicked")
-    await js(target, "scriptClick")
-    return "it is not visible, so it was clicked by script"
 
 
 def _state_word(checkable: str, state: bool) -> str:
@@ -148,14 +65,12 @@ def _state_word(checkable: str, state: bool) -> str:
     return "checked" if state else "unchecked"
 
 
-async def click(ctx: ActionContext, action: ClickAction) -> str:
+async def click(ctx: ActionContext, action: ClickAction) -> str | tuple[str, Any]:
     """CLICK: returns the success message or raises ActionFailed."""
-    from agent.browser.text_input import upload_file  # a click with file_url is an upload
-
     what = ctx.describe(action.id)
     locator = await ctx.resolve(action.id)
-    if action.file_url:
-        return await upload_file(ctx, action.id, action.file_url)
+    if action.file_url:  # a click that picks a file is an upload
+        return await ctx.run("UPLOAD_FILE", id=action.id, file_url=action.file_url)
     info = await js(locator, "probe")
     checkable, before = info["checkable"], info["checked"]
     verb = "double-clicked" if action.double_click else "clicked"
@@ -235,7 +150,7 @@ async def hover(ctx: ActionContext, action: HoverAction) -> str:
         raise ActionFailed(f"{what} is not visible, so the mouse cannot hover over it")
     hit = await js(locator, "hitTest")
     if hit["kind"] == "blocked":
-        raise ActionFailed(_blocked_message("hover", what, hit))
+        raise ActionFailed(blocked_message("hover", what, hit))
     await js(locator, "markVisible")
     position: Position | None = {"x": hit["x"], "y": hit["y"]} if "x" in hit else None
     await locator.hover(position=position, force=hit["kind"] != "self", timeout=CLICK_TIMEOUT_MS)
@@ -245,3 +160,33 @@ async def hover(ctx: ActionContext, action: HoverAction) -> str:
         return f"hovered over {what}; nothing new appeared"
     shown = ", ".join(f'"{name}"' for name in revealed[:6]) + (" ..." if len(revealed) > 6 else "")
     return f"hovered over {what}; it revealed {len(revealed)} new items: {shown} (observe again to use them)"
+
+
+CLICK = register_action(
+    ActionKind(
+        ClickAction,
+        click,
+        prompt="CLICK (id) — buttons, links, checkboxes, radios, custom dropdown options",
+        aliases=("TAP", "PRESS_BUTTON", "CLICK_ELEMENT", "LEFT_CLICK"),
+        shorthands={
+            "DOUBLE_CLICK": {"double_click": True},
+            "DBLCLICK": {"double_click": True},
+            "CHECK": {"checked": True},
+            "UNCHECK": {"checked": False},
+            "CHECKBOX": {"checked": True},
+        },
+        field_aliases=(("checked", ("is_checked",)), ("double_click", ("dblclick", "double"))),
+        uses_id=True,
+        settle=0.15,
+    )
+)
+HOVER = register_action(
+    ActionKind(
+        HoverAction,
+        hover,
+        prompt="HOVER (id)",
+        aliases=("MOUSE_OVER", "MOUSEOVER", "HOVER_OVER"),
+        uses_id=True,
+        settle=None,
+    )
+)

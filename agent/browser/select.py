@@ -1,4 +1,5 @@
-"""SELECT_OPTION: native selects, custom dropdowns, comboboxes and radio groups.
+"""SELECT_OPTION: native selects, custom dropdowns, comboboxes and radio groups (its model,
+handler and declaration).
 
 The option is matched by index, then value, then label: exact, then ignoring case and
 spacing, then a unique partial match, then a close spelling (``"navy"`` finds "Navy blue",
@@ -21,7 +22,9 @@ from __future__ import annotations
 
 import asyncio
 import difflib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from agent.browser._context import (
     CLICK_TIMEOUT_MS,
@@ -32,13 +35,70 @@ from agent.browser._context import (
     js_handle,
     norm,
 )
+from agent.browser.action_kind import ActionKind, TargetedAction, register_action
 from agent.browser.effects import EffectProbe
-from agent.browser.pointer import pointer_click
+from agent.browser.mouse import pointer_click
 
 if TYPE_CHECKING:
     from playwright.async_api import Locator
 
-    from agent.browser.action_types import SelectOption, SelectOptionAction
+
+class SelectOption(BaseModel):
+    """Which option to choose: any of label, value, index (tried in the order index, value, label)."""
+
+    model_config = ConfigDict(extra="ignore", use_attribute_docstrings=True)
+
+    label: str | None = None
+    """The visible text of the option (matched loosely: case, spacing, then a close match)."""
+    value: str | None = None
+    """The option's value attribute."""
+    index: int | None = None
+    """The option's position, from 0."""
+
+    @field_validator("label", "value", mode="before")
+    @classmethod
+    def _to_str(cls, value: object) -> object:
+        return (
+            str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
+        )
+
+    @model_validator(mode="after")
+    def _needs_one(self) -> SelectOption:
+        if self.label is None and self.value is None and self.index is None:
+            raise ValueError("option needs a label, a value or an index")
+        return self
+
+
+class SelectOptionAction(TargetedAction):
+    """Choose an option in a native select, a custom dropdown, a listbox or a radio group.
+
+    In a ``<select multiple>``, ``add`` keeps what is already chosen and adds ``option``;
+    a list of options (``"option": ["News", "Sport"]``) chooses exactly those.
+    """
+
+    action_type: Literal["SELECT_OPTION"] = "SELECT_OPTION"
+    option: SelectOption
+    """The option to choose (the first one, when a list was given)."""
+    add: bool = False
+    """Multi-selects: add ``option`` to the options already chosen instead of replacing them."""
+    also: list[SelectOption] = Field(default_factory=list)
+    """Multi-selects: more options to choose together with ``option``."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _option_list(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("option"), list):
+            options = list(data["option"])
+            if not options:
+                raise ValueError("option is an empty list")
+            data = {**data, "option": options[0], "also": [*options[1:], *data.get("also", [])]}
+        return data
+
+    @property
+    def options(self) -> list[SelectOption]:
+        """Every option asked for: ``option`` then ``also``."""
+        return [self.option, *self.also]
+
 
 OPEN_WAIT_SECONDS = 1.5
 """How long a dropdown may take to show its options after the click or the typing."""
@@ -306,3 +366,53 @@ async def _radio(locator: Locator, what: str, option: SelectOption) -> str:
     if not selected:
         raise ActionFailed(f"clicked {chosen['label']!r} in {what} but it is not selected")
     return f"selected {chosen['label']!r} in {what}"
+
+
+def _loose_option(data: dict[str, Any]) -> None:
+    """``"option": "Blue"``, ``2``, a list, or label/value/index/text beside it: one form."""
+    option = data.get("option")
+    if option is None:
+        option = {k: data[k] for k in ("label", "value", "index") if data.get(k) is not None}
+        if not option and data.get("text") is not None:
+            option = {"label": data["text"]}
+    if isinstance(option, list):  # several options of a multi-select
+        option = [_one_option(o) for o in option] or None
+    else:
+        option = _one_option(option) or None
+    if option is None:
+        data.pop("option", None)
+    else:
+        data["option"] = option
+
+
+def _one_option(option: Any) -> Any:
+    if isinstance(option, str):
+        return {"label": option}
+    if isinstance(option, int) and not isinstance(option, bool):
+        return {"index": option}
+    return option
+
+
+SELECT_OPTION = register_action(
+    ActionKind(
+        SelectOptionAction,
+        select_option,
+        prompt=(
+            'SELECT_OPTION (id, option: {"label": "..."} or {"value": "..."} or {"index": n}) '
+            '— selects and dropdowns; in a `multiple` select add "add": true to keep earlier '
+            "choices, or give a list of options"
+        ),
+        aliases=(
+            "SELECT",
+            "SELECT_DROPDOWN",
+            "SELECT_DROPDOWN_OPTION",
+            "CHOOSE",
+            "CHOOSE_OPTION",
+            "DROPDOWN",
+        ),
+        normalize=_loose_option,
+        uses_id=True,
+        settle=0.1,
+        idempotent=True,
+    )
+)

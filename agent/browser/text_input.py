@@ -1,4 +1,4 @@
-"""INPUT_TEXT and UPLOAD_FILE.
+"""INPUT_TEXT and UPLOAD_FILE: their models, handlers and declarations.
 
 Typing clears the field, fills all but the last few characters at once and types those
 key by key, so pages that listen to ``keydown``/``keyup`` (live search, masks, "enable the
@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Literal
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Locator
+from pydantic import field_validator
 
 from agent.browser._context import (
     CLICK_TIMEOUT_MS,
@@ -32,9 +33,32 @@ from agent.browser._context import (
     js_handle,
 )
 from agent.browser._dates import input_value
+from agent.browser.action_kind import ActionKind, TargetedAction, register_action
+from agent.browser.mouse import pointer_click
 
-if TYPE_CHECKING:
-    from agent.browser.action_types import InputTextAction
+
+class InputTextAction(TargetedAction):
+    """Replace the text of an input, textarea or contenteditable element."""
+
+    action_type: Literal["INPUT_TEXT"] = "INPUT_TEXT"
+    text: str
+    """The text to type; the field is cleared first."""
+
+    @field_validator("text", mode="before")
+    @classmethod
+    def _text_to_str(cls, value: object) -> object:
+        return (
+            str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
+        )
+
+
+class UploadFileAction(TargetedAction):
+    """Put a file into a file input (directly, or through the file chooser the element opens)."""
+
+    action_type: Literal["UPLOAD_FILE"] = "UPLOAD_FILE"
+    file_url: str
+    """Path, file:// URL or file name of one of the files the task may upload."""
+
 
 TYPED_TAIL = 2
 """How many trailing characters are typed key by key (the rest is filled at once)."""
@@ -51,17 +75,13 @@ def _shown(text: str, secret: bool) -> str:
     return f"{len(text)} characters" if secret else repr(text)
 
 
-async def input_text(ctx: ActionContext, action: InputTextAction) -> str:
+async def input_text(ctx: ActionContext, action: InputTextAction) -> str | tuple[str, Any]:
     """INPUT_TEXT: returns the success message or raises ActionFailed."""
     what = ctx.describe(action.id)
     target: Target = await ctx.resolve(action.id)
     info = await js(target, "probe")
-    if info["select"] or info["role"] in ("listbox", "radiogroup"):
-        from agent.browser.action_types import SelectOption, SelectOptionAction
-        from agent.browser.select import select_option
-
-        choice = SelectOptionAction(id=action.id, option=SelectOption(label=action.text))
-        return await select_option(ctx, choice)
+    if info["select"] or info["role"] in ("listbox", "radiogroup"):  # a choice, not text
+        return await ctx.run("SELECT_OPTION", id=action.id, option={"label": action.text})
     if info["checkable"] and not info["editable"]:
         raise ActionFailed(f"{what} is a {info['checkable']}, not a text field; use CLICK on it")
     if info["file_input"] and not info["editable"]:
@@ -158,11 +178,11 @@ def allowed_file(file_url: str, allowed: tuple[Path, ...]) -> Path:
     return chosen
 
 
-async def upload_file(ctx: ActionContext, element_id: str, file_url: str) -> str:
+async def upload_file(ctx: ActionContext, action: UploadFileAction) -> str:
     """UPLOAD_FILE (and CLICK with file_url): returns the success message or raises ActionFailed."""
-    what = ctx.describe(element_id)
-    path = allowed_file(file_url, ctx.upload_files)
-    locator = await ctx.resolve(element_id)
+    what = ctx.describe(action.id)
+    path = allowed_file(action.file_url, ctx.upload_files)
+    locator = await ctx.resolve(action.id)
     info = await js(locator, "probe")
     if info["disabled"]:
         raise ActionFailed(f"{what} is disabled; it cannot take a file now")
@@ -176,8 +196,6 @@ async def upload_file(ctx: ActionContext, element_id: str, file_url: str) -> str
         if path.name not in names:
             raise ActionFailed(f"set {path.name} on {what} but the input holds {names}")
         return f"attached {path.name} to {what}"
-    from agent.browser.pointer import pointer_click
-
     try:
         async with ctx.page.expect_file_chooser(timeout=CLICK_TIMEOUT_MS) as chooser_info:
             await pointer_click(locator, what, info=info)
@@ -190,3 +208,31 @@ async def upload_file(ctx: ActionContext, element_id: str, file_url: str) -> str
         ) from None
     await chooser.set_files(path, timeout=CLICK_TIMEOUT_MS)
     return f"attached {path.name} through the file chooser opened by {what}"
+
+
+INPUT_TEXT = register_action(
+    ActionKind(
+        InputTextAction,
+        input_text,
+        prompt="INPUT_TEXT (id, text) — replaces the field's content",
+        aliases=("TYPE", "FILL", "INPUT", "TYPE_TEXT", "ENTER_TEXT", "PASTE_TEXT", "FILL_TEXT"),
+        field_aliases=(("text", ("value", "input", "content", "input_text")),),
+        uses_id=True,
+        settle=0.02,  # typing (no Enter) rarely sets anything off
+        idempotent=True,
+    )
+)
+UPLOAD_FILE = register_action(
+    ActionKind(
+        UploadFileAction,
+        upload_file,
+        prompt="UPLOAD_FILE (id, file_url) — only a file listed as one you may upload",
+        aliases=("UPLOAD", "FILE_UPLOAD", "ATTACH_FILE", "SET_FILE"),
+        field_aliases=(
+            ("file_url", ("file", "path", "file_path", "filename", "file_name", "url")),
+        ),
+        uses_id=True,
+        settle=0.1,
+        idempotent=True,
+    )
+)
