@@ -118,6 +118,12 @@ def register_engine(spec: EngineSpec, *, replace: bool = False) -> EngineSpec:
     return spec
 
 
+def unregister_engine(name: str) -> None:
+    """Forget the engine registered as ``name`` (a test's, a plug-in being unloaded)."""
+    with _lock:
+        _specs.pop(name, None)
+
+
 def _discover() -> None:
     """Import the built-in engine modules and the entry points, once per process."""
     global _discovered
