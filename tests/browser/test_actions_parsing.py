@@ -6,6 +6,7 @@ import pytest
 
 from agent.browser.action_types import (
     ACTION_TYPES,
+    KINDS,
     MAX_WAIT_SECONDS,
     ClickAction,
     KeypressAction,
@@ -131,18 +132,19 @@ def test_field_normalization():
 
 
 def test_every_action_type_round_trips_through_json():
-    samples = {
-        "CLICK": {"id": "1"},
-        "INPUT_TEXT": {"id": "1", "text": "x"},
-        "SELECT_OPTION": {"id": "1", "option": {"value": "v"}},
-        "UPLOAD_FILE": {"id": "1", "file_url": "a.txt"},
+    samples = {  # required fields besides the element id
+        "INPUT_TEXT": {"text": "x"},
+        "SELECT_OPTION": {"option": {"value": "v"}},
+        "UPLOAD_FILE": {"file_url": "a.txt"},
         "KEYPRESS": {"keys": ["Tab"]},
-        "HOVER": {"id": "1"},
         "GOTO_URL": {"url": "http://x"},
         "SWITCH_TAB": {"tab_index": 0},
         "CALL_TOOL": {"tool": "lookup", "arguments": {"sku": "A-1"}},
     }
-    raw = [{"action_type": t, **samples.get(t, {})} for t in ACTION_TYPES]
+    raw = [
+        {"action_type": t, **({"id": "1"} if KINDS[t].targeted else {}), **samples.get(t, {})}
+        for t in ACTION_TYPES
+    ]
     actions, notes = parse_actions(raw)
     assert notes == [] and [a.action_type for a in actions] == list(ACTION_TYPES)
     again, notes = parse_actions([a.model_dump(mode="json") for a in actions])
