@@ -44,28 +44,35 @@ def test_the_plan_prompt_lists_every_declared_type_from_its_declaration():
     assert with_tools[-1] == KINDS["CALL_TOOL"].prompt
 
 
-def test_declarations_drive_dispatch_and_publishing():
-    assert DECISIONS == {
-        "EXTRACT",
-        "COMPLETE",
-        "TERMINATE",
-        "SOLVE_CAPTCHA",
-        "ASK_USER",
-        "CALL_TOOL",
+BUILT_IN = (
+    *("CLICK", "HOVER", "INPUT_TEXT", "UPLOAD_FILE", "SELECT_OPTION", "KEYPRESS", "SCROLL"),
+    *("WAIT", "ANSWER_DIALOG", "GOTO_URL", "GO_BACK", "RELOAD_PAGE", "NEW_TAB", "SWITCH_TAB"),
+    *("CLOSE_PAGE", "EXTRACT", "COMPLETE", "TERMINATE", "SOLVE_CAPTCHA", "ASK_USER", "CALL_TOOL"),
+)
+"""The types this library ships with (the checks below leave room for more)."""
+
+
+def _having(flag: str) -> set[str]:
+    return {name for name in BUILT_IN if getattr(KINDS[name], flag)}
+
+
+def test_declarations_keep_what_the_tables_said():
+    assert set(BUILT_IN) <= set(KINDS)
+    assert _having("decision") == DECISIONS & set(BUILT_IN)
+    assert DECISIONS & set(BUILT_IN) == {
+        *("EXTRACT", "COMPLETE", "TERMINATE", "SOLVE_CAPTCHA", "ASK_USER", "CALL_TOOL"),
     }
     assert all(KINDS[name].handler is None and KINDS[name].settle is None for name in DECISIONS)
-    assert {n for n, k in KINDS.items() if k.idempotent} == {
-        "INPUT_TEXT",
-        "SELECT_OPTION",
-        "UPLOAD_FILE",
+    assert _having("idempotent") == {"INPUT_TEXT", "SELECT_OPTION", "UPLOAD_FILE"}
+    assert _having("targeted") == {"CLICK", "HOVER", "INPUT_TEXT", "SELECT_OPTION", "UPLOAD_FILE"}
+    assert _having("leaves_page") == {"GOTO_URL", "GO_BACK", "RELOAD_PAGE", "CLOSE_PAGE"}
+    assert _having("changes_tab") == {"NEW_TAB", "SWITCH_TAB", "CLOSE_PAGE"}
+    assert {n for n in BUILT_IN if KINDS[n].while_dialog} - DECISIONS == {
+        *("ANSWER_DIALOG", "WAIT", "SWITCH_TAB", "NEW_TAB"),
     }
-    assert {n for n, k in KINDS.items() if k.targeted} == {
-        "CLICK",
-        "HOVER",
-        "INPUT_TEXT",
-        "SELECT_OPTION",
-        "UPLOAD_FILE",
-    }
+    settles = {n: KINDS[n].settle for n in BUILT_IN if n not in DECISIONS}
+    assert {n for n, s in settles.items() if s is None} == {"WAIT", "SCROLL", "HOVER", "SWITCH_TAB"}
+    assert settles["CLICK"] == settles["KEYPRESS"] == 0.15 and settles["INPUT_TEXT"] == 0.02
     assert action_kind("CLICK").alias("DOUBLE_CLICK") == {"double_click": True}
     assert parse_action({"action_type": "dblclick", "id": 4}).double_click  # type: ignore[attr-defined]
 
