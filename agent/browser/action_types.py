@@ -125,9 +125,31 @@ __all__ = [
     "prompt_lines",
 ]
 
-if TYPE_CHECKING:
-    Action = ActionBase
-else:
+if TYPE_CHECKING:  # the shipped types, so that checking action_type narrows statically
+    Action = Union[  # noqa: UP007
+        ClickAction,
+        HoverAction,
+        InputTextAction,
+        UploadFileAction,
+        SelectOptionAction,
+        KeypressAction,
+        ScrollAction,
+        WaitAction,
+        AnswerDialogAction,
+        GotoUrlAction,
+        GoBackAction,
+        ReloadPageAction,
+        NewTabAction,
+        SwitchTabAction,
+        ClosePageAction,
+        ExtractAction,
+        CompleteAction,
+        TerminateAction,
+        SolveCaptchaAction,
+        AskUserAction,
+        CallToolAction,
+    ]
+else:  # at run time, every declared type
     Action = Annotated[
         Union[tuple(kind.model for kind in KINDS.values())],  # noqa: UP007
         Field(discriminator="action_type"),
