@@ -131,14 +131,18 @@ def _discover() -> None:
         if _discovered:
             return
         _discovered = True  # set first: the imported modules look specs up while registering
-        for name in BUILTIN_ENGINE_MODULES:
-            importlib.import_module(name)
-        from importlib.metadata import entry_points
+        try:
+            for name in BUILTIN_ENGINE_MODULES:
+                importlib.import_module(name)
+            from importlib.metadata import entry_points
 
-        for entry in entry_points(group=ENTRY_POINT_GROUP):
-            loaded: Any = entry.load()
-            if callable(loaded):
-                loaded()
+            for entry in entry_points(group=ENTRY_POINT_GROUP):
+                loaded: Any = entry.load()
+                if callable(loaded):
+                    loaded()
+        except BaseException:
+            _discovered = False  # the next lookup tries again (and raises again)
+            raise
 
 
 def engine_spec(name: str) -> EngineSpec:
