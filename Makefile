@@ -7,6 +7,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 SETUP_LOG := $(VENV)/setup.log
+# pytest workers: most tests wait on a browser or a server, so a few share two cores well.
+TEST_WORKERS ?= 3
 
 export LITELLM_LOCAL_MODEL_COST_MAP := True
 export LITELLM_OFFLINE_MODE := true
@@ -35,7 +37,7 @@ demo: browser
 test: browser
 	$(PY) -m ruff check agent engines fixtures_sites tests
 	$(PY) -m ruff format --check agent engines fixtures_sites tests
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist worksteal
 
 bench: browser
 	$(PY) tests/bench/observe.py

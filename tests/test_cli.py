@@ -136,6 +136,7 @@ def test_exit_codes_are_distinct_per_ending() -> None:
 def test_cli_round_trip(data_dir: Path, server, monkeypatch, capsys) -> None:
     opened: list[str] = []
     monkeypatch.setattr("webbrowser.open", lambda url: opened.append(url) or True)
+    monkeypatch.setenv("COLUMNS", "160")  # the runs table cuts its last column to the terminal
     request = data_dir.parent / "request.json"
     request.write_text(
         json.dumps(
