@@ -13,7 +13,7 @@ framework's and the browser's, not a model's), submits 24 product-extraction run
   its browser driver) and of its Chromium processes, sampled during the batch (RSS
   counts shared pages in each process, so the browser figure is an upper bound).
 
-    .venv/bin/python tests/bench/queue.py [runs] [worker counts...]
+    .venv/bin/python tests/bench/queue_workers.py [runs] [worker counts...]
 """
 
 from __future__ import annotations
