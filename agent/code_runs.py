@@ -16,7 +16,7 @@ from typing import Any
 from agent.engine_registry import REPLAY_ENGINE, engine_for
 from agent.errors import InvalidRequestError
 from agent.models import RunRequest
-from agent.stores.base import RunStore
+from agent.stores.base import WorkflowStore
 
 
 def _same_url(a: str | None, b: str | None) -> bool:
@@ -24,7 +24,7 @@ def _same_url(a: str | None, b: str | None) -> bool:
 
 
 def find_workflow_for(
-    store: RunStore, request: RunRequest
+    store: WorkflowStore, request: RunRequest
 ) -> tuple[dict[str, Any], dict[str, str]] | None:
     """The newest workflow published for this same task, with its parameter values."""
     from agent.workflow_params import fill, resolve
@@ -41,7 +41,7 @@ def find_workflow_for(
     return None
 
 
-def code_run_for(store: RunStore, request: RunRequest) -> tuple[Any, str | None]:
+def code_run_for(store: WorkflowStore, request: RunRequest) -> tuple[Any, str | None]:
     """``(engine, workflow_id)`` for a ``run_with="code"`` request: a replay, or ``(None, None)``."""
     found = find_workflow_for(store, request)
     if found is None:

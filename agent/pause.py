@@ -26,7 +26,7 @@ from typing import Any
 
 from agent.errors import InvalidRequestError
 from agent.models import RunStatus, TaskRun
-from agent.stores.base import RunStore
+from agent.stores.base import RunStepStore
 
 logger = logging.getLogger("agent.run")
 
@@ -48,7 +48,7 @@ def nobody_to_ask(question: str) -> str:
 class PauseBoard:
     """The paused runs of one Agent and the way answers reach them."""
 
-    def __init__(self, store: RunStore, on_pause: OnPause | None = None) -> None:
+    def __init__(self, store: RunStepStore, on_pause: OnPause | None = None) -> None:
         self.store = store
         self.on_pause = on_pause
         self._waiting: dict[str, tuple[asyncio.AbstractEventLoop, asyncio.Event]] = {}

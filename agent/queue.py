@@ -29,7 +29,7 @@ from agent.config import redact_url
 from agent.engine_registry import engine_spec
 from agent.errors import UsageError
 from agent.models import RunRequest, RunStatus, TaskRun, new_id
-from agent.stores.base import RunStore
+from agent.stores.base import RunStepStore
 
 if TYPE_CHECKING:
     from celery import Celery
@@ -142,7 +142,7 @@ class CeleryQueue:
         self.app.close()
 
 
-def wait_final(store: RunStore, run_id: str, timeout: float | None = None) -> TaskRun:
+def wait_final(store: RunStepStore, run_id: str, timeout: float | None = None) -> TaskRun:
     """Read the run from the store until it is final; TimeoutError after ``timeout`` seconds."""
     deadline = None if timeout is None else time.monotonic() + timeout
     while True:

@@ -21,7 +21,7 @@ import shutil
 from pathlib import Path
 
 from agent.errors import RunNotFoundError
-from agent.stores.base import RunStore
+from agent.stores.base import RunStepStore
 
 logger = logging.getLogger("agent")
 
@@ -29,7 +29,7 @@ PARTIAL_SUFFIXES = (".part", ".tmp", ".crdownload")
 """Endings of files a transfer or a writer had not finished."""
 
 
-def tidy_interrupted_runs(store: RunStore, data_dir: Path) -> list[str]:
+def tidy_interrupted_runs(store: RunStepStore, data_dir: Path) -> list[str]:
     """Tidy the folders of dead runs under ``data_dir``; returns the run ids tidied."""
     runs_dir = data_dir / "runs"
     if not runs_dir.is_dir():

@@ -38,13 +38,13 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timezone
-from typing import Protocol
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 import pyotp
 
 from agent.errors import InvalidRequestError, RunError
+from agent.stores.base import TOTPCodeStore  # the two store methods this module needs
 from agent.webhooks import encode_payload, signed_headers
 
 __all__ = [
@@ -85,14 +85,6 @@ class TOTPEndpointError(TOTPTimeoutError):
     """``totp_url`` never answered in the documented shape before the deadline (``OTP_ERROR``)."""
 
     error_code = "OTP_ERROR"
-
-
-class TOTPCodeStore(Protocol):
-    """The two store methods this module needs (``RunStore`` provides them)."""
-
-    def add_totp_code(self, identifier: str, code: str) -> None: ...
-
-    def take_totp_code(self, identifier: str, since: datetime) -> str | None: ...
 
 
 def normalize_identifier(identifier: str) -> str:

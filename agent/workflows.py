@@ -40,7 +40,7 @@ from agent.browser.locators import MAX_VARIANTS, describe, locator_from_snapshot
 from agent.engine_registry import REPLAY_ENGINE, engine_for
 from agent.errors import InvalidRequestError
 from agent.models import RunStatus, Step, TaskRun, build_request, new_id, utcnow
-from agent.stores.base import RunStore
+from agent.stores.base import RunStore, WorkflowStore
 from agent.workflow_params import fill, parameterize, resolve
 
 if TYPE_CHECKING:
@@ -253,7 +253,7 @@ async def start_replay(
 
 
 def record_replay(
-    store: RunStore,
+    store: WorkflowStore,
     workflow_id: str,
     run_id: str,
     repaired: dict[int, dict[str, Any]],

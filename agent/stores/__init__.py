@@ -1,8 +1,17 @@
 """Run stores: one interface; memory, SQLite and PostgreSQL backends; :func:`open_store`."""
 
-from agent.stores.base import RunStore
+from agent.stores.base import RunStepStore, RunStore, TOTPCodeStore, WorkflowStore
 from agent.stores.memory import MemoryStore
 from agent.stores.open import open_store, shared_store
 from agent.stores.sqlite import SQLiteStore
 
-__all__ = ["MemoryStore", "RunStore", "SQLiteStore", "open_store", "shared_store"]
+__all__ = [
+    "MemoryStore",
+    "RunStepStore",
+    "RunStore",
+    "SQLiteStore",
+    "TOTPCodeStore",
+    "WorkflowStore",
+    "open_store",
+    "shared_store",
+]

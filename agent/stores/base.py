@@ -1,5 +1,17 @@
 """The store interface: where runs, steps, pushed 2FA codes and workflows live.
 
+Three small protocols, one per kind of record, and :class:`RunStore`, all three plus
+``close``::
+
+    RunStore
+    ├── RunStepStore     create_run, get_run, update_run, claim_run, list_runs,
+    │                    save_step, list_steps
+    ├── TOTPCodeStore    add_totp_code, take_totp_code
+    └── WorkflowStore    save_workflow, get_workflow, list_workflows, delete_workflow
+
+Every backend (memory, SQLite, PostgreSQL) implements all of them; code that needs one
+kind of record takes the narrow protocol (the 2FA wait takes a ``TOTPCodeStore``).
+
 A store keeps pydantic models and nothing else; both backends serialize through
 ``model_dump_json`` so what comes back is exactly what went in. Status changes go
 through :meth:`RunStore.update_run`, which re-reads the stored run and applies the
@@ -20,8 +32,8 @@ ACTIVE_STATUSES = (RunStatus.created, RunStatus.queued, RunStatus.running, RunSt
 
 
 @runtime_checkable
-class RunStore(Protocol):
-    """What the Agent needs from a store. ``MemoryStore`` and ``SQLiteStore`` implement it."""
+class RunStepStore(Protocol):
+    """Runs and their steps."""
 
     def create_run(self, run: TaskRun) -> None:
         """Store a new run; raises ValueError if its id exists."""
@@ -48,11 +60,21 @@ class RunStore(Protocol):
     def list_steps(self, run_id: str) -> list[Step]:
         """A run's steps in order (order, then retry index)."""
 
+
+@runtime_checkable
+class TOTPCodeStore(Protocol):
+    """2FA codes pushed for a run to take (:func:`agent.totp.push_totp_code`)."""
+
     def add_totp_code(self, identifier: str, code: str) -> None:
         """Record a 2FA code pushed for ``identifier``."""
 
     def take_totp_code(self, identifier: str, since: datetime) -> str | None:
         """The oldest unused code pushed after ``since``, marked used; None if there is none."""
+
+
+@runtime_checkable
+class WorkflowStore(Protocol):
+    """Published workflows (:mod:`agent.workflows`)."""
 
     def save_workflow(self, workflow_id: str, data: dict[str, Any]) -> None:
         """Insert or replace a workflow (readable JSON)."""
@@ -65,6 +87,14 @@ class RunStore(Protocol):
 
     def delete_workflow(self, workflow_id: str) -> None:
         """Remove a workflow; raises :class:`~agent.errors.RunNotFoundError`."""
+
+
+@runtime_checkable
+class RunStore(RunStepStore, TOTPCodeStore, WorkflowStore, Protocol):
+    """What the Agent needs from a store: every kind of record, and ``close``.
+
+    ``MemoryStore``, ``SQLiteStore`` and ``PostgresStore`` implement it.
+    """
 
     def close(self) -> None:
         """Release resources."""

@@ -14,7 +14,15 @@ import pytest
 
 from agent.errors import InvalidRequestError, InvalidTransitionError, RunNotFoundError
 from agent.models import RunRequest, RunStatus, Step, StepStatus, TaskRun, new_id, utcnow
-from agent.stores import MemoryStore, RunStore, SQLiteStore, open_store
+from agent.stores import (
+    MemoryStore,
+    RunStepStore,
+    RunStore,
+    SQLiteStore,
+    TOTPCodeStore,
+    WorkflowStore,
+    open_store,
+)
 
 
 @pytest.fixture(params=["memory", "sqlite", "postgres"])
@@ -39,6 +47,18 @@ def make_run(status: RunStatus = RunStatus.created, **changes) -> TaskRun:
 
 def test_store_satisfies_the_protocol(store):
     assert isinstance(store, RunStore)
+    for narrow in (RunStepStore, TOTPCodeStore, WorkflowStore):
+        assert isinstance(store, narrow)
+
+
+def test_the_narrow_protocols_split_the_store_without_overlap():
+    """Runs/steps, 2FA codes and workflows: each method in exactly one narrow protocol."""
+    names = [
+        {n for n in vars(p) if not n.startswith("_")}
+        for p in (RunStepStore, TOTPCodeStore, WorkflowStore)
+    ]
+    assert all(names) and not any(a & b for i, a in enumerate(names) for b in names[i + 1 :])
+    assert {n for n in dir(RunStore) if not n.startswith("_")} == set().union(*names) | {"close"}
 
 
 def test_create_get_roundtrip_is_exact(store):
