@@ -14,6 +14,7 @@ from typing import Any
 
 from agent.client import Agent
 from agent.models import Step, TaskRun
+from agent.run_parameters import parameters_of, run_task_parameters
 
 _default: Agent | None = None
 _lock = threading.Lock()
@@ -29,21 +30,19 @@ def default_agent() -> Agent:
         return _default
 
 
-def run_task(
-    prompt: str, url: str | None = None, data_extraction_schema: Any = None, **kwargs: Any
-) -> TaskRun:
+@parameters_of(run_task_parameters)
+def run_task(*args: Any, **kwargs: Any) -> TaskRun:
     """Run a task with the default Agent; see :meth:`Agent.run_task`.
 
     >>> run = run_task("Apply for a job ...", "http://127.0.0.1:8000/jobs/apply")  # doctest: +SKIP
     """
-    return default_agent().run_task(prompt, url, data_extraction_schema, **kwargs)
+    return default_agent().run_task(*args, **kwargs)
 
 
-async def run_task_async(
-    prompt: str, url: str | None = None, data_extraction_schema: Any = None, **kwargs: Any
-) -> TaskRun:
+@parameters_of(run_task_parameters)
+async def run_task_async(*args: Any, **kwargs: Any) -> TaskRun:
     """Awaitable :func:`run_task`; see :meth:`Agent.run_task_async`."""
-    return await default_agent().run_task_async(prompt, url, data_extraction_schema, **kwargs)
+    return await default_agent().run_task_async(*args, **kwargs)
 
 
 def run_tasks(requests: Iterable[Mapping[str, Any]], **kwargs: Any) -> Iterator[TaskRun]:

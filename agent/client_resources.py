@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from agent.client_runs import the_agent
 from agent.models import TaskRun
 from agent.secrets import SecretValue
 from agent.stores.base import RunStore
@@ -130,7 +131,9 @@ class ResourceMethods:
         from agent.workflows import start_replay
 
         return self._loop.run(
-            start_replay(self, workflow_id, parameters, url=url, wait=wait, secrets=secrets)
+            start_replay(
+                the_agent(self), workflow_id, parameters, url=url, wait=wait, secrets=secrets
+            )
         )
 
     async def run_workflow_async(
@@ -146,7 +149,9 @@ class ResourceMethods:
         from agent.workflows import start_replay
 
         return await self._loop.run_async(
-            start_replay(self, workflow_id, parameters, url=url, wait=wait, secrets=secrets)
+            start_replay(
+                the_agent(self), workflow_id, parameters, url=url, wait=wait, secrets=secrets
+            )
         )
 
     def list_workflows(self) -> list[dict[str, Any]]:

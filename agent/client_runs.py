@@ -11,11 +11,12 @@ import logging
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from agent.engine_registry import Engine, engine_spec
 from agent.errors import InvalidRequestError, LLMNotConfiguredError
 from agent.models import RunRequest, RunStatus, Step, TaskRun, build_request, new_id
+from agent.run_parameters import method_parameters_of, run_task_arguments, run_task_parameters
 from agent.runner import RunnerConfig, execute_run
 from agent.secrets import Secrets, SecretValue, resolve_secrets
 from agent.stores.base import RunStore, process_alive
@@ -23,9 +24,12 @@ from agent.stores.base import RunStore, process_alive
 if TYPE_CHECKING:
     from agent._loop import LoopThread
     from agent.browser.manager import BrowserManager
+    from agent.client import Agent
+    from agent.config import LLMOptions
     from agent.files import FileRegistry
     from agent.pause import PauseBoard
     from agent.profiles import BrowserProfiles
+    from agent.queue import CeleryQueue
     from agent.tools import ToolBox
     from agent.totp import TOTPSecrets
 
@@ -35,12 +39,20 @@ CANCEL_GRACE = 5.0
 """Seconds ``cancel_run`` and ``close`` wait for an interrupted run to record its ending."""
 
 
+def the_agent(methods: object) -> Agent:
+    """``self`` of a mixin method as the :class:`~agent.client.Agent` it is part of.
+
+    The mixins are only ever mixed into Agent; functions that take the Agent get it typed.
+    """
+    return cast("Agent", methods)
+
+
 class RunMethods:
     """The run methods of :class:`~agent.client.Agent` (see there for the attributes)."""
 
     store: RunStore
     model: str | None
-    llm_options: dict[str, Any]
+    llm_options: LLMOptions
     data_dir: Path
     upload_files: list[Path]
     webhook_key: str | None
@@ -53,8 +65,8 @@ class RunMethods:
     allowed_domains: list[str]
     blocked_domains: list[str]
     block_private_networks: bool
-    max_download_bytes: int
-    max_downloads: int
+    max_download_bytes: int | None
+    max_downloads: int | None
     tools: ToolBox
     run_timeout_seconds: float | None
     profiles: BrowserProfiles
@@ -62,94 +74,29 @@ class RunMethods:
     page_timeout: float
     _loop: LoopThread
     _browsers: BrowserManager
-    _queue: Any
+    _queue: CeleryQueue | None
     _tasks: dict[str, asyncio.Task[None]]
     _engine_tasks: dict[str, asyncio.Task[Any]]
     _secrets: dict[str, SecretValue]
     _pauses: PauseBoard
     _cdp_headers: dict[str, dict[str, str]]
 
-    def run_task(
-        self,
-        prompt: str,
-        url: str | None = None,
-        data_extraction_schema: Any = None,
-        *,
-        title: str | None = None,
-        engine: str = "skyvern-2.0",
-        proxy_location: str | dict[str, Any] | None = "RESIDENTIAL",
-        error_code_mapping: dict[str, str] | None = None,
-        max_steps: int | None = None,
-        webhook_url: str | None = None,
-        totp_identifier: str | None = None,
-        totp_url: str | None = None,
-        browser_session_id: str | None = None,
-        publish_workflow: bool = False,
-        secrets: Mapping[str, SecretValue] | None = None,
-        allowed_domains: Sequence[str] | None = None,
-        blocked_domains: Sequence[str] | None = None,
-        browser_profile_id: str | None = None,
-        start_fresh_browser: bool = False,
-        model: dict[str, Any] | None = None,
-        extra_http_headers: dict[str, str] | None = None,
-        cdp_connect_headers: dict[str, str] | None = None,
-        include_action_history_in_verification: bool | None = False,
-        max_screenshot_scrolls: int | None = None,
-        browser_address: str | None = None,
-        run_with: str | None = None,
-        file_ids: list[str] | None = None,
-        user_agent: str | None = None,
-        timeout_seconds: float | None = None,
-        max_cost: float | None = None,
-        max_total_tokens: int | None = None,
-        wait: bool = True,
-    ) -> TaskRun:
+    @method_parameters_of(run_task_parameters)
+    def run_task(self, *args: Any, **kwargs: Any) -> TaskRun:
         """Run a task and return its run (``wait=False``: return at once; poll ``get_run``).
 
         Every field of the hosted ``TaskRunRequest`` is a keyword with its hosted name and
         default (see ``docs/run-object.md``); ``user_agent``, ``timeout_seconds``,
         ``max_cost`` and ``max_total_tokens`` are local additions (``docs/limits.md``).
+        The parameters are declared once, in :func:`agent.run_parameters.run_task_parameters`.
         """
-        fields = {k: v for k, v in locals().items() if k not in ("self", "wait")}
+        fields, wait = run_task_arguments(args, kwargs)
         return self._loop.run(self._start(fields, wait))
 
-    async def run_task_async(
-        self,
-        prompt: str,
-        url: str | None = None,
-        data_extraction_schema: Any = None,
-        *,
-        title: str | None = None,
-        engine: str = "skyvern-2.0",
-        proxy_location: str | dict[str, Any] | None = "RESIDENTIAL",
-        error_code_mapping: dict[str, str] | None = None,
-        max_steps: int | None = None,
-        webhook_url: str | None = None,
-        totp_identifier: str | None = None,
-        totp_url: str | None = None,
-        browser_session_id: str | None = None,
-        publish_workflow: bool = False,
-        secrets: Mapping[str, SecretValue] | None = None,
-        allowed_domains: Sequence[str] | None = None,
-        blocked_domains: Sequence[str] | None = None,
-        browser_profile_id: str | None = None,
-        start_fresh_browser: bool = False,
-        model: dict[str, Any] | None = None,
-        extra_http_headers: dict[str, str] | None = None,
-        cdp_connect_headers: dict[str, str] | None = None,
-        include_action_history_in_verification: bool | None = False,
-        max_screenshot_scrolls: int | None = None,
-        browser_address: str | None = None,
-        run_with: str | None = None,
-        file_ids: list[str] | None = None,
-        user_agent: str | None = None,
-        timeout_seconds: float | None = None,
-        max_cost: float | None = None,
-        max_total_tokens: int | None = None,
-        wait: bool = True,
-    ) -> TaskRun:
+    @method_parameters_of(run_task_parameters)
+    async def run_task_async(self, *args: Any, **kwargs: Any) -> TaskRun:
         """The awaitable form of :meth:`run_task`, usable from any event loop."""
-        fields = {k: v for k, v in locals().items() if k not in ("self", "wait")}
+        fields, wait = run_task_arguments(args, kwargs)
         return await self._loop.run_async(self._start(fields, wait))
 
     async def _start(self, fields: dict[str, Any], wait: bool) -> TaskRun:
@@ -199,7 +146,12 @@ class RunMethods:
         )
         if self._queue is not None:  # a worker runs it (agent/queue.py)
             return await self._queue.launch(
-                self, request, wait, engine=engine, workflow_id=workflow_id, secrets=secrets
+                the_agent(self),
+                request,
+                wait,
+                engine=engine,
+                workflow_id=workflow_id,
+                secrets=secrets,
             )
         if self.model is None and request.model_name is None:
             raise LLMNotConfiguredError(
@@ -312,7 +264,7 @@ class RunMethods:
         """
         from agent.batch import run_tasks
 
-        return run_tasks(self, requests, concurrency=concurrency, progress=progress)
+        return run_tasks(the_agent(self), requests, concurrency=concurrency, progress=progress)
 
     def get_run(self, run_id: str) -> TaskRun:
         """The run as stored now; raises :class:`~agent.errors.RunNotFoundError`."""
@@ -330,7 +282,7 @@ class RunMethods:
         """Write the run's self-contained HTML report (default data_dir/runs/<id>/report.html)."""
         from agent.report import report_for
 
-        return str(report_for(self, run_id, path))
+        return str(report_for(the_agent(self), run_id, path))
 
     def cancel_run(self, run_id: str) -> TaskRun:
         """Cancel a created, queued or running run, and stop its work at once.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 import threading
 import types
 
@@ -12,6 +13,8 @@ import agent
 from agent import Agent, RunStatus
 from agent._api import default_agent
 from agent.errors import InvalidRequestError, LLMNotConfiguredError, RunNotFoundError
+from agent.models import RunRequest
+from agent.run_parameters import run_task_parameters
 from agent.testing import PromptLLM, offline_llm
 
 SEED_PROMPT = (
@@ -34,6 +37,23 @@ def test_public_names_are_what_the_package_exports():
     promised = {"Agent", "run_task", "run_task_async", "get_run", "list_runs", "list_steps"}
     promised |= {"cancel_run", "TaskRun", "Step", "RunStatus", "RunRequest"}
     assert promised <= set(public)
+
+
+def test_the_run_task_forms_share_one_declared_parameter_list(tmp_path):
+    declared = inspect.signature(run_task_parameters).parameters
+    for form in (agent.run_task, agent.run_task_async, Agent.run_task, Agent.run_task_async):
+        shown = dict(inspect.signature(form).parameters)
+        shown.pop("self", None)
+        assert list(shown.values()) == list(declared.values()), form
+    # every request field is a keyword, with the request's default; plus wait
+    assert set(declared) == {*RunRequest.model_fields, "wait"}
+    for name, field in RunRequest.model_fields.items():
+        assert field.is_required() or declared[name].default == field.default, name
+    with Agent(llm=offline_llm(), data_dir=tmp_path, record_video=False) as a:
+        with pytest.raises(TypeError, match="'max_step'"):
+            a.run_task("do it", "https://example.com", max_step=3)
+        with pytest.raises(TypeError, match="positional"):
+            a.run_task("do it", "https://example.com", None, "a title")
 
 
 def test_no_model_configured_names_both_fixes(tmp_path, monkeypatch):
