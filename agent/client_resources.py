@@ -16,6 +16,8 @@ from agent.secrets import SecretValue
 from agent.stores.base import RunStore
 
 if TYPE_CHECKING:
+    from playwright.async_api import Browser
+
     from agent._loop import LoopThread
     from agent.browser.manager import BrowserManager
     from agent.files import FileRegistry
@@ -106,6 +108,37 @@ class ResourceMethods:
     def close_browser_session(self, browser_session_id: str) -> None:
         """Close a browser session."""
         self._loop.run(self._browsers.close_session(browser_session_id))
+
+    def list_browser_sessions(self) -> list[dict[str, Any]]:
+        """The open browser sessions: ``browser_session_id``, ``status`` (available or
+        busy), ``runnable_id`` (the run using it), ``timeout_minutes`` and ``url``."""
+
+        async def _describe() -> list[dict[str, Any]]:
+            return [session.describe() for session in self._browsers.sessions.values()]
+
+        return self._loop.run(_describe())
+
+    # -- the browser -----------------------------------------------------------------------------
+    @property
+    def headless(self) -> bool:
+        """Whether the Chromium this Agent launches runs without a window."""
+        return self._browsers.headless
+
+    @property
+    def browser_path(self) -> str | None:
+        """The Chromium executable this Agent launches, or None to let the launcher find one."""
+        return self._browsers.browser_path
+
+    @property
+    def launched_browser(self) -> Browser | None:
+        """The Chromium this Agent launched (Playwright's ``Browser``), or None.
+
+        None before the first run needs one, after :meth:`close`, and when runs use a
+        browser elsewhere (``browser_address``, ``AGENT_BROWSER_CDP_URL``). Its contexts
+        are the runs and sessions open now. Read it for inspection (tests, diagnostics);
+        the browser belongs to the Agent's loop thread.
+        """
+        return self._browsers.launched
 
     # -- workflows -------------------------------------------------------------------------------
     def publish_workflow(self, run_id: str) -> dict[str, Any]:

@@ -107,6 +107,45 @@ class RunMethods:
         fields["secrets"] = secrets.names or None
         return await self._launch(build_request(**fields), wait, secrets=secrets)
 
+    def run_request(
+        self,
+        request: RunRequest,
+        *,
+        wait: bool = True,
+        engine: Engine | None = None,
+        secrets: Mapping[str, SecretValue] | None = None,
+    ) -> TaskRun:
+        """Run a request built beforehand, optionally with an engine of your own.
+
+        ``request`` comes from :func:`agent.models.build_request` (or ``RunRequest(...)``);
+        it goes through the same checks, store and runner as :meth:`run_task`. ``engine``
+        is an entry point ``async (ctx: RunContext) -> Outcome`` (:mod:`agent.run_context`)
+        run in place of the one ``request.engine`` names: a planning loop of your own, or
+        in tests an engine that misbehaves on purpose.
+
+        Example (``Outcome`` from :mod:`agent.run_context`)::
+
+            async def give_up(ctx):
+                return Outcome(RunStatus.terminated, failure_reason="nothing to do")
+
+            run = agent.run_request(build_request(prompt="Look", url=url), engine=give_up)
+        """
+        return self._loop.run(
+            self._launch(request, wait, engine=engine, secrets=self.secrets_for(secrets))
+        )
+
+    async def run_request_async(
+        self,
+        request: RunRequest,
+        *,
+        wait: bool = True,
+        engine: Engine | None = None,
+        secrets: Mapping[str, SecretValue] | None = None,
+    ) -> TaskRun:
+        """The awaitable form of :meth:`run_request`."""
+        launch = self._launch(request, wait, engine=engine, secrets=self.secrets_for(secrets))
+        return await self._loop.run_async(launch)
+
     def secrets_for(self, run_secrets: Mapping[str, SecretValue] | None) -> Secrets:
         """The Agent's secrets with a run's own on top, read now (callables are called)."""
         return resolve_secrets(self._secrets, run_secrets)

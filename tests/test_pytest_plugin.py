@@ -106,8 +106,8 @@ def agent_policy():
     return lambda prompt: {{}}
 
 def test_options(agent, agent_site):
-    assert agent._browsers.headless is False  # --headed
-    assert "chromium" in agent._browsers.browser_path  # --browser-channel
+    assert agent.headless is False  # --headed
+    assert "chromium" in agent.browser_path  # --browser-channel
     assert agent_site.url("/x") == "{server.base_url}/x"  # --base-url: nothing started
 """,
         test_nopolicy="def test_without_a_policy(agent):\n    pass\n",

@@ -17,9 +17,9 @@ def test_an_invalid_engine_outcome_still_ends_the_run_failed(tmp_path, server):
 
     with Agent(llm=offline_llm(), data_dir=tmp_path, record_video=False) as agent:
         request = build_request(prompt="anything", url=server.url("/products/"))
-        run = agent._loop.run(agent._launch(request, True, engine=broken_engine))
+        run = agent.run_request(request, engine=broken_engine)
         assert run.status == RunStatus.failed
         assert run.failure_reason.startswith("Internal error: the engine ended the run invalidly")
-        run = agent._loop.run(agent._launch(request, True, engine=crashing_engine))
+        run = agent.run_request(request, engine=crashing_engine)
         assert run.status == RunStatus.failed
         assert run.failure_reason == "Unexpected error: RuntimeError: boom"

@@ -66,6 +66,11 @@ class BrowserManager:
     _remote: dict[str, Browser] = field(default_factory=dict)
     _prelaunch: asyncio.Task[Browser] | None = None
 
+    @property
+    def launched(self) -> Browser | None:
+        """The browser this manager launched and has not closed, or None."""
+        return self._browser
+
     def prelaunch(self) -> None:
         """Start Playwright and the browser in the background, if they are not up yet.
 

@@ -65,7 +65,7 @@ def test_runs_drive_the_browser_at_the_cdp_url(tmp_path, server, remote_chromium
         run = agent.run_task("List the products", server.url("/products/"), engine="skyvern-1.0")
         assert run.status == RunStatus.completed, run.failure_reason
         assert len(run.output["products"]) == 10
-        assert agent._browsers._browser is None  # nothing was launched here
+        assert agent.launched_browser is None  # nothing was launched here
     done.set()
     watcher.join(10)
     assert server.url("/products/") in seen  # the run's page was open in that browser

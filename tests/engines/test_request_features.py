@@ -332,10 +332,14 @@ def test_proxy_location_without_a_proxy_is_refused_before_the_run(agent_for, ser
 def test_idle_browser_session_expires_after_its_timeout(agent_for, server):
     agent = agent_for(PromptLLM(complete_at_once))
     session = agent.create_browser_session(timeout_minutes=0.01)  # 0.6 s
-    assert session in agent._browsers.sessions
+
+    def open_sessions() -> set[str]:
+        return {s["browser_session_id"] for s in agent.list_browser_sessions()}
+
+    assert session in open_sessions()
     deadline = time.monotonic() + 10
-    while session in agent._browsers.sessions and time.monotonic() < deadline:
+    while session in open_sessions() and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert session not in agent._browsers.sessions, "the idle session closed by itself"
+    assert session not in open_sessions(), "the idle session closed by itself"
     with pytest.raises(KeyError, match="No browser session"):
         agent.run_task("gone", server.url("/products/"), browser_session_id=session)

@@ -41,7 +41,7 @@ def wait_until(agent, run_id, status, timeout=60.0):
 
 
 def _contexts(agent) -> int:
-    browser = agent._browsers._browser
+    browser = agent.launched_browser
     return len(browser.contexts) if browser is not None else 0
 
 

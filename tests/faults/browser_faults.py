@@ -54,7 +54,7 @@ def crash_active_page(agent: Agent) -> None:
 
     Call it from a model stand-in, which runs on the Agent's loop thread.
     """
-    browser = agent._browsers._browser
+    browser = agent.launched_browser
     assert browser is not None, "the Agent has no browser yet"
     page = browser.contexts[-1].pages[-1]
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-import agent.models
+import agent.request
 from agent import Agent, RunStatus
 from agent.errors import DataDirError, InvalidRequestError
 from agent.models import TaskRun, build_request
@@ -58,7 +58,7 @@ def test_pathological_input_is_refused_before_anything_runs(
         assert info.value.field == field
         assert words in str(info.value)
         assert agent.list_runs() == []
-        assert agent._browsers._browser is None, "a browser started for a refused request"
+        assert agent.launched_browser is None, "a browser started for a refused request"
 
 
 class _Counter(BaseHTTPRequestHandler):
@@ -121,8 +121,8 @@ def test_refs_inside_the_schema_resolve() -> None:
 
 def test_a_schema_is_checked_once_per_request_not_on_every_read(tmp_path, monkeypatch) -> None:
     calls: list[int] = []
-    check = agent.models.check_schema
-    monkeypatch.setattr(agent.models, "check_schema", lambda v: calls.append(1) or check(v))
+    check = agent.request.check_schema
+    monkeypatch.setattr(agent.request, "check_schema", lambda v: calls.append(1) or check(v))
     schema = {"type": "object", "properties": {f"p{i}": {"type": "string"} for i in range(2000)}}
     request = build_request(prompt="Get them", url=URL, data_extraction_schema=schema)
     store = SQLiteStore(tmp_path / "agent.db")
