@@ -6,10 +6,9 @@ import asyncio
 import doctest
 import logging
 import threading
-import time
 import uuid
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 
 import httpx
@@ -30,6 +29,7 @@ from agent.totp import (
     push_totp_code,
 )
 from fixtures_sites.server import FixtureServer
+from tests.clock import ManualClock
 
 KEY = "fixture-webhook-signing-key-3b9d"  # fixtures_sites/webhook_receiver/routes.py
 USER = "ada@example.com"
@@ -54,9 +54,20 @@ async def _log_in_with(server: FixtureServer, code: str) -> str:
         return done.text
 
 
+@pytest.fixture
+def clock() -> ManualClock:
+    """Stamps pushed codes: tests order them by moving it, never by sleeping."""
+    return ManualClock()
+
+
 @pytest.fixture(params=["memory", "sqlite"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[TOTPCodeStore]:
-    backend = MemoryStore() if request.param == "memory" else SQLiteStore(tmp_path / "runs.db")
+def store(
+    request: pytest.FixtureRequest, tmp_path: Path, clock: ManualClock
+) -> Iterator[TOTPCodeStore]:
+    if request.param == "memory":
+        backend: MemoryStore | SQLiteStore = MemoryStore(clock=clock)
+    else:
+        backend = SQLiteStore(tmp_path / "runs.db", clock=clock)
     yield backend
     backend.close()
 
@@ -152,13 +163,13 @@ def test_docstring_examples() -> None:
 
 
 async def test_pushed_code_is_taken_once_and_only_if_newer_than_the_run(
-    store: TOTPCodeStore,
+    store: TOTPCodeStore, clock: ManualClock
 ) -> None:
     push_totp_code(store, USER, "111111")  # pushed before the run started: stale
-    await asyncio.sleep(0.01)
-    started = _now()
-    await asyncio.sleep(0.01)
+    started = clock.advance()
+    clock.advance()
     push_totp_code(store, "ADA@example.com", "Your Northwind code is 222222.")
+    clock.advance()
     push_totp_code(store, USER, "333333")
     args = {"identifier": USER, "totp_url": None, "run_id": "tsk_push", "store": store}
 
@@ -169,22 +180,24 @@ async def test_pushed_code_is_taken_once_and_only_if_newer_than_the_run(
         await get_totp_code(**args, run_started_at=started, poll_interval=0.05, timeout=0.2)
 
 
-async def test_code_pushed_from_another_thread_while_waiting(store: TOTPCodeStore) -> None:
-    started = _now() - timedelta(seconds=1)
+async def test_code_pushed_from_another_thread_while_waiting(
+    store: TOTPCodeStore, clock: ManualClock
+) -> None:
+    started = clock.now
+    clock.advance()
     pusher = threading.Timer(0.2, push_totp_code, args=(store, USER, "424242"))
     pusher.start()
-    t0 = time.monotonic()
-    code = await get_totp_code(
+    code = await get_totp_code(  # the 2 s timeout bounds the wait: no window to measure
         identifier=USER,
         totp_url=None,
         run_id="tsk_thread",
         run_started_at=started,
         store=store,
         poll_interval=0.05,
-        timeout=5,
+        timeout=2,
     )
     pusher.join()
-    assert code == "424242" and time.monotonic() - t0 < 2
+    assert code == "424242"
 
 
 def test_push_refuses_text_without_a_code(store: TOTPCodeStore) -> None:
@@ -252,19 +265,20 @@ async def test_badly_signed_polls_end_in_otp_error(server: FixtureServer) -> Non
 
 
 async def test_timeout_raises_otp_timeout_fast(server: FixtureServer) -> None:
-    started = time.monotonic()
-    with pytest.raises(TOTPTimeoutError) as info:
-        await get_totp_code(
-            identifier=USER,
-            totp_url=server.url("/totp/empty"),
-            run_id="tsk_timeout",
-            run_started_at=_now(),
-            store=MemoryStore(),
-            signing_key=KEY,
-            poll_interval=0.05,
-            timeout=0.3,
-        )
-    assert time.monotonic() - started < 2
+    waiting = get_totp_code(
+        identifier=USER,
+        totp_url=server.url("/totp/empty"),
+        run_id="tsk_timeout",
+        run_started_at=_now(),
+        store=MemoryStore(),
+        signing_key=KEY,
+        poll_interval=0.05,
+        timeout=0.3,
+    )
+    with pytest.raises(
+        TOTPTimeoutError
+    ) as info:  # its own timeout, not the 2 s bound (TimeoutError)
+        await asyncio.wait_for(waiting, 2)
     error = info.value
     assert type(error) is TOTPTimeoutError and isinstance(error, RunError)
     assert error.error_code == "OTP_TIMEOUT"
@@ -311,9 +325,10 @@ async def test_codes_and_secrets_stay_out_of_the_logs(
 ) -> None:
     caplog.set_level(logging.DEBUG, logger="agent")
     secret = _secret(server)
-    store = MemoryStore()
-    started = _now()
-    await asyncio.sleep(0.01)
+    clock = ManualClock()
+    store = MemoryStore(clock=clock)
+    started = clock.now
+    clock.advance()
     pushed = push_totp_code(store, USER, "Your code: 765432")
     codes = [
         await get_totp_code(

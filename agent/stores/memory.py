@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -15,12 +16,16 @@ from agent.stores.base import step_sort_key as _step_key
 class MemoryStore:
     """Runs and steps in dicts, guarded by one lock. Lost when the process ends.
 
+    ``clock`` stamps pushed 2FA codes (``take_totp_code`` compares ``since`` with it);
+    tests inject one to order codes without waiting.
+
     >>> store = MemoryStore()
     >>> store.list_runs()
     []
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, clock: Callable[[], datetime] = utcnow) -> None:
+        self._clock = clock
         self._lock = threading.RLock()
         self._runs: dict[str, TaskRun] = {}
         self._steps: dict[str, dict[str, Step]] = {}
@@ -77,7 +82,7 @@ class MemoryStore:
     def add_totp_code(self, identifier: str, code: str) -> None:
         with self._lock:
             self._codes.append(
-                {"identifier": identifier, "code": code, "created_at": utcnow(), "used": False}
+                {"identifier": identifier, "code": code, "created_at": self._clock(), "used": False}
             )
 
     def take_totp_code(self, identifier: str, since: datetime) -> str | None:

@@ -25,7 +25,7 @@ import json
 import os
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -110,11 +110,19 @@ class PostgresStore:
 
     ``PostgresStore("postgresql://user@db-host/agent")``; ``lease_seconds`` is how long
     a run's owner may stay silent before others take it for dead (heartbeats come every
-    quarter of it).
+    quarter of it). Pushed 2FA codes are stamped by the database's clock, or by ``clock``
+    when one is given (tests inject one to order codes without waiting).
     """
 
-    def __init__(self, url: str, *, lease_seconds: float = 60.0) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        lease_seconds: float = 60.0,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
         self.url = url
+        self._clock = clock
         self.lease_seconds = lease_seconds
         self._psycopg = _psycopg()
         self._local = threading.local()
@@ -369,7 +377,9 @@ class PostgresStore:
     # -- pushed 2FA codes ----------------------------------------------------------------------
     def add_totp_code(self, identifier: str, code: str) -> None:
         self._conn().execute(
-            "INSERT INTO totp_codes (identifier, code) VALUES (%s, %s)", (identifier, code)
+            "INSERT INTO totp_codes (identifier, code, created_at) "
+            "VALUES (%s, %s, COALESCE(%s::timestamptz, clock_timestamp()))",
+            (identifier, code, self._clock() if self._clock is not None else None),
         )
 
     def take_totp_code(self, identifier: str, since: datetime) -> str | None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from datetime import datetime
 from pathlib import Path
@@ -89,13 +89,16 @@ MIGRATIONS: list[tuple[str, str]] = [
 class SQLiteStore:
     """Runs and steps in a SQLite file.
 
+    ``clock`` stamps pushed 2FA codes, as in :class:`~agent.stores.memory.MemoryStore`.
+
     >>> store = SQLiteStore(":memory:")
     >>> store.list_runs(page=1, page_size=5)
     []
     """
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, clock: Callable[[], datetime] = utcnow) -> None:
         self.path = str(path)
+        self._clock = clock
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
@@ -279,7 +282,7 @@ class SQLiteStore:
         with self._write() as conn:
             conn.execute(
                 "INSERT INTO totp_codes (identifier, code, created_at) VALUES (?, ?, ?)",
-                (identifier, code, utcnow().isoformat()),
+                (identifier, code, self._clock().isoformat()),
             )
 
     def take_totp_code(self, identifier: str, since: datetime) -> str | None:
@@ -292,7 +295,8 @@ class SQLiteStore:
             if row is None:
                 return None
             conn.execute(
-                "UPDATE totp_codes SET used_at = ? WHERE id = ?", (utcnow().isoformat(), row[0])
+                "UPDATE totp_codes SET used_at = ? WHERE id = ?",
+                (self._clock().isoformat(), row[0]),
             )
             return str(row[1])
 

@@ -21,16 +21,25 @@ from agent.stores import (
     SQLiteStore,
     TOTPCodeStore,
     WorkflowStore,
-    open_store,
 )
+from tests.clock import ManualClock
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock()
 
 
 @pytest.fixture(params=["memory", "sqlite", "postgres"])
-def store(request, tmp_path) -> RunStore:
+def store(request, tmp_path, clock) -> RunStore:
     if request.param == "postgres":
-        s = open_store(request.getfixturevalue("postgres_url"), tmp_path)
+        from agent.stores.postgres import PostgresStore
+
+        s = PostgresStore(request.getfixturevalue("postgres_url"), clock=clock)
+    elif request.param == "memory":
+        s = MemoryStore(clock=clock)
     else:
-        s = MemoryStore() if request.param == "memory" else SQLiteStore(tmp_path / "a.db")
+        s = SQLiteStore(tmp_path / "a.db", clock=clock)
     yield s
     s.close()
 
@@ -129,22 +138,20 @@ def test_steps_come_back_in_order(store):
     assert again == done
 
 
-def _tick(moment):
-    """``moment``, once the clock has moved past it (codes are compared by creation time)."""
-    while utcnow() <= moment:
-        pass
-    return moment
-
-
-def test_pushed_totp_codes_are_used_once_and_only_if_newer(store):
-    before = _tick(utcnow())
+def test_pushed_totp_codes_are_used_once_and_only_if_newer(store, clock):
+    before = clock.now
+    clock.advance()
     store.add_totp_code("me@example.com", "111111")
-    later = _tick(utcnow())
+    later = clock.advance()
+    clock.advance()
     store.add_totp_code("me@example.com", "222222")
     assert store.take_totp_code("me@example.com", since=later) == "222222"
     assert store.take_totp_code("me@example.com", since=later) is None
     assert store.take_totp_code("me@example.com", since=before) == "111111"
     assert store.take_totp_code("other", since=before) is None
+    store.add_totp_code("me@example.com", "333333")  # pushed at clock.now: not after it
+    assert store.take_totp_code("me@example.com", since=clock.now) is None
+    assert store.take_totp_code("me@example.com", since=before) == "333333"
 
 
 def test_workflows_roundtrip(store):
