@@ -39,7 +39,7 @@ import json
 import logging
 import random
 import time
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 import httpx
@@ -188,12 +188,14 @@ async def deliver_webhook(
     backoff: float = DEFAULT_BACKOFF,
     timeout: float = DEFAULT_TIMEOUT,
     client: httpx.AsyncClient | None = None,
+    sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
 ) -> WebhookDelivery:
     """POST ``payload`` to ``url``, signed, retrying transient failures; never raises.
 
     ``backoff`` is the first retry's base delay in seconds (doubled each retry, plus up
     to ``backoff`` of jitter). ``client`` lets the caller share a connection pool; when
-    omitted one is made for this call.
+    omitted one is made for this call. ``sleep`` waits between attempts (tests pass one
+    that records the delays instead of waiting them).
 
         delivery = await deliver_webhook(url, {"run_id": "tsk_1"}, signing_key=key,
                                          attempts=3, backoff=0.5)
@@ -242,7 +244,7 @@ async def deliver_webhook(
             logger.info("webhook to %s: attempt %d/%d failed: %s", url, attempt, attempts, error)
             if not retry or attempt >= attempts:
                 break
-            await asyncio.sleep(_delay(attempt, backoff, response))
+            await sleep(_delay(attempt, backoff, response))
     finally:
         if owned:
             await http.aclose()

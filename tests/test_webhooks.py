@@ -26,6 +26,16 @@ KEY = "fixture-webhook-signing-key-3b9d"  # fixtures_sites/webhook_receiver/rout
 FAST = {"backoff": 0.01, "timeout": 5.0}
 
 
+class Delays:
+    """A ``sleep`` for ``deliver_webhook`` that records each delay instead of waiting it."""
+
+    def __init__(self) -> None:
+        self.asked: list[float] = []
+
+    async def __call__(self, seconds: float) -> None:
+        self.asked.append(seconds)
+
+
 def _receiver(server: FixtureServer) -> dict:
     return server.state["webhook_receiver"]
 
@@ -113,22 +123,29 @@ async def test_receiver_that_always_fails_gets_a_bounded_number_of_attempts(
     server: FixtureServer,
 ) -> None:
     url, hook_id = _hook(server, "/hooks/broken")
-    started = time.monotonic()
-    delivery = await deliver_webhook(url, {"run_id": "tsk_3"}, signing_key=KEY, attempts=4, **FAST)
+    delays = Delays()
+    delivery = await deliver_webhook(
+        url, {"run_id": "tsk_3"}, signing_key=KEY, attempts=4, sleep=delays, backoff=0.5
+    )
     assert not delivery.delivered
     assert delivery.attempts == 4 and delivery.status_code == 500
     assert delivery.error is not None and "status code 500" in delivery.error
     assert _receiver(server)["calls"][("/hooks/broken", hook_id)] == 4
-    assert time.monotonic() - started < 3
+    # three waits, doubling from the backoff, each with at most one backoff of jitter
+    assert len(delays.asked) == 3
+    for attempt, delay in enumerate(delays.asked, start=1):
+        assert 0.5 * 2 ** (attempt - 1) <= delay <= 0.5 * 2 ** (attempt - 1) + 0.5
 
 
 async def test_429_is_retried_after_the_receivers_retry_after(server: FixtureServer) -> None:
     url, hook_id = _hook(server, "/hooks/busy")
-    started = time.monotonic()
-    # a 10 s backoff would time the test out: Retry-After: 0 must win
-    delivery = await deliver_webhook(url, {"run_id": "tsk_7"}, signing_key=KEY, backoff=10.0)
+    delays = Delays()
+    # the receiver answers 429 with Retry-After: 0, which wins over the 10 s backoff
+    delivery = await deliver_webhook(
+        url, {"run_id": "tsk_7"}, signing_key=KEY, backoff=10.0, sleep=delays
+    )
     assert delivery.delivered and delivery.attempts == 2
-    assert time.monotonic() - started < 3
+    assert delays.asked == [0.0]
     assert _receiver(server)["calls"][("/hooks/busy", hook_id)] == 2
 
 
