@@ -336,7 +336,10 @@ def test_idle_browser_session_expires_after_its_timeout(agent_for, server):
     def open_sessions() -> set[str]:
         return {s["browser_session_id"] for s in agent.list_browser_sessions()}
 
-    assert session in open_sessions()
+    described = agent.list_browser_sessions()
+    assert [(s["browser_session_id"], s["status"], s["runnable_id"]) for s in described] == [
+        (session, "available", None)
+    ]
     deadline = time.monotonic() + 10
     while session in open_sessions() and time.monotonic() < deadline:
         time.sleep(0.1)
