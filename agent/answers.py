@@ -65,8 +65,22 @@ class VerifyAnswer(_Answer):
 
 
 class ErrorCodeEntry(_Answer):
+    """One of the caller's codes the model matched (also what a TERMINATE may carry)."""
+
     error_code: str
+    """The code, as in the caller's ``error_code_mapping``."""
     reasoning: str = ""
+    """Why it applies."""
+    confidence_float: float = 1.0
+    """How sure the model is (kept within [0, 1] on the run's ``errors``)."""
+
+    @field_validator("confidence_float", mode="before")
+    @classmethod
+    def _any_confidence(cls, value: Any) -> Any:
+        try:  # a hint, not a reason to ask again
+            return float(value)
+        except (TypeError, ValueError):
+            return 1.0
 
 
 class ErrorCodesAnswer(_Answer):

@@ -142,10 +142,13 @@ class ResourceMethods:
 
     # -- workflows -------------------------------------------------------------------------------
     def publish_workflow(self, run_id: str) -> dict[str, Any]:
-        """Save a completed run as a workflow (``wpid_...``) that replays without the model."""
+        """Save a completed run as a workflow (``wpid_...``) that replays without the model.
+
+        Returns its JSON; ``agent.workflow_records.Workflow.model_validate`` reads it as a record.
+        """
         from agent.workflows import publish
 
-        return publish(self.store, run_id)
+        return publish(self.store, run_id).as_json()
 
     def run_workflow(
         self,
@@ -188,12 +191,12 @@ class ResourceMethods:
         )
 
     def list_workflows(self) -> list[dict[str, Any]]:
-        """All workflows, newest first."""
-        return self.store.list_workflows()
+        """All workflows (their JSON), newest first."""
+        return [workflow.as_json() for workflow in self.store.list_workflows()]
 
     def get_workflow(self, workflow_id: str) -> dict[str, Any]:
-        """One workflow; raises :class:`~agent.errors.RunNotFoundError`."""
-        return self.store.get_workflow(workflow_id)
+        """One workflow's JSON; raises :class:`~agent.errors.RunNotFoundError`."""
+        return self.store.get_workflow(workflow_id).as_json()
 
     def delete_workflow(self, workflow_id: str) -> None:
         """Remove a workflow; raises :class:`~agent.errors.RunNotFoundError`."""

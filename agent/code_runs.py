@@ -17,6 +17,7 @@ from agent.engine_registry import REPLAY_ENGINE, engine_for
 from agent.errors import InvalidRequestError
 from agent.models import RunRequest
 from agent.stores.base import WorkflowStore
+from agent.workflow_records import Workflow
 
 
 def _same_url(a: str | None, b: str | None) -> bool:
@@ -25,18 +26,18 @@ def _same_url(a: str | None, b: str | None) -> bool:
 
 def find_workflow_for(
     store: WorkflowStore, request: RunRequest
-) -> tuple[dict[str, Any], dict[str, str]] | None:
+) -> tuple[Workflow, dict[str, str]] | None:
     """The newest workflow published for this same task, with its parameter values."""
     from agent.workflow_params import fill, resolve
 
     for workflow in store.list_workflows():
-        if not _same_url(workflow.get("url"), request.url):
+        if not _same_url(workflow.url, request.url):
             continue
         try:
-            values = resolve(workflow.get("parameters") or [], None)
+            values = resolve(workflow.parameters, None)
         except InvalidRequestError:  # a parameter with no recorded value (a secret)
             continue
-        if fill(workflow.get("goal", ""), values).strip() == request.prompt.strip():
+        if fill(workflow.goal, values).strip() == request.prompt.strip():
             return workflow, values
     return None
 
@@ -48,4 +49,4 @@ def code_run_for(store: WorkflowStore, request: RunRequest) -> tuple[Any, str | 
         return None, None
     workflow, values = found
     engine = functools.partial(engine_for(REPLAY_ENGINE), workflow=workflow, parameters=values)
-    return engine, workflow["workflow_id"]
+    return engine, workflow.workflow_id

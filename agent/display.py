@@ -20,6 +20,7 @@ from typing import Any
 
 from agent.models import Step, TaskRun
 from agent.progress import RunProgress, step_label
+from agent.records import ActionRecord
 from agent.report import (
     REPORT_NAME,
     action_view,
@@ -112,7 +113,7 @@ def _shot(url: str | None) -> str | None:
     return image.data_uri if image is not None else None
 
 
-def live_html(run: TaskRun, step: Step | None, actions: list[dict[str, Any]]) -> str:
+def live_html(run: TaskRun, step: Step | None, actions: list[ActionRecord]) -> str:
     """The live card of a run that is going: step n/budget, url, last actions, screenshot.
 
     ``actions`` are the latest actions (oldest first), as the steps record them.
@@ -150,7 +151,7 @@ class LiveCard(RunProgress):
         self._html = html_type
         self._display = display
         self._handle: Any = None
-        self._actions: dict[tuple[int, int], list[dict[str, Any]]] = {}
+        self._actions: dict[tuple[int, int], list[ActionRecord]] = {}
         self._lock = threading.Lock()
 
     @classmethod

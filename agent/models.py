@@ -17,9 +17,10 @@ import time
 from datetime import datetime, timezone
 from typing import Any
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, SerializeAsAny
 
 from agent.errors import InvalidTransitionError
+from agent.records import ActionOutcome, ActionRecord, Block, ErrorEntry
 from agent.request import (
     RunRequest,
     build_request,
@@ -80,7 +81,11 @@ class TaskRun(BaseModel):
     run_request: RunRequest = Field(description="The request the run was started with.")
     # -- beyond the seed --
     title: str | None = Field(None, description="The request's title, or one chosen for it.")
-    errors: list[dict[str, Any]] = Field(default_factory=list, description="Error codes raised.")
+    # SerializeAsAny: a dict put in with model_copy (which does not validate) is written as
+    # it is, and read back as a record.
+    errors: list[SerializeAsAny[ErrorEntry]] = Field(
+        default_factory=list, description="Error codes raised."
+    )
     step_count: int = Field(0, description="Steps taken, retries included.")
     screenshot_urls: list[str] = Field(
         default_factory=list, description="Latest screenshots, newest first (at most 3)."
@@ -94,7 +99,7 @@ class TaskRun(BaseModel):
     total_cost: float = Field(0.0, description="Model cost in USD, from litellm's tables.")
     browser_session_id: str | None = Field(None, description="The session it ran in, if any.")
     webhook_failure_reason: str | None = Field(None, description="Why the webhook failed.")
-    blocks: list[dict[str, Any]] | None = Field(
+    blocks: list[SerializeAsAny[Block]] | None = Field(
         None, description="skyvern-2.0: the planner's blocks, their goals and results."
     )
     workflow_id: str | None = Field(None, description="Workflow published from or replayed.")
@@ -107,11 +112,6 @@ class TaskRun(BaseModel):
     answer: str | None = Field(
         None, description="The person's last answer, set by resume_run until the run reads it."
     )
-
-    @field_validator("errors")
-    @classmethod
-    def _errors_hosted_shape(cls, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        return [error_entry(entry) for entry in value]
 
     def transition(self, new: RunStatus, **changes: Any) -> TaskRun:
         """A copy moved to ``new`` with ``changes``; raises on an illegal transition."""
@@ -150,25 +150,6 @@ class TaskRun(BaseModel):
         return run_html(self)
 
 
-def error_entry(entry: dict[str, Any]) -> dict[str, Any]:
-    """An ``errors`` entry in the hosted shape: error_code, reasoning, confidence_float, type.
-
-    >>> error_entry({"error_code": "login_failed", "reasoning": "rejected"})["confidence_float"]
-    1.0
-    """
-    try:
-        confidence = min(1.0, max(0.0, float(entry.get("confidence_float", 1.0))))
-    except (TypeError, ValueError):
-        confidence = 1.0
-    return {
-        **entry,
-        "error_code": str(entry.get("error_code") or "UNKNOWN"),
-        "reasoning": str(entry.get("reasoning") or ""),
-        "confidence_float": confidence,
-        "error_type": entry.get("error_type") or "SYSTEM_DEFINED_ERROR",
-    }
-
-
 class StepOutput(BaseModel):
     """What a finished step did, in the hosted ``AgentStepOutput`` shape.
 
@@ -179,7 +160,9 @@ class StepOutput(BaseModel):
     actions_and_results: list[tuple[dict[str, Any], list[dict[str, Any]]]] = Field(
         default_factory=list, description="Each action and the list of its results."
     )
-    errors: list[dict[str, Any]] = Field(default_factory=list, description="User error codes.")
+    errors: list[SerializeAsAny[ErrorEntry]] = Field(
+        default_factory=list, description="User error codes."
+    )
     browser_metadata: dict[str, Any] | None = Field(None, description="{'website_url': ...}")
     step_exception: str | None = Field(None, description="Why the step failed, if it did.")
 
@@ -187,19 +170,17 @@ class StepOutput(BaseModel):
     def of(cls, step: Step) -> StepOutput:
         """The output of ``step`` from its recorded actions."""
         pairs = []
-        for action in step.actions:
-            result = dict(action.get("result") or {"success": True})
-            record = {k: v for k, v in action.items() if k not in ("result", "element")}
+        for action in map(ActionRecord.coerce, step.actions):
+            result = action.result or ActionOutcome(success=True)
+            record = action.model_dump(mode="json", exclude={"result", "element"})
             pairs.append(
                 (
                     record,
                     [
                         {
-                            "success": bool(result.get("success")),
-                            "exception_message": None
-                            if result.get("success")
-                            else result.get("message"),
-                            "data": result.get("data"),
+                            "success": result.success,
+                            "exception_message": None if result.success else result.message,
+                            "data": result.data,
                         }
                     ],
                 )
@@ -229,7 +210,7 @@ class Step(BaseModel):
     step_cost: float = Field(0.0, description="Model cost of this step, USD.")
     llm_calls: int = Field(0, description="Model calls made in this step.")
     url: str | None = Field(None, description="Page URL when the step observed it.")
-    actions: list[dict[str, Any]] = Field(
+    actions: list[SerializeAsAny[ActionRecord]] = Field(
         default_factory=list, description="Each action the model chose, with its result."
     )
     reasoning: str | None = Field(None, description="What the model said it was doing.")
@@ -254,7 +235,10 @@ class Step(BaseModel):
             raise InvalidTransitionError(
                 f"step {self.step_id} cannot go from {self.status.value} to {new.value}"
             )
-        moved = self.model_copy(update={"status": new, "modified_at": utcnow(), **changes})
+        actions = [ActionRecord.coerce(a) for a in self.actions]  # appended dicts, validated
+        moved = self.model_copy(
+            update={"status": new, "modified_at": utcnow(), "actions": actions, **changes}
+        )
         if new in (StepStatus.completed, StepStatus.failed) and moved.output is None:
             moved.output = StepOutput.of(moved)
         return moved
@@ -274,7 +258,6 @@ __all__ = [
     "build_request",
     "check_schema",
     "effective_schema",
-    "error_entry",
     "new_id",
     "normalize_url",
     "utcnow",

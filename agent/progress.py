@@ -59,8 +59,7 @@ def describe_step(step: Step, run: TaskRun) -> str:
     """One line: step number out of the budget, url, actions and outcomes, tokens and cost."""
     acts = (
         ", ".join(
-            f"{a.get('action_type', '?')}{'#' + str(a['id']) if a.get('id') else ''} "
-            f"{'ok' if (a.get('result') or {}).get('success') else 'failed'}"
+            f"{a.action_type}{'#' + a.id if a.id else ''} {'ok' if a.succeeded else 'failed'}"
             for a in step.actions
         )
         or step.status.value

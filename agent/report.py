@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 from agent.errors import UsageError
 from agent.local_files import file_path, load_image, safe_href
 from agent.models import RunStatus, Step, StepStatus, TaskRun
+from agent.records import ActionRecord
 from agent.run_folder import read_run, read_steps
 
 if TYPE_CHECKING:
@@ -242,10 +243,7 @@ def _run_view(run: TaskRun, report_dir: Path) -> dict[str, Any]:
         "request_fields": fields,
         "failure_reason": run.failure_reason,
         "output_json": pretty_json(run.output) if run.output is not None else None,
-        "errors": [
-            {"code": str(e.get("error_code", "?")), "reasoning": str(e.get("reasoning", ""))}
-            for e in run.errors
-        ],
+        "errors": [{"code": e.error_code, "reasoning": e.reasoning} for e in run.errors],
         "downloads": [
             {
                 "filename": f.filename,
@@ -258,8 +256,11 @@ def _run_view(run: TaskRun, report_dir: Path) -> dict[str, Any]:
         "recording": safe_href(run.recording_url, report_dir),
         "blocks": [
             {
-                key: str(block.get(key, ""))
-                for key in ("index", "task_type", "goal", "status", "result")
+                "index": str(block.index),
+                "task_type": block.task_type,
+                "goal": block.goal,
+                "status": block.status,
+                "result": block.result,
             }
             for block in run.blocks or []
         ],
@@ -302,8 +303,9 @@ def _folder_step_views(run_dir: Path, report_dir: Path) -> list[dict[str, Any]]:
     views = []
     for order, retry, folder in sorted(found):
         answer = _read_json(folder / "plan-answer.json")
-        actions = answer.get("actions") if isinstance(answer, dict) else answer
+        planned = answer.get("actions") if isinstance(answer, dict) else answer  # a file's JSON
         reasoning = answer.get("page_summary") if isinstance(answer, dict) else None
+        actions = [a for a in map(ActionRecord.planned, planned or []) if a is not None]
         files = {
             p.stem: p.resolve().as_uri()
             for p in sorted(folder.iterdir())
@@ -321,7 +323,7 @@ def _folder_step_views(run_dir: Path, report_dir: Path) -> list[dict[str, Any]]:
                 url=None,
                 failure_reason=None,
                 reasoning=str(reasoning) if reasoning else None,
-                actions=[a for a in actions or [] if isinstance(a, dict)],
+                actions=actions,
                 screenshot_url=shots[0].resolve().as_uri() if shots else None,
                 files=files,
                 report_dir=report_dir,
@@ -332,7 +334,7 @@ def _folder_step_views(run_dir: Path, report_dir: Path) -> list[dict[str, Any]]:
 
 def _step_common(
     *,
-    actions: list[dict[str, Any]],
+    actions: list[ActionRecord],
     screenshot_url: str | None,
     files: dict[str, str],
     report_dir: Path,
@@ -345,7 +347,7 @@ def _step_common(
         mark = _mark(number, action, size) if size else None
         if mark is not None:
             marks.append(mark)
-    targeted = any(isinstance(a.get("element"), dict) for a in actions)
+    targeted = any(a.element is not None for a in actions)
     links = [
         {"name": name, "href": href}
         for name, url in files.items()
@@ -362,60 +364,57 @@ def _step_common(
     }
 
 
-def action_view(number: int, action: dict[str, Any]) -> dict[str, Any]:
-    element = action.get("element") if isinstance(action.get("element"), dict) else None
+def action_view(number: int, action: ActionRecord) -> dict[str, Any]:
+    """What a report or a notebook card shows of one recorded action."""
+    element = action.element
     target = ""
     if element is not None:
-        target = f"#{element.get('id', '?')} <{element.get('tag', '?')}>"
-        if element.get("text"):
-            target += f" “{str(element['text'])[:80]}”"
-    elif action.get("id"):
-        target = f"#{action['id']}"
+        target = f"#{element.id} <{element.tag}>"
+        if element.text:
+            target += f" “{element.text[:80]}”"
+    elif action.id:
+        target = f"#{action.id}"
     details = []
     for name in _DETAIL_FIELDS:
-        value = action.get(name)
+        value = action.detail(name)
         if value not in (None, "", []):
             shown = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
             details.append(f"{name}: {shown}")
-    replay = action.get("replay")
-    if isinstance(replay, dict):  # a workflow replay says how it found the element
-        matched = ", ".join(str(m) for m in replay.get("matched_by") or [])
+    replay = action.replay
+    if replay is not None:  # a workflow replay says how it found the element
+        matched = ", ".join(str(m) for m in replay.matched_by or [])
         details.append(
             "replay: "
             + (
                 "model fallback"
-                if replay.get("fallback")
+                if replay.fallback
                 else f"matched by {matched}"
                 if matched
                 else "as recorded"
             )
         )
-    result = action.get("result") if isinstance(action.get("result"), dict) else None
+    result = action.result
     return {
         "number": number,
-        "action_type": str(action.get("action_type", "?")),
+        "action_type": action.action_type,
         "target": target,
         "detail": " · ".join(details),
-        "reasoning": str(action.get("reasoning") or ""),
-        "success": None if result is None else bool(result.get("success")),
-        "message": str(result.get("message") or "") if result else "",
+        "reasoning": action.reasoning or "",
+        "success": None if result is None else result.success,
+        "message": result.message if result is not None else "",
     }
 
 
-def _mark(number: int, action: dict[str, Any], size: tuple[int, int]) -> dict[str, Any] | None:
+def _mark(number: int, action: ActionRecord, size: tuple[int, int]) -> dict[str, Any] | None:
     """A box around the acted-on element, in percent of the screenshot.
 
     Element boxes are viewport CSS pixels and run contexts use a device scale factor of 1,
     so they map one to one onto the screenshot's pixels.
     """
-    element = action.get("element")
-    box = element.get("box") if isinstance(element, dict) else None
-    if not isinstance(box, dict):
+    box = action.element.box if action.element is not None else None
+    if box is None:
         return None
-    try:
-        x, y, w, h = (float(box[k]) for k in ("x", "y", "width", "height"))
-    except (KeyError, TypeError, ValueError):
-        return None
+    x, y, w, h = box.x, box.y, box.width, box.height
     width, height = size
     left, top = max(x, 0.0), max(y, 0.0)
     right, bottom = min(x + w, float(width)), min(y + h, float(height))

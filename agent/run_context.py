@@ -30,6 +30,7 @@ from agent.config import LLMOptions
 from agent.errors import AnswerMisfitError, RunError
 from agent.llm import LLMRequest, LLMResult, call_options, complete_json
 from agent.models import RunRequest, RunStatus, Step, StepStatus, TaskRun
+from agent.records import ErrorEntry
 from agent.run_folder import keep_run, keep_step, step_folder
 from agent.secrets import Secrets
 from agent.stores.base import RunStore
@@ -60,7 +61,7 @@ class Outcome:
     status: RunStatus
     output: Any = None
     failure_reason: str | None = None
-    errors: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[ErrorEntry] = field(default_factory=list)
     summary: str = ""
     """What was achieved, in words (used by the v2 planner and budget messages)."""
     last_step: Step | None = None
@@ -130,7 +131,7 @@ class RunContext:
     ) -> None:
         """Note an error code on the run without ending it (e.g. output that misfits)."""
         run = self.store.get_run(self.run_id)
-        entry = {"error_code": code, "reasoning": reasoning, "error_type": error_type}
+        entry = ErrorEntry(error_code=code, reasoning=reasoning, error_type=error_type)
         self.store.update_run(self.run_id, errors=[*run.errors, entry])
 
     # -- steps -------------------------------------------------------------------------------

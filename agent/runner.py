@@ -26,6 +26,7 @@ from agent.errors import AgentError, BrowserError, InvalidTransitionError
 from agent.limits import RunLimitError, within_limit
 from agent.models import FileInfo, RunStatus, Step, StepStatus, TaskRun, utcnow
 from agent.pause import asker
+from agent.records import ErrorEntry
 from agent.run_context import Outcome, RunContext, StepLimitError
 from agent.run_folder import keep_run, keep_step
 from agent.secrets import RedactingStore, Secrets, redacting_logs
@@ -132,7 +133,7 @@ async def _execute(
         outcome = Outcome(
             RunStatus.failed,
             failure_reason=str(exc),
-            errors=[{"error_code": exc.error_code, "reasoning": str(exc)}],
+            errors=[ErrorEntry(error_code=exc.error_code, reasoning=str(exc))],
         )
     except (BrowserError, StepLimitError) as exc:  # their messages are written as reasons
         outcome = Outcome(RunStatus.failed, failure_reason=str(exc))

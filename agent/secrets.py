@@ -219,7 +219,7 @@ class RedactingStore:
     def save_step(self, step: Any) -> None:
         self._store.save_step(self._secrets.redact_model(step))
 
-    def save_workflow(self, workflow_id: str, data: dict[str, Any]) -> None:
+    def save_workflow(self, workflow_id: str, data: Any) -> None:
         self._store.save_workflow(workflow_id, self._secrets.redact_data(data))
 
 

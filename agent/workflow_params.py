@@ -19,11 +19,12 @@ becomes a *secret* parameter without a default: it must be passed to each replay
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from agent.errors import InvalidRequestError
 from agent.goal_details import details_from_prompt
+from agent.workflow_records import WorkflowParameter
 
 REDACTED = "•" * 8
 """How steps store a typed password (see ``engines.v1.record_action``)."""
@@ -173,14 +174,16 @@ def fill(value: Any, values: dict[str, str]) -> Any:
     return value
 
 
-def resolve(parameters: list[dict[str, Any]], given: dict[str, Any] | None) -> dict[str, str]:
+def resolve(
+    parameters: Sequence[WorkflowParameter | Mapping[str, Any]], given: dict[str, Any] | None
+) -> dict[str, str]:
     """The values for a replay: ``given`` over the defaults; raises on unknown or missing keys.
 
     >>> resolve([{"key": "name", "default": "Chris"}], {"name": "Ada"})
     {'name': 'Ada'}
     """
     given = dict(given or {})
-    known = {p["key"]: p for p in parameters}
+    known = {p.key: p for p in map(WorkflowParameter.model_validate, parameters)}
     unknown = sorted(set(given) - set(known))
     if unknown:
         takes = ", ".join(sorted(known)) or "no parameters"
@@ -191,10 +194,10 @@ def resolve(parameters: list[dict[str, Any]], given: dict[str, Any] | None) -> d
     for key, param in known.items():
         if key in given and given[key] is not None:
             values[key] = str(given[key])
-        elif "default" in param:
-            values[key] = str(param["default"])
+        elif param.default is not None:
+            values[key] = str(param.default)
         else:
-            why = param.get("description", "no default is stored")
+            why = param.description or "no default is stored"
             raise InvalidRequestError(
                 "parameters", f"{key!r} is required ({why}); pass parameters={{{key!r}: ...}}"
             )

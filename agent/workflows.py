@@ -21,7 +21,9 @@ the replay engine (``engines/replay.py``, registered as
 model call for a step that changed, and the workflow updated with what worked.
 
     workflow = publish_workflow(agent, run.run_id)
-    run = run_workflow(agent, workflow["workflow_id"], {"name": "Ada Lovelace"})
+    run = run_workflow(agent, workflow.workflow_id, {"name": "Ada Lovelace"})
+
+The workflow is a :class:`~agent.workflow_records.Workflow` record; its JSON is the shape above.
 """
 
 from __future__ import annotations
@@ -40,8 +42,16 @@ from agent.browser.locators import MAX_VARIANTS, describe, locator_from_snapshot
 from agent.engine_registry import REPLAY_ENGINE, engine_for
 from agent.errors import InvalidRequestError
 from agent.models import RunStatus, Step, TaskRun, build_request, new_id, utcnow
+from agent.records import ErrorEntry
 from agent.stores.base import RunStore, WorkflowStore
 from agent.workflow_params import fill, parameterize, resolve
+from agent.workflow_records import (
+    Workflow,
+    WorkflowAction,
+    WorkflowEnd,
+    WorkflowEvent,
+    WorkflowParameter,
+)
 
 if TYPE_CHECKING:
     from agent.client import Agent
@@ -49,7 +59,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger("agent.workflows")
 
 WORKFLOW_PREFIX = "wpid"
-_DROPPED_FIELDS = ("id", "reasoning", "element", "result", "replay")
+_DROPPED_FIELDS = frozenset({"id", "reasoning", "element", "result", "replay"})
 _REQUEST_FIELDS = (
     "error_code_mapping",
     "max_steps",
@@ -62,7 +72,7 @@ _REQUEST_FIELDS = (
 
 
 # -- publishing ---------------------------------------------------------------------------------
-def publish(store: RunStore, run_id: str) -> dict[str, Any]:
+def publish(store: RunStore, run_id: str) -> Workflow:
     """Save the completed run ``run_id`` as a workflow; returns it.
 
     Raises :class:`~agent.errors.InvalidRequestError` for a run that did not complete.
@@ -75,28 +85,26 @@ def publish(store: RunStore, run_id: str) -> dict[str, Any]:
             "completed run can be published as a workflow",
         )
     workflow = build_workflow(run, store.list_steps(run_id))
-    store.save_workflow(workflow["workflow_id"], workflow)
+    store.save_workflow(workflow.workflow_id, workflow)
     if run.workflow_id is None:
-        store.update_run(run_id, workflow_id=workflow["workflow_id"])
+        store.update_run(run_id, workflow_id=workflow.workflow_id)
     return workflow
 
 
-def build_workflow(run: TaskRun, steps: list[Step]) -> dict[str, Any]:
+def build_workflow(run: TaskRun, steps: list[Step]) -> Workflow:
     """The workflow for ``run`` and its ``steps`` (not stored)."""
     request = run.run_request
     recorded: list[dict[str, Any]] = []
     seen: set[str] = set()  # a retried step types the same values again: keep them once
     for step in steps:
-        for data in step.actions:
-            if (
-                data.get("action_type") in DECISIONS
-                or (data.get("replay") or {}).get("skipped")
-                or not (data.get("result") or {}).get("success")
-            ):
+        for record in step.actions:
+            if record.action_type in DECISIONS or record.skipped or not record.succeeded:
                 continue
-            action = {k: v for k, v in data.items() if k not in _DROPPED_FIELDS}
-            element = data.get("element")
-            action["locators"] = [locator_from_snapshot(element)] if element else []
+            action = record.model_dump(mode="json", exclude=set(_DROPPED_FIELDS))
+            snapshot = record.element
+            action["locators"] = (
+                [locator_from_snapshot(snapshot.model_dump(mode="json"))] if snapshot else []
+            )
             action["step"] = step.order
             action["url"] = step.url
             key = json.dumps([step.order, action], sort_keys=True, default=str)
@@ -105,61 +113,61 @@ def build_workflow(run: TaskRun, steps: list[Step]) -> dict[str, Any]:
                 continue
             seen.add(key)
             recorded.append(action)
-    goal, parameters, actions = parameterize(request.prompt, recorded, request.secrets or ())
-    for index, action in enumerate(actions):
-        action["index"] = index
-        action["intent"] = intent(action)
+    goal, parameters, slotted = parameterize(request.prompt, recorded, request.secrets or ())
+    actions = [WorkflowAction.model_validate({**a, "index": i}) for i, a in enumerate(slotted)]
+    for recorded_action in actions:
+        recorded_action.intent = intent(recorded_action)
     now = utcnow().isoformat()
-    return {
-        "workflow_id": new_id(WORKFLOW_PREFIX),
-        "title": run.title or request.title or request.prompt[:80],
-        "goal": goal,
-        "url": request.url or (steps[0].url if steps else None),
-        "engine": request.engine,
-        "data_extraction_schema": request.data_extraction_schema,
+    return Workflow(
+        workflow_id=new_id(WORKFLOW_PREFIX),
+        title=run.title or request.title or request.prompt[:80],
+        goal=goal,
+        url=request.url or (steps[0].url if steps else None),
+        engine=request.engine,
+        data_extraction_schema=request.data_extraction_schema,
         **{name: getattr(request, name) for name in _REQUEST_FIELDS},
-        "parameters": parameters,
-        "secrets": list(request.secrets or []),
-        "actions": actions,
-        "end": _end_of(steps),
-        "extract": any(a.get("action_type") == "EXTRACT" for s in steps for a in s.actions),
-        "version": 1,
-        "source_run_id": run.run_id,
-        "created_at": now,
-        "modified_at": now,
-        "history": [{"run_id": run.run_id, "at": now, "event": "published"}],
-    }
+        parameters=[WorkflowParameter.model_validate(p) for p in parameters],
+        secrets=list(request.secrets or []),
+        actions=actions,
+        end=_end_of(steps),
+        extract=any(a.action_type == "EXTRACT" for s in steps for a in s.actions),
+        version=1,
+        source_run_id=run.run_id,
+        created_at=now,
+        modified_at=now,
+        history=[WorkflowEvent(run_id=run.run_id, at=now, event="published")],
+    )
 
 
-def intent(action: dict[str, Any]) -> str:
+def intent(action: WorkflowAction) -> str:
     """The action in words: ``type {{name}} into the field "Full name"``."""
-    kind = action.get("action_type", "")
-    target = describe(action["locators"][0]) if action.get("locators") else "the page"
+    kind = action.action_type
+    target = describe(action.locators[0]) if action.locators else "the page"
     if kind == "INPUT_TEXT":
-        return f"type {action.get('text', '')!r} into {target}"
+        return f"type {action.detail('text') or ''!r} into {target}"
     if kind == "SELECT_OPTION":
-        option = action.get("option") or {}
+        option = action.detail("option") or {}
         choice = option.get("label") or option.get("value") or f"option {option.get('index')}"
         return f"choose {choice!r} in {target}"
     if kind in ("GOTO_URL", "NEW_TAB"):
-        return f"{kind.lower().replace('_', ' ')} {action.get('url', '')}"
+        return f"{kind.lower().replace('_', ' ')} {action.url or ''}"
     if kind == "KEYPRESS":
-        return f"press {'+'.join(action.get('keys') or [])}" + (
-            f" in {target}" if action.get("locators") else ""
+        return f"press {'+'.join(action.detail('keys') or [])}" + (
+            f" in {target}" if action.locators else ""
         )
     return f"{kind.lower().replace('_', ' ')} {target}".strip()
 
 
-def _end_of(steps: list[Step]) -> dict[str, Any]:
+def _end_of(steps: list[Step]) -> WorkflowEnd:
     """Where the run ended: the last step's URL and, when known, the page title."""
     if not steps:
-        return {"url": None, "title": None}
+        return WorkflowEnd(url=None, title=None)
     last = steps[-1]
     title = getattr(last, "title", None)
-    acted = any(a.get("action_type") not in DECISIONS for a in last.actions)
+    acted = any(a.action_type not in DECISIONS for a in last.actions)
     if title is None and not acted:  # the title the last prompt showed (render's header)
         title = _title_from_artifacts(last)
-    return {"url": last.url, "title": title}
+    return WorkflowEnd(url=last.url, title=title)
 
 
 def _title_from_artifacts(step: Step) -> str | None:
@@ -191,11 +199,7 @@ def publish_on_completion(store: RunStore, run_id: str) -> TaskRun:
             run_id,
             errors=[
                 *run.errors,
-                {
-                    "error_code": "WORKFLOW_PUBLISH_FAILED",
-                    "reasoning": str(exc),
-                    "error_type": "SYSTEM_DEFINED_ERROR",
-                },
+                ErrorEntry(error_code="WORKFLOW_PUBLISH_FAILED", reasoning=str(exc)),
             ],
         )
     return store.get_run(run_id)
@@ -203,18 +207,21 @@ def publish_on_completion(store: RunStore, run_id: str) -> TaskRun:
 
 # -- replaying ----------------------------------------------------------------------------------
 def replay_request_fields(
-    workflow: dict[str, Any], values: dict[str, str], *, url: str | None = None, **overrides: Any
+    workflow: Workflow, values: dict[str, str], *, url: str | None = None, **overrides: Any
 ) -> dict[str, Any]:
     """The run request of a replay: the workflow's goal with ``values``, its URL or ``url``."""
     fields: dict[str, Any] = {
-        "prompt": fill(workflow["goal"], values),
-        "url": url or workflow["url"],
-        "title": workflow.get("title"),
-        "engine": workflow.get("engine", "skyvern-1.0"),
-        "data_extraction_schema": workflow.get("data_extraction_schema"),
-        "secrets": workflow.get("secrets") or None,  # names; values come from the replay's
-        **{name: workflow.get(name) for name in _REQUEST_FIELDS if name in workflow},
+        "prompt": fill(workflow.goal, values),
+        "url": url or workflow.url,
+        "title": workflow.title,
+        "engine": workflow.engine,
+        "data_extraction_schema": workflow.data_extraction_schema,
+        "secrets": workflow.secrets or None,  # names; values come from the replay's
     }
+    for name in _REQUEST_FIELDS:  # only those the workflow gives: the rest keep their defaults
+        given, value = workflow.request_field(name)
+        if given:
+            fields[name] = value
     fields.update({k: v for k, v in overrides.items() if v is not None})
     return fields
 
@@ -236,7 +243,7 @@ async def start_replay(
     replay engine in place of the request's.
     """
     workflow = agent.store.get_workflow(workflow_id)
-    values = resolve(workflow.get("parameters") or [], parameters)
+    values = resolve(workflow.parameters, parameters)
     request = build_request(
         **replay_request_fields(
             workflow,
@@ -259,7 +266,7 @@ def record_replay(
     repaired: dict[int, dict[str, Any]],
     learned: dict[int, dict[str, Any]],
     moved: dict[int, str],
-) -> dict[str, Any] | None:
+) -> Workflow | None:
     """Write what a completed replay learned into the stored workflow; returns it.
 
     ``repaired``: action index -> the locator that worked after a model fallback (it goes
@@ -273,35 +280,32 @@ def record_replay(
         workflow = store.get_workflow(workflow_id)
     except KeyError:  # deleted while the replay ran
         return None
-    actions = workflow.get("actions") or []
     changed = False
-    for index, action in enumerate(actions):
-        variants = list(action.get("locators") or [])
+    for index, action in enumerate(workflow.actions):
+        variants = list(action.locators)
         if index in repaired:
             variants = [repaired[index], *variants][:MAX_VARIANTS]
-            action["locators"] = variants
-            action["intent"] = intent(action)
+            action.locators = variants
+            action.intent = intent(action)
             changed = True
         elif index in learned and variants:
             which = min(int(learned[index].get("variant", 0)), len(variants) - 1)
             changed = merge_live(variants[which], learned[index]) or changed
-        if index in moved and moved[index] != action.get("url"):
-            action["url"] = moved[index]
+        if index in moved and moved[index] != action.url:
+            action.url = moved[index]
             changed = True
-        action["locators"] = variants
+        action.locators = variants
     if not changed:
         return workflow
     now = utcnow().isoformat()
     if repaired or moved:
-        workflow["version"] = int(workflow.get("version", 1)) + 1
-        workflow.setdefault("history", []).append(
-            {
-                "run_id": run_id,
-                "at": now,
-                "event": "repaired",
-                "actions": sorted({*repaired, *moved}),
-            }
-        )
-    workflow["modified_at"] = now
+        workflow.version += 1
+        workflow.history = [
+            *workflow.history,
+            WorkflowEvent(
+                run_id=run_id, at=now, event="repaired", actions=sorted({*repaired, *moved})
+            ),
+        ]
+    workflow.modified_at = now
     store.save_workflow(workflow_id, workflow)
     return workflow

@@ -7,43 +7,58 @@ classifies the situation.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from agent.answers import ErrorCodesAnswer
+from pydantic import ValidationError
+
+from agent.answers import ErrorCodeEntry, ErrorCodesAnswer
 from agent.models import Step
+from agent.records import ErrorEntry
 from agent.run_context import RunContext, user_message
 from engines.prompts import render
 
 
-def known_codes(raw: Any, mapping: dict[str, str]) -> list[dict[str, Any]]:
-    """Keep only entries whose code is in ``mapping``; shape them as the run's ``errors``."""
-    found = []
-    for entry in raw if isinstance(raw, list) else []:
-        if isinstance(entry, str):
-            entry = {"error_code": entry}
-        if not isinstance(entry, dict):
+def proposed_codes(raw: list[Any]) -> list[ErrorCodeEntry]:
+    """The codes a TERMINATE carried, read loosely: a bare code, or ``{"code": ...}`` too."""
+    entries = []
+    for item in raw:
+        if isinstance(item, str):
+            item = {"error_code": item}
+        if isinstance(item, Mapping):
+            item = {**item, "error_code": str(item.get("error_code") or item.get("code") or "")}
+        try:
+            entries.append(ErrorCodeEntry.model_validate(item))
+        except ValidationError:  # not a code: nothing to report
             continue
-        code = str(entry.get("error_code") or entry.get("code") or "").strip()
-        if code in mapping and code not in {f["error_code"] for f in found}:
+    return entries
+
+
+def known_codes(entries: list[ErrorCodeEntry], mapping: dict[str, str]) -> list[ErrorEntry]:
+    """Keep only entries whose code is in ``mapping``; shape them as the run's ``errors``."""
+    found: list[ErrorEntry] = []
+    for entry in entries:
+        code = entry.error_code.strip()
+        if code in mapping and code not in {f.error_code for f in found}:
             found.append(
-                {
-                    "error_code": code,
-                    "reasoning": str(entry.get("reasoning") or mapping[code]),
-                    "confidence_float": entry.get("confidence_float", 1.0),
-                    "error_type": "USER_DEFINED_ERROR",
-                }
+                ErrorEntry(
+                    error_code=code,
+                    reasoning=entry.reasoning or mapping[code],
+                    confidence_float=entry.confidence_float,
+                    error_type="USER_DEFINED_ERROR",
+                )
             )
     return found
 
 
 async def classify(
     ctx: RunContext, step: Step | None, *, goal: str, reason: str, proposed: Any = None
-) -> list[dict[str, Any]]:
+) -> list[ErrorEntry]:
     """The caller's error codes that describe why the run stopped (maybe none)."""
     mapping = ctx.request.error_code_mapping or {}
     if not mapping:
         return []
-    direct = known_codes(proposed, mapping)
+    direct = known_codes(proposed_codes(proposed or []), mapping)
     if direct:
         return direct
     observation = await ctx.observe(screenshot=False)
@@ -63,14 +78,14 @@ async def classify(
         context={"reason": reason},
     )
     answer: ErrorCodesAnswer = result.answer
-    return known_codes([e.model_dump() for e in answer.errors], mapping)
+    return known_codes(answer.errors, mapping)
 
 
-def with_error_code(output: Any, errors: list[dict[str, Any]]) -> Any:
+def with_error_code(output: Any, errors: list[ErrorEntry]) -> Any:
     """``output`` with ``{"error": "<CODE>"}`` merged in, as the hosted docs promise."""
     if not errors:
         return output
-    code = errors[0]["error_code"]
+    code = errors[0].error_code
     if isinstance(output, dict):
         return {**output, "error": code}
     return {"error": code} if output is None else {"error": code, "data": output}

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from agent.browser.observation import Observation
+from agent.llm import LLMResult
 from agent.models import Step
 from agent.run_context import RunContext, user_message
 from engines.prompts import render
@@ -68,14 +69,15 @@ async def ask_fitting(
     step: Step | None,
     context: dict[str, Any],
     observation: Any = None,
-    pick: Callable[[Any], Any] = lambda answer: answer,
-) -> tuple[Any, Any, list[str]]:
-    """Ask, and ask once more with the validation errors when ``pick(answer)`` misfits.
+    pick: Callable[[LLMResult], Any] = lambda result: result.data,
+) -> tuple[Any, LLMResult, list[str]]:
+    """Ask, and ask once more with the validation errors when ``pick(result)`` misfits.
 
-    Returns the picked data, the whole answer, and the errors left after the re-ask.
+    Returns the picked data, the last result (with its typed answer), and the errors left
+    after the re-ask.
     """
     result = await ctx.llm(purpose, messages, step=step, observation=observation, context=context)
-    data = pick(result.data)
+    data = pick(result)
     errors = schema_errors(data, schema)
     if errors:
         messages = [
@@ -90,6 +92,6 @@ async def ask_fitting(
             observation=observation,
             context={**context, "errors": errors},
         )
-        data = pick(result.data)
+        data = pick(result)
         errors = schema_errors(data, schema)
-    return data, result.data, errors
+    return data, result, errors

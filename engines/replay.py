@@ -33,10 +33,12 @@ from agent.browser.locators import describe, find, live_details, locator_from_sn
 from agent.browser.observation import Observation
 from agent.errors import LLMError
 from agent.models import RunStatus, Step, StepStatus
+from agent.records import ActionOutcome, ActionRecord, ErrorEntry, ReplayMark
 from agent.run_context import Outcome, RunContext, user_message
 from agent.secrets import fill_action
 from agent.totp import TOTPTimeoutError
 from agent.workflow_params import REDACTED, fill
+from agent.workflow_records import Workflow, WorkflowAction
 from agent.workflows import record_replay
 from engines.extraction import extract
 from engines.prompts import render
@@ -47,19 +49,17 @@ MAX_REPAIR_CALLS = 2
 """Model calls one changed action may cost before the replay gives up."""
 RETRY_DELAYS = (0.2, 0.6)
 """Seconds to wait before looking again when the element is not there (yet)."""
-WORKFLOW_KEYS = frozenset({"index", "step", "url", "intent", "locators"})
-"""Keys of a workflow action that are not part of the action itself."""
 _SLOT = re.compile(r"^\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}$")
 
 
 async def run_replay(
-    ctx: RunContext, workflow: dict[str, Any], parameters: dict[str, str]
+    ctx: RunContext, workflow: Workflow | dict[str, Any], parameters: dict[str, str]
 ) -> Outcome:
     """Replay ``workflow`` with the (resolved) ``parameters``; see the module docstring."""
     failure = await open_start_page(ctx, step=None)
     if failure is not None:
         return failure
-    replay = _Replay(ctx, workflow, parameters)
+    replay = _Replay(ctx, Workflow.model_validate(workflow), parameters)
     try:
         return await replay.run()
     except LLMError as exc:
@@ -67,30 +67,22 @@ async def run_replay(
             RunStatus.failed, failure_reason=f"Model error while repairing a replay step: {exc}"
         )
     except TOTPTimeoutError as exc:
-        errors = [
-            {
-                "error_code": exc.error_code,
-                "reasoning": str(exc),
-                "error_type": "SYSTEM_DEFINED_ERROR",
-            }
-        ]
+        errors = [ErrorEntry(error_code=exc.error_code, reasoning=str(exc))]
         return Outcome(RunStatus.terminated, failure_reason=str(exc), errors=errors)
 
 
 class _Replay:
     """One replay run's state: values, URL mapping, and what it learned for the workflow."""
 
-    def __init__(self, ctx: RunContext, workflow: dict[str, Any], values: dict[str, str]) -> None:
+    def __init__(self, ctx: RunContext, workflow: Workflow, values: dict[str, str]) -> None:
         self.ctx = ctx
         self.workflow = workflow
         self.values = values
-        self.actions: list[dict[str, Any]] = list(workflow.get("actions") or [])
+        self.actions: list[WorkflowAction] = list(workflow.actions)
         self.secrets = {
-            values[p["key"]]
-            for p in workflow.get("parameters") or []
-            if p.get("secret") and values.get(p["key"])
+            values[p.key] for p in workflow.parameters if p.secret and values.get(p.key)
         }
-        self.workflow_start = str(workflow.get("url") or "")
+        self.workflow_start = str(workflow.url or "")
         self.run_start = ctx.request.url or ctx.page.url
         self.repaired: dict[int, dict[str, Any]] = {}
         self.learned: dict[int, dict[str, Any]] = {}
@@ -99,7 +91,7 @@ class _Replay:
 
     # -- the run ---------------------------------------------------------------------------------
     async def run(self) -> Outcome:
-        groups = [list(g) for _, g in groupby(self.actions, key=lambda a: a.get("step"))] or [[]]
+        groups = [list(g) for _, g in groupby(self.actions, key=lambda a: a.step)] or [[]]
         for number, group in enumerate(groups):
             if self.ctx.is_canceled():
                 return Outcome(RunStatus.canceled)
@@ -121,13 +113,13 @@ class _Replay:
                 finish_step(self.ctx, step, started, StepStatus.completed)
         return await self._finish(step, started)
 
-    async def _action(self, step: Step, recorded: dict[str, Any]) -> str | None:
+    async def _action(self, step: Step, recorded: WorkflowAction) -> str | None:
         """Run one recorded action (repairing it if needed); returns a failure reason or None."""
-        action = {k: v for k, v in fill(recorded, self.values).items() if k not in WORKFLOW_KEYS}
+        action: dict[str, Any] = fill(recorded.action_fields(), self.values)
         if action.get("action_type") in ("GOTO_URL", "NEW_TAB") and action.get("url"):
             action["url"] = self._to_run(str(action["url"]))
-        expected = self._to_run(recorded.get("url"))
-        locators = recorded.get("locators") or []
+        expected = self._to_run(recorded.url)
+        locators = recorded.locators
         problem = ""
         for attempt in range(len(RETRY_DELAYS) + 1):
             if attempt:
@@ -146,7 +138,7 @@ class _Replay:
                 variant = locators[match.variant]
                 if not variant.get("css"):  # first replay of a published run: learn more
                     live = await live_details(observation.locate(self.ctx.page, match.element.id))
-                    self.learned[recorded["index"]] = {**live, "variant": match.variant}
+                    self.learned[recorded.index] = {**live, "variant": match.variant}
                 meta = {"matched_by": match.matched_by, "variant": match.variant}
             else:
                 meta = {"matched_by": []}
@@ -166,7 +158,7 @@ class _Replay:
         step: Step,
         action: dict[str, Any],
         observation: Observation,
-        recorded: dict[str, Any],
+        recorded: WorkflowAction,
         meta: dict[str, Any],
     ) -> str | None:
         """Execute and record one action; returns the failure message or None."""
@@ -191,7 +183,7 @@ class _Replay:
         if shown_action.get("text") in self.secrets:
             shown_action["text"] = REDACTED
         record = record_action(parse_action(shown_action), result, None, observation)
-        record["replay"] = {"workflow_action": recorded.get("index"), **meta}
+        record.replay = ReplayMark(workflow_action=recorded.index, **meta)
         step.actions.append(record)
         return None if result.success else result.message
 
@@ -204,11 +196,11 @@ class _Replay:
 
     # -- falling back to the model ---------------------------------------------------------------
     async def _repair(
-        self, step: Step, recorded: dict[str, Any], action: dict[str, Any], problem: str
+        self, step: Step, recorded: WorkflowAction, action: dict[str, Any], problem: str
     ) -> str | None:
         kind = str(action.get("action_type"))
-        locators = recorded.get("locators") or []
-        index = int(recorded.get("index", 0))
+        locators = recorded.locators
+        index = recorded.index
         goal = self._mini_goal(recorded, kind, locators)
         notes = [f"The recorded element could not be used: {problem}"]
         for _ in range(MAX_REPAIR_CALLS):
@@ -247,14 +239,13 @@ class _Replay:
                     return self._beyond_repair(recorded, problem, f"the model gave up: {reason}")
                 if verdict is not None:  # nothing to do on this page: the step is not needed
                     step.actions.append(
-                        {
-                            "action_type": kind,
-                            "result": {
-                                "success": True,
-                                "message": "skipped: the model found it not needed",
-                            },
-                            "replay": {"workflow_action": index, "fallback": True, "skipped": True},
-                        }
+                        ActionRecord(
+                            action_type=kind,
+                            result=ActionOutcome(
+                                success=True, message="skipped: the model found it not needed"
+                            ),
+                            replay=ReplayMark(workflow_action=index, fallback=True, skipped=True),
+                        )
                     )
                     return None
                 notes.append(f"the answer proposed no {kind} action")
@@ -276,22 +267,21 @@ class _Replay:
                 if element is not None:
                     snapshot = element.model_dump(mode="json", exclude={"box"}, exclude_none=True)
                     self.repaired[index] = locator_from_snapshot(snapshot, live)
-                if not same_page(observation.url, self._to_run(recorded.get("url")) or ""):
+                if not same_page(observation.url, self._to_run(recorded.url) or ""):
                     self.moved[index] = self._to_workflow(observation.url)
                 return None
             notes.append(f"{kind} on [{chosen.id}] failed: {failure}")
         return self._beyond_repair(recorded, problem, notes[-1])
 
-    def _mini_goal(self, recorded: dict[str, Any], kind: str, locators: list[Any]) -> str:
-        slot = _SLOT.match(str(recorded.get("text") or ""))
+    def _mini_goal(self, recorded: WorkflowAction, kind: str, locators: list[Any]) -> str:
+        text = recorded.detail("text")
+        slot = _SLOT.match(str(text or ""))
         parameter = slot.group(1) if slot else None
-        secret = any(
-            p.get("secret") for p in self.workflow.get("parameters") or [] if p["key"] == parameter
-        )
+        secret = any(p.secret for p in self.workflow.parameters if p.key == parameter)
         value = None
         if kind == "INPUT_TEXT" and not secret:
-            value = self.values.get(parameter, "") if parameter else recorded.get("text")
-        option = recorded.get("option") or {}
+            value = self.values.get(parameter, "") if parameter else text
+        option = recorded.detail("option") or {}
         return render(
             "replay_step",
             kind=kind,
@@ -299,13 +289,13 @@ class _Replay:
             parameter=parameter,
             value=value,
             choice=fill(option.get("label") or option.get("value") or "", self.values),
-            intent=fill(recorded.get("intent", kind), self.values),
+            intent=fill(recorded.intent or kind, self.values),
         )
 
-    def _beyond_repair(self, recorded: dict[str, Any], problem: str, tried: str) -> str:
+    def _beyond_repair(self, recorded: WorkflowAction, problem: str, tried: str) -> str:
         return (
-            f"Replay failed at action {int(recorded.get('index', 0)) + 1} of "
-            f"{len(self.actions)} ({fill(recorded.get('intent', ''), self.values)}): "
+            f"Replay failed at action {recorded.index + 1} of "
+            f"{len(self.actions)} ({fill(recorded.intent, self.values)}): "
             f"{problem}; the model could not repair it ({tried}). The page changed beyond "
             "repair: run the task again with publish_workflow=True to record a new workflow."
         )
@@ -325,7 +315,7 @@ class _Replay:
                 return Outcome(RunStatus.failed, failure_reason=reason, last_step=step)
         output = None
         schema = self.ctx.request.schema_for_output
-        if schema is not None or self.workflow.get("extract"):
+        if schema is not None or self.workflow.extract:
             output, errors = await extract(
                 self.ctx, step, goal=self.ctx.request.prompt, schema=schema
             )
@@ -337,7 +327,7 @@ class _Replay:
         finish_step(self.ctx, step, started, StepStatus.completed, is_last=True)
         record_replay(
             self.ctx.store,
-            str(self.workflow["workflow_id"]),
+            self.workflow.workflow_id,
             self.ctx.run_id,
             self.repaired,
             self.learned,
@@ -352,11 +342,11 @@ class _Replay:
         )
 
     def _end_mismatch(self, observation: Observation) -> str:
-        end = self.workflow.get("end") or {}
-        expected = self._to_run(end.get("url"))
+        end = self.workflow.end
+        expected = self._to_run(end.url)
         if expected and not same_page(observation.url, expected):
             return f"it ended on {observation.url}, not {expected} as recorded"
-        title = end.get("title")
+        title = end.title
         if title and _squash(observation.title) != _squash(title):
             return f'the final page is titled "{observation.title}", not "{title}" as recorded'
         return ""
@@ -368,7 +358,7 @@ class _Replay:
             goal=self.ctx.request.prompt,
             schema="",
             elements=observation.render(),
-            history=[str(a.get("intent", "")) for a in self.actions],
+            history=[a.intent for a in self.actions],
         )
         answer = await self.ctx.llm(
             "verify",

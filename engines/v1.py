@@ -27,6 +27,7 @@ from agent.browser.watchdog import PageUnresponsiveError
 from agent.config import MAX_RETRIES_PER_STEP
 from agent.errors import AnswerMisfitError, BrowserError, LLMError
 from agent.models import RunStatus, Step, StepStatus
+from agent.records import ActionOutcome, ActionRecord, ElementSnapshot, ErrorEntry
 from agent.run_context import Outcome, RunContext, user_message
 from agent.secrets import fill_action
 from agent.totp import TOTPTimeoutError
@@ -142,18 +143,12 @@ async def run_steps(
             return Outcome(RunStatus.failed, failure_reason=str(exc), last_step=step)
         except TOTPTimeoutError as exc:
             finish_step(ctx, step, started, StepStatus.failed, str(exc))
-            errors = [
-                {
-                    "error_code": exc.error_code,
-                    "reasoning": str(exc),
-                    "error_type": "SYSTEM_DEFINED_ERROR",
-                }
-            ]
+            no_code = [ErrorEntry(error_code=exc.error_code, reasoning=str(exc))]
             return Outcome(
                 RunStatus.terminated,
-                output=with_error_code(None, errors),
+                output=with_error_code(None, no_code),
                 failure_reason=str(exc),
-                errors=errors,
+                errors=no_code,
                 last_step=step,
             )
         if result.loop_error:
@@ -327,9 +322,7 @@ async def _one_step(
                     f"{described} was already done on this same page and "
                     "changed nothing; do something different."
                 )
-        step.actions.append(
-            record_action(action, result, None, observation) | {"duration_ms": action_ms}
-        )
+        step.actions.append(record_action(action, result, None, observation, action_ms))
         memory.last_tried = f"step {step.order}: {described} ({'ok' if result.success else 'failed: ' + result.message})"
         memory.history.append(memory.last_tried)
         if not result.success:
@@ -378,30 +371,33 @@ def _describe(action: Any, observation: Any) -> str:
 
 
 def record_action(
-    action: Any, result: Any, note: str | None, observation: Any = None
-) -> dict[str, Any]:
+    action: Any,
+    result: Any,
+    note: str | None,
+    observation: Any = None,
+    duration_ms: int | None = None,
+) -> ActionRecord:
     """An action and its result for the step record, with typed secrets redacted."""
     data = action.model_dump(mode="json", exclude_none=True)
-    if "text" in data and observation is not None and action.id:
-        element = observation.element(action.id)
+    element = observation.element(action.id) if observation is not None and action.id else None
+    password = element is not None and element.attributes.get("type") == "password"
+    if "text" in data and password:
         placeholder_only = re.fullmatch(r"(\{\{\w+\}\})+", str(data["text"]))
-        if element is not None and element.attributes.get("type") == "password":
-            data["text"] = data["text"] if placeholder_only else "•" * 8
-    if observation is not None and action.id:
-        element = observation.element(action.id)
-        if element is not None:  # how to find it again (workflow replay, reports)
-            data["element"] = element.model_dump(mode="json", exclude_none=True)
-            if element.attributes.get("type") == "password":
-                data["element"].get("attributes", {}).pop("value", None)
+        data["text"] = data["text"] if placeholder_only else "•" * 8
+    snapshot = None
+    if element is not None:  # how to find it again (workflow replay, reports)
+        snapshot = ElementSnapshot.model_validate(element.model_dump(exclude_none=True))
+        if password:
+            snapshot.attributes.pop("value", None)
     if result is None:
-        data["result"] = {"success": True, "message": note or ""}
+        outcome = ActionOutcome(success=True, message=note or "")
     else:
-        data["result"] = {
-            "success": result.success,
-            "message": result.message,
-            "page_changed": result.page_changed,
-        }
-    return data
+        outcome = ActionOutcome(
+            success=result.success, message=result.message, page_changed=result.page_changed
+        )
+    return ActionRecord.model_validate(
+        {**data, "result": outcome, "element": snapshot, "duration_ms": duration_ms}
+    )
 
 
 @dataclass
@@ -470,12 +466,12 @@ async def _failure(
     except LLMError as exc:
         logger.warning("error-code classification failed: %s", exc)
         errors = []
-    system = [{"error_code": code, "reasoning": reason, "error_type": "SYSTEM_DEFINED_ERROR"}]
+    system = [ErrorEntry(error_code=code, reasoning=reason)] if code else []
     return Outcome(
         status,
         output=with_error_code(None, errors),
         failure_reason=reason,
-        errors=errors + (system if code else []),
+        errors=errors + system,
         last_step=step,
     )
 

@@ -23,11 +23,13 @@ from urllib.parse import urljoin
 
 from playwright.async_api import Error as PlaywrightError
 
-from agent.answers import PlanV2Answer, ValidateV2Answer
+from agent.answers import PlanV2Answer, SummarizeV2Answer, ValidateV2Answer
 from agent.browser.observation import Observation
 from agent.config import DEFAULT_MAX_ITERATIONS_V2
 from agent.errors import LLMError
+from agent.llm import LLMResult
 from agent.models import RunStatus, StepStatus
+from agent.records import ActionOutcome, ActionRecord, Block, ErrorEntry
 from agent.run_context import Outcome, RunContext, user_message
 from engines import V2
 from engines.error_codes import classify, with_error_code
@@ -96,7 +98,7 @@ async def _run_blocks(ctx: RunContext) -> Outcome:
         return failure
     budget = V2.step_budget(ctx.request.max_steps)
     ctx.step_limit = step_limit(budget)  # retries included: failing blocks cannot multiply it
-    blocks: list[dict[str, Any]] = []
+    blocks: list[Block] = []
     disagreements = 0
     for _ in range(DEFAULT_MAX_ITERATIONS_V2):
         if ctx.is_canceled():
@@ -135,17 +137,17 @@ async def _run_blocks(ctx: RunContext) -> Outcome:
                     code="PLANNER_VALIDATOR_DISAGREE",
                 )
             blocks.append(
-                _block(
-                    len(blocks),
-                    "check",
-                    "planner said the goal is achieved",
-                    "rejected",
-                    "the validator found more work to do",
+                Block(
+                    index=len(blocks),
+                    task_type="check",
+                    goal="planner said the goal is achieved",
+                    status="rejected",
+                    result="the validator found more work to do",
                 )
             )
             _save_blocks(ctx, blocks)
             continue
-        block = _block(len(blocks), plan.task_type, plan.goal, "running")
+        block = Block(index=len(blocks), task_type=plan.task_type, goal=plan.goal, status="running")
         blocks.append(block)
         _save_blocks(ctx, blocks)
         outcome = await _run_block(ctx, block, plan, budget)
@@ -166,34 +168,26 @@ async def _run_blocks(ctx: RunContext) -> Outcome:
     )
 
 
-def _decisive_errors(outcome: Outcome) -> list[dict[str, Any]]:
+def _decisive_errors(outcome: Outcome) -> list[ErrorEntry]:
     """Error codes that end the whole run: the caller's own, and a 2FA code that never came."""
+    return [e for e in outcome.errors if e.user_defined or e.error_code.startswith("OTP_")]
+
+
+def _save_blocks(ctx: RunContext, blocks: list[Block]) -> None:
+    ctx.store.update_run(ctx.run_id, blocks=[b.model_copy(deep=True) for b in blocks])
+
+
+def _for_context(blocks: list[Block]) -> list[dict[str, Any]]:
+    """The blocks as the test doubles' request context carries them (JSON-like)."""
+    return [b.model_dump() for b in blocks]
+
+
+def _for_prompt(blocks: list[Block]) -> list[dict[str, Any]]:
     return [
-        e
-        for e in outcome.errors
-        if e.get("error_type") == "USER_DEFINED_ERROR"
-        or str(e.get("error_code", "")).startswith("OTP_")
-    ]
-
-
-def _block(index: int, task_type: str, goal: str, status: str, result: str = "") -> dict[str, Any]:
-    return {
-        "index": index,
-        "task_type": task_type,
-        "goal": goal,
-        "status": status,
-        "result": result,
-        "output": None,
-    }
-
-
-def _save_blocks(ctx: RunContext, blocks: list[dict[str, Any]]) -> None:
-    ctx.store.update_run(ctx.run_id, blocks=[dict(b) for b in blocks])
-
-
-def _for_prompt(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [
-        {**b, "output_json": _cut(json.dumps(b["output"], ensure_ascii=False, default=str))}
+        {
+            **b.model_dump(),
+            "output_json": _cut(json.dumps(b.output, ensure_ascii=False, default=str)),
+        }
         for b in blocks
     ]
 
@@ -209,7 +203,7 @@ def _schema_text(schema: Any) -> str:
     return json.dumps(schema, indent=1) if schema else ""
 
 
-async def _plan(ctx: RunContext, blocks: list[dict[str, Any]]) -> _Plan:
+async def _plan(ctx: RunContext, blocks: list[Block]) -> _Plan:
     observation = await ctx.observe()
     prompt = render(
         "plan_v2",
@@ -224,7 +218,7 @@ async def _plan(ctx: RunContext, blocks: list[dict[str, Any]]) -> _Plan:
         [user_message(prompt, observation.screenshot)],
         step=None,
         observation=observation,
-        context={"blocks": [dict(b) for b in blocks]},
+        context={"blocks": _for_context(blocks)},
     )
     plan: PlanV2Answer = answer.answer
     return _Plan(
@@ -238,8 +232,8 @@ async def _plan(ctx: RunContext, blocks: list[dict[str, Any]]) -> _Plan:
     )
 
 
-async def _run_block(ctx: RunContext, block: dict[str, Any], plan: _Plan, budget: int) -> Outcome:
-    index = block["index"]
+async def _run_block(ctx: RunContext, block: Block, plan: _Plan, budget: int) -> Outcome:
+    index = block.index
     if plan.task_type == "extract":
         outcome = await _extract_block(ctx, index, plan.goal, plan.schema)
     elif plan.task_type == "loop":
@@ -254,9 +248,9 @@ async def _run_block(ctx: RunContext, block: dict[str, Any], plan: _Plan, budget
             block=index,
             context_goal=ctx.request.prompt,
         )
-    block["status"] = outcome.status.value
-    block["result"] = (outcome.failure_reason or outcome.summary or "")[:500]
-    block["output"] = outcome.output
+    block.status = outcome.status.value
+    block.result = (outcome.failure_reason or outcome.summary or "")[:500]
+    block.output = outcome.output
     return outcome
 
 
@@ -270,11 +264,11 @@ async def _extract_block(ctx: RunContext, index: int, goal: str, schema: Any) ->
         ctx.save_step(step.transition(StepStatus.failed, failure_reason=str(exc)))
         return Outcome(RunStatus.failed, failure_reason=f"Extraction failed: {exc}")
     step.actions.append(
-        {
-            "action_type": "EXTRACT",
-            "reasoning": goal,
-            "result": {"success": True, "message": "; ".join(errors) or "extracted"},
-        }
+        ActionRecord(
+            action_type="EXTRACT",
+            reasoning=goal,
+            result=ActionOutcome(success=True, message="; ".join(errors) or "extracted"),
+        )
     )
     ctx.save_step(step.transition(StepStatus.completed))
     return Outcome(RunStatus.completed, output=data, summary="extracted data")
@@ -365,7 +359,7 @@ def _item_schema(ctx: RunContext, plan: _Plan) -> Any:
     return None
 
 
-async def _validate(ctx: RunContext, blocks: list[dict[str, Any]]) -> Outcome | None:
+async def _validate(ctx: RunContext, blocks: list[Block]) -> Outcome | None:
     """Completed or terminated when the validator says so; None to keep going.
 
     The validator sees the final page and the output schema, so a "yes" carries the
@@ -387,7 +381,7 @@ async def _validate(ctx: RunContext, blocks: list[dict[str, Any]]) -> Outcome | 
             [user_message(prompt, observation.screenshot)],
             step=None,
             observation=observation,
-            context={"blocks": [dict(b) for b in blocks]},
+            context={"blocks": _for_context(blocks)},
         )
     except LLMError as exc:
         return Outcome(RunStatus.failed, failure_reason=f"Model error while validating: {exc}")
@@ -410,7 +404,7 @@ async def _validate(ctx: RunContext, blocks: list[dict[str, Any]]) -> Outcome | 
 
 async def _summarize(
     ctx: RunContext,
-    blocks: list[dict[str, Any]],
+    blocks: list[Block],
     partial: str | None,
     observation: Observation | None = None,
 ) -> tuple[Any, str]:
@@ -426,24 +420,29 @@ async def _summarize(
         schema=_schema_text(schema),
         elements=observation.render(token_budget=EXTRACT_TOKEN_BUDGET),
     )
-    output, answer, _ = await ask_fitting(
+    output, result, _ = await ask_fitting(
         ctx,
         "summarize_v2",
         [user_message(prompt)],
         schema=schema if partial is None else None,
         step=None,
         observation=observation,
-        context={"blocks": [dict(b) for b in blocks], "schema": schema},
-        pick=lambda data: data.get("output") if isinstance(data, dict) else None,
+        context={"blocks": _for_context(blocks), "schema": schema},
+        pick=lambda result: _summary(result).output,
     )
-    description = answer.get("description") if isinstance(answer, dict) else ""
-    return output, str(description or "")
+    return output, _summary(result).description
+
+
+def _summary(result: LLMResult) -> SummarizeV2Answer:
+    """The typed ``summarize_v2`` answer (``complete_json`` checked it fits)."""
+    answer: SummarizeV2Answer = result.answer
+    return answer
 
 
 async def _out_of_budget(
-    ctx: RunContext, blocks: list[dict[str, Any]], why: str, *, code: str = "REACH_MAX_STEPS"
+    ctx: RunContext, blocks: list[Block], why: str, *, code: str = "REACH_MAX_STEPS"
 ) -> Outcome:
-    achieved = "; ".join(f"{b['task_type']} '{b['goal'][:60]}' {b['status']}" for b in blocks)
+    achieved = "; ".join(f"{b.task_type} '{b.goal[:60]}' {b.status}" for b in blocks)
     reason = f"{why}. Achieved: {achieved or 'nothing'}."
     output = None
     try:
@@ -454,13 +453,7 @@ async def _out_of_budget(
         RunStatus.failed,
         output=output,
         failure_reason=reason,
-        errors=[
-            {
-                "error_code": code,
-                "reasoning": why,
-                "error_type": "SYSTEM_DEFINED_ERROR",
-            }
-        ],
+        errors=[ErrorEntry(error_code=code, reasoning=why)],
     )
 
 

@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from agent.models import Step, TaskRun
+from agent.records import ActionRecord
+from agent.workflow_records import Workflow
 
 MAX_OUTPUT_LINES = 12
 """The summary shows this many lines of the output; ``--json`` has all of it."""
@@ -58,7 +60,7 @@ def run_summary(run: TaskRun, *, run_dir: Path | None = None, report: Path | Non
     if run.output is not None:
         lines += _labelled("output", json.dumps(run.output, indent=2, ensure_ascii=False))
     for error in run.errors:
-        lines.append(f"  error    {error.get('error_code', '?')}: {error.get('reasoning', '')}")
+        lines.append(f"  error    {error.error_code}: {error.reasoning}")
     tokens = run.input_token_count + run.output_token_count
     calls = f"{run.llm_calls} model call{'' if run.llm_calls == 1 else 's'}"
     lines.append(
@@ -120,12 +122,12 @@ def runs_table(runs: Sequence[TaskRun]) -> str:
     return table(["run_id", "status", "created (UTC)", "steps", "cost", "title / prompt"], rows)
 
 
-def action_line(action: dict[str, Any]) -> str:
+def action_line(action: ActionRecord) -> str:
     """``INPUT_TEXT#2 ok``: what an action did, in a few characters."""
-    target = f"#{action['id']}" if action.get("id") else ""
-    result = action.get("result")
-    outcome = "" if not isinstance(result, dict) else " ok" if result.get("success") else " failed"
-    return f"{action.get('action_type', '?')}{target}{outcome}"
+    target = f"#{action.id}" if action.id else ""
+    result = action.result
+    outcome = "" if result is None else " ok" if result.success else " failed"
+    return f"{action.action_type}{target}{outcome}"
 
 
 def steps_table(steps: Sequence[Step]) -> str:
@@ -149,16 +151,17 @@ def steps_table(steps: Sequence[Step]) -> str:
     return table(["step", "status", "tokens", "cost", "time", "url", "actions"], rows)
 
 
-def workflows_table(workflows: Sequence[dict[str, Any]]) -> str:
+def workflows_table(workflows: Sequence[Workflow | dict[str, Any]]) -> str:
     """The ``agent workflows`` table: id, title, parameters, actions, source run."""
+    records = [Workflow.model_validate(w) for w in workflows]
     rows = [
         [
-            item.get("workflow_id", "?"),
-            len(item.get("actions") or []),
-            ",".join(p.get("key", "?") for p in item.get("parameters") or []) or "-",
-            item.get("source_run_id") or "",
-            shorten(str(item.get("title") or item.get("goal") or ""), 60),
+            item.workflow_id,
+            len(item.actions),
+            ",".join(p.key for p in item.parameters) or "-",
+            item.source_run_id or "",
+            shorten(item.title or item.goal, 60),
         ]
-        for item in workflows
+        for item in records
     ]
     return table(["workflow_id", "actions", "parameters", "from run", "title"], rows)

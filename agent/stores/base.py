@@ -22,11 +22,13 @@ by an engine that had an older copy.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
 
 from agent.errors import InvalidRequestError
 from agent.models import RunStatus, Step, TaskRun
+from agent.workflow_records import Workflow
 
 ACTIVE_STATUSES = (RunStatus.created, RunStatus.queued, RunStatus.running, RunStatus.paused)
 
@@ -76,13 +78,13 @@ class TOTPCodeStore(Protocol):
 class WorkflowStore(Protocol):
     """Published workflows (:mod:`agent.workflows`)."""
 
-    def save_workflow(self, workflow_id: str, data: dict[str, Any]) -> None:
-        """Insert or replace a workflow (readable JSON)."""
+    def save_workflow(self, workflow_id: str, data: Workflow | Mapping[str, Any]) -> None:
+        """Insert or replace a workflow (a dict in its JSON shape is validated into one)."""
 
-    def get_workflow(self, workflow_id: str) -> dict[str, Any]:
+    def get_workflow(self, workflow_id: str) -> Workflow:
         """A stored workflow; raises :class:`~agent.errors.RunNotFoundError`."""
 
-    def list_workflows(self) -> list[dict[str, Any]]:
+    def list_workflows(self) -> list[Workflow]:
         """All workflows, newest first."""
 
     def delete_workflow(self, workflow_id: str) -> None:
@@ -144,6 +146,11 @@ def interrupted_reason(pid: int | None) -> str:
         f"Run interrupted: the process running it (pid {pid}) exited before it finished. "
         "Start the task again."
     )
+
+
+def workflow_json(data: Workflow | Mapping[str, Any]) -> str:
+    """A workflow as stored: the JSON of its record, with only the keys it was given."""
+    return Workflow.model_validate(data).model_dump_json(exclude_unset=True)
 
 
 def step_sort_key(step: Step) -> tuple[int, int, datetime]:

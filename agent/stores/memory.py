@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -11,6 +11,7 @@ from agent.errors import RunNotFoundError
 from agent.models import RunStatus, Step, TaskRun, utcnow
 from agent.stores.base import apply_update, check_page, claimed
 from agent.stores.base import step_sort_key as _step_key
+from agent.workflow_records import Workflow
 
 
 class MemoryStore:
@@ -30,7 +31,7 @@ class MemoryStore:
         self._runs: dict[str, TaskRun] = {}
         self._steps: dict[str, dict[str, Step]] = {}
         self._codes: list[dict[str, Any]] = []
-        self._workflows: dict[str, dict[str, Any]] = {}
+        self._workflows: dict[str, Workflow] = {}
 
     def create_run(self, run: TaskRun) -> None:
         with self._lock:
@@ -97,20 +98,21 @@ class MemoryStore:
                     return str(row["code"])
             return None
 
-    def save_workflow(self, workflow_id: str, data: dict[str, Any]) -> None:
+    def save_workflow(self, workflow_id: str, data: Workflow | Mapping[str, Any]) -> None:
+        workflow = Workflow.model_validate(data).model_copy(deep=True)
         with self._lock:
-            self._workflows[workflow_id] = dict(data)
+            self._workflows[workflow_id] = workflow
 
-    def get_workflow(self, workflow_id: str) -> dict[str, Any]:
+    def get_workflow(self, workflow_id: str) -> Workflow:
         with self._lock:
             try:
-                return dict(self._workflows[workflow_id])
+                return self._workflows[workflow_id].model_copy(deep=True)
             except KeyError:
                 raise RunNotFoundError(f"No workflow with id {workflow_id!r}") from None
 
-    def list_workflows(self) -> list[dict[str, Any]]:
+    def list_workflows(self) -> list[Workflow]:
         with self._lock:
-            return [dict(w) for w in reversed(self._workflows.values())]
+            return [w.model_copy(deep=True) for w in reversed(self._workflows.values())]
 
     def delete_workflow(self, workflow_id: str) -> None:
         with self._lock:

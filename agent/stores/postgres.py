@@ -21,11 +21,10 @@ its steps stay as they were, a step left running is closed as failed.
 
 from __future__ import annotations
 
-import json
 import os
 import socket
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -33,7 +32,14 @@ from typing import TYPE_CHECKING, Any
 from agent.config import redact_url
 from agent.errors import RunNotFoundError, UsageError
 from agent.models import RunStatus, Step, StepStatus, TaskRun
-from agent.stores.base import ACTIVE_STATUSES, apply_update, check_page, process_alive
+from agent.stores.base import (
+    ACTIVE_STATUSES,
+    apply_update,
+    check_page,
+    process_alive,
+    workflow_json,
+)
+from agent.workflow_records import Workflow
 
 if TYPE_CHECKING:
     import psycopg
@@ -397,14 +403,14 @@ class PostgresStore:
         return None if row is None else str(row[0])
 
     # -- workflows -----------------------------------------------------------------------------
-    def save_workflow(self, workflow_id: str, data: dict[str, Any]) -> None:
+    def save_workflow(self, workflow_id: str, data: Workflow | Mapping[str, Any]) -> None:
         self._conn().execute(
             "INSERT INTO workflows (workflow_id, data) VALUES (%s, %s) "
             "ON CONFLICT (workflow_id) DO UPDATE SET data = excluded.data",
-            (workflow_id, json.dumps(data, default=str)),
+            (workflow_id, workflow_json(data)),
         )
 
-    def get_workflow(self, workflow_id: str) -> dict[str, Any]:
+    def get_workflow(self, workflow_id: str) -> Workflow:
         row = (
             self._conn()
             .execute("SELECT data::text FROM workflows WHERE workflow_id = %s", (workflow_id,))
@@ -412,14 +418,13 @@ class PostgresStore:
         )
         if row is None:
             raise RunNotFoundError(f"No workflow with id {workflow_id!r}")
-        data: dict[str, Any] = json.loads(row[0])
-        return data
+        return Workflow.model_validate_json(row[0])
 
-    def list_workflows(self) -> list[dict[str, Any]]:
+    def list_workflows(self) -> list[Workflow]:
         rows = self._conn().execute(
             "SELECT data::text FROM workflows ORDER BY created_at DESC, workflow_id DESC"
         )
-        return [json.loads(row[0]) for row in rows]
+        return [Workflow.model_validate_json(row[0]) for row in rows]
 
     def delete_workflow(self, workflow_id: str) -> None:
         cursor = self._conn().execute(

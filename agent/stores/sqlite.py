@@ -16,10 +16,9 @@ request was checked once, when the run was created.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, nullcontext
 from datetime import datetime
 from pathlib import Path
@@ -34,8 +33,10 @@ from agent.stores.base import (
     claimed,
     interrupted_reason,
     process_alive,
+    workflow_json,
 )
 from agent.validation import STORED
+from agent.workflow_records import Workflow
 
 MIGRATIONS: list[tuple[str, str]] = [
     (
@@ -301,15 +302,15 @@ class SQLiteStore:
             return str(row[1])
 
     # -- workflows -----------------------------------------------------------------------------
-    def save_workflow(self, workflow_id: str, data: dict[str, Any]) -> None:
+    def save_workflow(self, workflow_id: str, data: Workflow | Mapping[str, Any]) -> None:
         with self._write() as conn:
             conn.execute(
                 "INSERT INTO workflows (workflow_id, created_at, data) VALUES (?, ?, ?) "
                 "ON CONFLICT (workflow_id) DO UPDATE SET data = excluded.data",
-                (workflow_id, utcnow().isoformat(), json.dumps(data, default=str)),
+                (workflow_id, utcnow().isoformat(), workflow_json(data)),
             )
 
-    def get_workflow(self, workflow_id: str) -> dict[str, Any]:
+    def get_workflow(self, workflow_id: str) -> Workflow:
         row = (
             self._conn()
             .execute("SELECT data FROM workflows WHERE workflow_id = ?", (workflow_id,))
@@ -317,14 +318,13 @@ class SQLiteStore:
         )
         if row is None:
             raise RunNotFoundError(f"No workflow with id {workflow_id!r}")
-        data: dict[str, Any] = json.loads(row[0])
-        return data
+        return Workflow.model_validate_json(row[0])
 
-    def list_workflows(self) -> list[dict[str, Any]]:
+    def list_workflows(self) -> list[Workflow]:
         rows = self._conn().execute(
             "SELECT data FROM workflows ORDER BY created_at DESC, workflow_id DESC"
         )
-        return [json.loads(row[0]) for row in rows]
+        return [Workflow.model_validate_json(row[0]) for row in rows]
 
     def delete_workflow(self, workflow_id: str) -> None:
         with self._write() as conn:
