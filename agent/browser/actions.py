@@ -140,6 +140,11 @@ async def _attempt(ctx: ActionContext, action: at.Action) -> tuple[bool, str, An
         limit = f"{ACTION_TIMEOUT_SECONDS:.0f}s"
         return False, f"{action.action_type} took longer than {limit} and was stopped", None
     except PlaywrightError as exc:
+        if _closed_its_own_tab(ctx):
+            # The page closed its tab in answer to the action (window.close() in a click
+            # handler) before Playwright saw the action finish: that is the action's effect.
+            target = f" on {ctx.describe(action.id)}" if action.id else ""
+            return True, f"{action.action_type}{target} was answered by the page closing", None
         return False, _playwright_failure(ctx, action, exc), None
     if isinstance(outcome, OpenDialog):  # the page waits: the model answers next step
         target = f" on {ctx.describe(action.id)}" if action.id else ""
@@ -180,6 +185,11 @@ def _result(
         downloaded=list(watch.new_downloads),
         dialog="; ".join(watch.new_dialogs) or None,
     )
+
+
+def _closed_its_own_tab(ctx: ActionContext) -> bool:
+    """Whether the action's tab is gone while the browser and its other tabs live on."""
+    return ctx.page.is_closed() and bool(ctx.page.context.pages)
 
 
 def _playwright_failure(ctx: ActionContext, action: at.Action, exc: PlaywrightError) -> str:

@@ -69,6 +69,22 @@ async def test_window_open_new_tab_action_and_a_tab_that_closes_itself(page, ser
     assert len(tabs.pages) == 2 and tabs.page is tabs.pages[0]
 
 
+async def test_a_tab_that_closes_before_the_click_ends_is_the_clicks_effect(page, server, tabs):
+    # window.close() on mousedown: the tab is gone before Playwright's click returns.
+    obs = await open_page(tabs.page, server, "/widgets/tabs.html")
+    await do(tabs.page, obs, tabs, action_type="CLICK", id=by_text(obs, "Open the help window"))
+    for _ in range(50):
+        if len(tabs.pages) == 2:
+            break
+        await asyncio.sleep(0.05)
+    assert len(tabs.pages) == 2 and tabs.page is tabs.pages[1]
+    obs = await observe(tabs.page)
+    closer = by_text(obs, "Close before the click ends")
+    gone = await do(tabs.page, obs, tabs, action_type="CLICK", id=closer)
+    assert gone.success and gone.page_changed and "the tab closed" in gone.message, gone.message
+    assert len(tabs.pages) == 1 and tabs.page is tabs.pages[0]
+
+
 async def test_tab_actions_without_tabs_say_what_is_missing(page, server):
     result = await do(page, None, action_type="NEW_TAB", url=server.url("/"))
     assert not result.success and "pass tabs=" in result.message
