@@ -37,11 +37,12 @@ demo: browser
 test: browser
 	$(PY) -m ruff check agent engines fixtures_sites tests
 	$(PY) -m ruff format --check agent engines fixtures_sites tests
-	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist worksteal
+	$(PY) -m mypy agent engines
+	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist worksteal --cov --cov-report=term
 
 bench: browser
 	$(PY) tests/bench/observe.py
 	$(PY) tests/bench/step_overhead.py
 
 clean:
-	rm -rf $(VENV) agent-data .pytest_cache
+	rm -rf $(VENV) agent-data .pytest_cache .mypy_cache .coverage .coverage.*
