@@ -18,6 +18,7 @@ import contextvars
 import threading
 from typing import Any
 
+from agent.local_files import load_image
 from agent.models import Step, TaskRun
 from agent.progress import RunProgress, step_label
 from agent.records import ActionRecord
@@ -25,7 +26,6 @@ from agent.report import (
     REPORT_NAME,
     action_view,
     find_run_dir,
-    load_image,
     pretty_json,
     render_template,
     status_class,

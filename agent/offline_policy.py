@@ -66,7 +66,7 @@ def _plan(prompt: Prompt) -> dict[str, Any]:
     return {"actions": actions}
 
 
-def _fill_schema(schema: Any, prompt: Prompt, success: bool) -> Any:
+def _fill_schema(schema: Any, prompt: Prompt, success: bool) -> dict[str, Any]:
     properties = schema.get("properties") if isinstance(schema, dict) else None
     if not properties:
         return {"success": success}

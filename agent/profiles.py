@@ -21,12 +21,15 @@ import json
 import shutil
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
 
 from agent.errors import InvalidRequestError, RunNotFoundError
 from agent.models import new_id, utcnow
+
+if TYPE_CHECKING:
+    from playwright.async_api import StorageState
 
 STATE_FILE = "storage_state.json"
 """The name of a storage-state file, in a profile folder and in a run folder alike."""
@@ -92,7 +95,7 @@ class BrowserProfiles:
         state: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
         return state
 
-    def save_state(self, profile_id: str, state: dict[str, Any]) -> None:
+    def save_state(self, profile_id: str, state: StorageState) -> None:
         """Write a run's final storage state into the profile."""
         folder = self._folder(profile_id)
         (folder / STATE_FILE).write_text(json.dumps(state), encoding="utf-8")

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from agent.browser.actions import ActionResult
     from agent.browser.observation import Observation
     from agent.browser.tabs import Tabs
+    from agent.tools import ToolBox
 
 logger = logging.getLogger("agent.run")
 
@@ -90,8 +91,8 @@ class RunContext:
     """Next step order in the run (skyvern-2.0 blocks share one sequence)."""
     secrets: Secrets = field(default_factory=Secrets)
     """The run's secret values: typed for ``{{NAME}}``, redacted from all that is kept."""
-    tools: Any = None
-    """The Agent's ``agent.tools.ToolBox`` (None or empty: no tools)."""
+    tools: ToolBox | None = None
+    """The Agent's tools (None or empty: no tools)."""
     ask_person: Callable[[str], Any] | None = None
     """Async ``ask(question) -> answer`` that pauses the run (``agent.pause``); None: nobody."""
     page_timeout: float = PAGE_TIMEOUT

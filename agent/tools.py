@@ -21,11 +21,15 @@ import inspect
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 
 from agent.errors import UsageError
+
+if TYPE_CHECKING:
+    from agent.browser.action_types import CallToolAction
+    from agent.run_context import RunContext
 
 MAX_RESULT_CHARS = 2000
 """A tool's result is cut to this many characters in prompts and records."""
@@ -41,7 +45,7 @@ class ToolResult:
     page_changed: bool = False
     """Always False: a tool runs beside the page (the step record has the field)."""
 
-    def history_line(self, action: Any) -> str:
+    def history_line(self, action: CallToolAction) -> str:
         """How the call reads in the next prompt's history."""
         if self.success:
             return f"CALL_TOOL {action.tool} returned: {self.message}"
@@ -80,9 +84,7 @@ class Tool:
         for key in fields:
             if key in hints:
                 fields[key] = (hints[key], fields[key][1])
-        model = create_model(  # type: ignore[call-overload]
-            f"{name}_arguments", __config__=ConfigDict(extra="forbid"), **fields
-        )
+        model = create_model(f"{name}_arguments", __config__=ConfigDict(extra="forbid"), **fields)
         return cls(name, fn, doc.split("\n\n")[0].replace("\n", " "), model)
 
     def signature(self) -> str:
@@ -159,7 +161,7 @@ class ToolBox:
         return await tool.call(arguments)
 
 
-async def call_tool_action(ctx: Any, action: Any) -> ToolResult:
+async def call_tool_action(ctx: RunContext, action: CallToolAction) -> ToolResult:
     """Run a CALL_TOOL action of the run of ``ctx`` (a RunContext)."""
     if not ctx.tools:
         return ToolResult(False, "this run has no tools; use the page's own controls")

@@ -239,7 +239,9 @@ def _parse_body(request: Request) -> None:
             name = part.get_param("name", header="content-disposition")
             if not name:
                 continue
-            payload = part.get_payload(decode=True) or b""
+            payload = part.get_payload(decode=True)
+            if not isinstance(payload, bytes):  # None: an empty part
+                payload = b""
             filename = part.get_filename()
             if filename is not None:
                 request.files[str(name)] = UploadedFile(filename, payload, part.get_content_type())
@@ -261,6 +263,8 @@ def _make_handler(server: FixtureServer) -> type[BaseHTTPRequestHandler]:
             length = int(self.headers.get("content-length") or 0)
             body = self.rfile.read(length) if length else b""
             jar = cookies.SimpleCookie(self.headers.get("cookie", ""))
+            address = self.server.server_address
+            assert isinstance(address, tuple)  # an HTTPServer's (host, port)
             request = Request(
                 method=self.command,
                 path=parts.path,
@@ -268,7 +272,7 @@ def _make_handler(server: FixtureServer) -> type[BaseHTTPRequestHandler]:
                 headers={k.lower(): v for k, v in self.headers.items()},
                 body=body,
                 cookies={k: m.value for k, m in jar.items()},
-                port=self.server.server_address[1],
+                port=address[1],
             )
             _parse_body(request)
             try:
@@ -276,7 +280,7 @@ def _make_handler(server: FixtureServer) -> type[BaseHTTPRequestHandler]:
             except Exception as exc:  # a broken fixture route must show up in the test
                 response = Response.page("Error", f"<pre>{html.escape(repr(exc))}</pre>", 500)
             if not isinstance(response.body, str | bytes):
-                self._stream(response)
+                self._stream(response, response.body)
                 return
             payload = response.body.encode() if isinstance(response.body, str) else response.body
             self.send_response(response.status)
@@ -291,7 +295,7 @@ def _make_handler(server: FixtureServer) -> type[BaseHTTPRequestHandler]:
             if self.command != "HEAD":
                 self.wfile.write(payload)
 
-        def _stream(self, response: Response) -> None:
+        def _stream(self, response: Response, chunks: Iterable[bytes]) -> None:
             chunked = "Content-Length" not in response.headers
             self.send_response(response.status)
             self.send_header("Content-Type", response.content_type)
@@ -302,7 +306,7 @@ def _make_handler(server: FixtureServer) -> type[BaseHTTPRequestHandler]:
                 self.send_header(key, value)
             self.end_headers()
             try:
-                for chunk in response.body:  # type: ignore[union-attr]
+                for chunk in chunks:
                     self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk) if chunked else chunk)
                 if chunked:
                     self.wfile.write(b"0\r\n\r\n")

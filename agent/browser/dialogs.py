@@ -210,8 +210,9 @@ async def until_dialog(dialogs: Dialogs, page: Page, work: Awaitable[T]) -> T | 
     """
     task = asyncio.ensure_future(work)
     opened = dialogs.wait_opened(page)
+    racing: set[asyncio.Future[Any]] = {task, opened}  # two results of different types
     try:
-        done, _ = await asyncio.wait({task, opened}, return_when=asyncio.FIRST_COMPLETED)
+        done, _ = await asyncio.wait(racing, return_when=asyncio.FIRST_COMPLETED)
     except asyncio.CancelledError:
         task.cancel()
         raise

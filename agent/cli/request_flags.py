@@ -167,14 +167,14 @@ def _metavar(kind: str, name: str) -> str:
     return {"json": "JSON", "json_or_text": "VALUE", "int": "N", "float": "X"}[kind]
 
 
-def _reader(kind: str, name: str) -> Callable[[str], Any] | None:
+def _reader(kind: str, name: str) -> Callable[[str], Any]:
     if kind == "int":
         return int
     if kind == "float":
         return float
     if kind in ("json", "json_or_text"):
         return lambda value: read_json_value(value, name, text_allowed=kind == "json_or_text")
-    return None
+    return str
 
 
 def read_json_value(value: str, field: str, *, text_allowed: bool = False) -> Any:

@@ -5,12 +5,17 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from agent.cli import EXIT_OK, EXIT_USAGE, command, exit_code, open_agent
 from agent.cli.request_flags import add_request_flags, read_request_file, request_fields
 from agent.cli.text import runs_table, steps_table, workflows_table
 from agent.models import RunStatus, TaskRun
+
+if TYPE_CHECKING:
+    from agent.client import Agent
 
 
 def _print_json(data: Any) -> None:
@@ -59,7 +64,7 @@ def run_command(args: argparse.Namespace) -> int:
     # names given (`--secrets NAME`) must be among them.
     wanted = given.pop("secrets", None) or []
 
-    def start(agent: Any, wait: bool) -> TaskRun:
+    def start(agent: Agent, wait: bool) -> TaskRun:
         missing = [name for name in wanted if name not in agent.secrets_for(None).names]
         if missing:
             from agent.errors import InvalidRequestError
@@ -102,7 +107,7 @@ def replay_command(args: argparse.Namespace) -> int:
     )
 
 
-def _start(args: argparse.Namespace, start: Any) -> int:
+def _start(args: argparse.Namespace, start: Callable[[Agent, bool], TaskRun]) -> int:
     """Start a run (``start(agent, wait)``), then print and exit as the flags say."""
     from agent.cli.background import announce, start_in_background
 
@@ -120,7 +125,7 @@ def _start(args: argparse.Namespace, start: Any) -> int:
     return exit_code(run)
 
 
-def _write_report(agent: Any, run: TaskRun) -> Any:
+def _write_report(agent: Agent, run: TaskRun) -> Path | None:
     if not run.status.is_final:
         return None
     from agent.report import report_for
@@ -132,7 +137,7 @@ def _write_report(agent: Any, run: TaskRun) -> Any:
         return None
 
 
-def show_run(agent: Any, run: TaskRun, *, as_json: bool, report: Any = None) -> None:
+def show_run(agent: Agent, run: TaskRun, *, as_json: bool, report: Path | None = None) -> None:
     """Print a run: its JSON, or a short summary with where its files are."""
     if as_json:
         _print_json(run.model_dump(mode="json"))
@@ -186,7 +191,7 @@ def runs_command(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _no_runs_message(agent: Any, args: argparse.Namespace) -> str:
+def _no_runs_message(agent: Agent, args: argparse.Namespace) -> str:
     where = getattr(agent.store, "path", None) or type(agent.store).__name__
     if args.page > 1:
         return f"No runs on page {args.page} (store: {where})."

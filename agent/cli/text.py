@@ -39,7 +39,9 @@ def duration(run: TaskRun) -> str | None:
     return f"{((run.finished_at or utcnow()) - run.started_at).total_seconds():.1f} s"
 
 
-def run_summary(run: TaskRun, *, run_dir: Path | None = None, report: Path | None = None) -> str:
+def run_summary(
+    run: TaskRun, *, run_dir: Path | None = None, report: str | Path | None = None
+) -> str:
     """A few lines saying how a run went and where its files are.
 
     >>> from agent.models import RunRequest

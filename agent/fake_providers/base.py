@@ -207,6 +207,7 @@ class FakeProvider:
         with self._lock:
             self.calls.append(call)
         route = self.routes().get((handler.command, path))
+        reply: Reply | None
         if route is None:
             reply = Reply(self.error_body(404, f"no route {handler.command} {path}"), status=404)
         else:

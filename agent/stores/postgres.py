@@ -144,7 +144,7 @@ class PostgresStore:
         if os.getpid() != self._pid:  # forked: the parent's sockets are not ours to use
             self._local, self._connections, self._pid = threading.local(), [], os.getpid()
             self._heartbeat = None
-        conn = getattr(self._local, "conn", None)
+        conn: psycopg.Connection[Any] | None = getattr(self._local, "conn", None)
         if conn is None or conn.closed:
             try:
                 conn = self._psycopg.connect(self.url, autocommit=True)
@@ -298,6 +298,7 @@ class PostgresStore:
             ).fetchone()
             if run.status not in ACTIVE_STATUSES:
                 return None
+            assert owner is not None  # _locked_run found and locked this row
             host, pid, beat = owner
             reason = (
                 f"Run interrupted: the process running it (pid {pid} on {host}) stopped before "
