@@ -31,10 +31,13 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import unquote, urlsplit
 
 from agent.errors import InvalidRequestError
+
+if TYPE_CHECKING:
+    from playwright.async_api import ProxySettings
 
 __all__ = [
     "DEFAULT_PROXY_LOCATION",
@@ -56,6 +59,8 @@ KNOWN_LOCATIONS: frozenset[str] = frozenset(
 )
 _SCHEMES = ("http", "https", "socks5")
 _NAME = re.compile(r"^[A-Z0-9_]+$")
+_EXTRAS: tuple[Literal["username", "password", "bypass"], ...] = ("username", "password", "bypass")
+"""Fields of a Playwright-shaped ``proxy_location`` taken over beside its ``server``."""
 
 
 def _key(name: str) -> str:
@@ -63,7 +68,7 @@ def _key(name: str) -> str:
     return name.strip().upper().replace("-", "_")
 
 
-def parse_proxy_url(url: str, *, field: str = "proxy_location") -> dict[str, str]:
+def parse_proxy_url(url: str, *, field: str = "proxy_location") -> ProxySettings:
     """Playwright's proxy dict for ``scheme://user:pass@host:port`` (scheme defaults to http).
 
     >>> parse_proxy_url("proxy.local:3128")
@@ -85,14 +90,14 @@ def parse_proxy_url(url: str, *, field: str = "proxy_location") -> dict[str, str
             f"{', '.join(_SCHEMES)}; the port is required)",
         )
     host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
-    proxy = {"server": f"{parts.scheme.lower()}://{host}:{port}"}
+    proxy: ProxySettings = {"server": f"{parts.scheme.lower()}://{host}:{port}"}
     if parts.username:
         proxy["username"] = unquote(parts.username)
         proxy["password"] = unquote(parts.password or "")
     return proxy
 
 
-def redact_proxy(proxy: Mapping[str, str] | None) -> str:
+def redact_proxy(proxy: ProxySettings | None) -> str:
     """A loggable description of a proxy dict: the server and user, never the password.
 
     >>> redact_proxy({"server": "http://h:1", "username": "bob", "password": "pw"})
@@ -114,7 +119,7 @@ def _location_name(location: Any) -> str | None:
     return None
 
 
-def resolve_proxy(proxy_location: Any, configured: Mapping[str, str]) -> dict[str, str] | None:
+def resolve_proxy(proxy_location: Any, configured: Mapping[str, str]) -> ProxySettings | None:
     """Playwright's ``proxy`` dict for ``proxy_location``, or None to run direct.
 
     ``configured`` maps location names to proxy URLs (``Settings.proxies`` from the
@@ -141,7 +146,7 @@ def resolve_proxy(proxy_location: Any, configured: Mapping[str, str]) -> dict[st
             return parse_proxy_url(str(proxy_location["url"]))
         if proxy_location.get("server"):  # already Playwright's shape
             proxy = parse_proxy_url(str(proxy_location["server"]))
-            for extra in ("username", "password", "bypass"):
+            for extra in _EXTRAS:
                 if proxy_location.get(extra):
                     proxy[extra] = str(proxy_location[extra])
             return proxy

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from agent.profiles import BrowserProfiles, run_state_path
 
 if TYPE_CHECKING:
-    from playwright.async_api import Browser, BrowserContext
+    from playwright.async_api import Browser, BrowserContext, ProxySettings
 
     from agent.browser.manager import BrowserManager
     from agent.models import RunRequest
@@ -88,7 +88,7 @@ async def open_run_browser(
     *,
     run_dir: Path,
     profiles: BrowserProfiles,
-    proxy: dict[str, str] | None,
+    proxy: ProxySettings | None,
     video_dir: Path | None,
     cdp_headers: dict[str, str] | None = None,
 ) -> RunBrowser:

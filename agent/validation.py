@@ -171,6 +171,7 @@ def schema_registry(schema: dict[str, Any]) -> Any:
     from referencing.jsonschema import DRAFT202012
 
     resource = Resource.from_contents(schema, default_specification=DRAFT202012)
+    # referencing builds __init__ with attrs aliases, which mypy does not read
     registry: Any = Registry(retrieve=_refuse)  # type: ignore[call-arg]
     return registry.with_resource(resource.id() or _LOCAL_URI, resource)
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from agent.errors import BrowserNotInstalledError
 
 if TYPE_CHECKING:
-    from playwright.async_api import Browser, Playwright
+    from playwright.async_api import Browser, Playwright, ProxySettings
 
 SYSTEM_BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 
@@ -78,13 +78,14 @@ async def launch_chromium(
     *,
     headless: bool = True,
     browser_path: str | None = None,
-    proxy: dict[str, str] | None = None,
+    proxy: ProxySettings | None = None,
 ) -> Browser:
     """Launch Chromium with arguments suited to this kind of machine."""
     executable = find_chromium(browser_path, playwright)
-    kwargs: dict[str, object] = {"headless": headless, "args": CHROMIUM_ARGS}
-    if executable != str(_playwright_download(playwright)):
-        kwargs["executable_path"] = executable
-    if proxy:
-        kwargs["proxy"] = proxy
-    return await playwright.chromium.launch(**kwargs)  # type: ignore[arg-type]
+    own_download = executable == str(_playwright_download(playwright))
+    return await playwright.chromium.launch(
+        headless=headless,
+        args=CHROMIUM_ARGS,
+        executable_path=None if own_download else executable,  # None: Playwright's own
+        proxy=proxy or None,
+    )

@@ -19,7 +19,7 @@ from agent.errors import BrowserError, RunNotFoundError, SessionBusyError
 from agent.models import new_id
 
 if TYPE_CHECKING:
-    from playwright.async_api import Browser, BrowserContext, Playwright
+    from playwright.async_api import Browser, BrowserContext, Playwright, ProxySettings
 
     from agent.browser.tabs import Tabs
 
@@ -122,7 +122,7 @@ class BrowserManager:
     async def new_context(
         self,
         *,
-        proxy: dict[str, str] | None = None,
+        proxy: ProxySettings | None = None,
         video_dir: Path | None = None,
         browser: Browser | None = None,
         **extra: Any,
@@ -162,7 +162,7 @@ class BrowserManager:
 
     # -- sessions ----------------------------------------------------------------------------
     async def create_session(
-        self, timeout_minutes: float, *, proxy: dict[str, str] | None, downloads_dir: Path
+        self, timeout_minutes: float, *, proxy: ProxySettings | None, downloads_dir: Path
     ) -> BrowserSession:
         from agent.browser.tabs import Tabs
 

@@ -202,7 +202,7 @@ class Tabs:
             ("framenavigated", self._on_committed),
         ]
         for event, handler in handlers:
-            page.on(event, handler)  # type: ignore[call-overload]
+            page.on(event, handler)  # type: ignore[call-overload]  # one overload per event name
         self._listeners[page] = handlers
         if page not in self._pages:
             self._pages.append(page)
