@@ -17,7 +17,7 @@ import logging
 import os
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from agent._loop import LoopThread
 from agent.browser.manager import BrowserManager
@@ -29,6 +29,9 @@ from agent.models import RunStatus, TaskRun
 from agent.secrets import SecretValue
 from agent.stores import open_store
 from agent.stores.base import RunStore
+
+if TYPE_CHECKING:
+    from agent.queue import CeleryQueue
 
 logger = logging.getLogger("agent")
 
@@ -57,7 +60,7 @@ def _patterns(value: Sequence[str] | None, name: str) -> list[str]:
         raise InvalidRequestError(name, str(exc)) from None
 
 
-def _queue_for(broker: str | None, store: RunStore) -> Any:
+def _queue_for(broker: str | None, store: RunStore) -> CeleryQueue | None:
     if not broker:
         return None
     from agent.errors import UsageError

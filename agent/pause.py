@@ -22,11 +22,14 @@ import asyncio
 import logging
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from agent.errors import InvalidRequestError
 from agent.models import RunStatus, TaskRun
 from agent.stores.base import RunStepStore
+
+if TYPE_CHECKING:
+    from agent.run_context import Outcome, RunContext
 
 logger = logging.getLogger("agent.run")
 
@@ -141,7 +144,9 @@ def question_for(decision: Any, url: str | None) -> str:
     return asked or "The agent cannot decide the next step alone; what should it do?"
 
 
-async def ask_or_stop(ctx: Any, decision: Any, url: str | None) -> tuple[str, Any]:
+async def ask_or_stop(
+    ctx: RunContext, decision: Any, url: str | None
+) -> tuple[str, Outcome | None]:
     """Ask the person (pausing the run): ``(history line, None)``, or ``("", Outcome)`` to stop."""
     from agent.run_context import Outcome
 

@@ -15,7 +15,7 @@ import shutil
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from agent.browser.manager import BrowserManager
 from agent.browser.policy import BrowsingPolicy
@@ -249,12 +249,20 @@ async def _work(
     return await (engine or engine_for(request.engine))(ctx)
 
 
-def _download_limits(config: RunnerConfig) -> dict[str, int]:
-    limits = {
-        "max_download_bytes": config.max_download_bytes,
-        "max_downloads": config.max_downloads,
-    }
-    return {k: v for k, v in limits.items() if v is not None}
+class _DownloadLimits(TypedDict, total=False):
+    """The download limits a run sets; those left out keep the browser's defaults."""
+
+    max_download_bytes: int
+    max_downloads: int
+
+
+def _download_limits(config: RunnerConfig) -> _DownloadLimits:
+    limits: _DownloadLimits = {}
+    if config.max_download_bytes is not None:
+        limits["max_download_bytes"] = config.max_download_bytes
+    if config.max_downloads is not None:
+        limits["max_downloads"] = config.max_downloads
+    return limits
 
 
 def _request_files(config: RunnerConfig, request: Any) -> list[Path]:

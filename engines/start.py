@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from agent.answers import GenerateUrlAnswer
 from agent.models import RunStatus, Step, normalize_url
 from agent.run_context import Outcome, RunContext, user_message
@@ -62,7 +64,7 @@ async def _generate_url(ctx: RunContext, step: Step | None) -> str | None:
         url = normalize_url(raw)
     except ValueError:
         return None
-    changes: dict[str, object] = {"run_request": ctx.request.model_copy(update={"url": url})}
+    changes: dict[str, Any] = {"run_request": ctx.request.model_copy(update={"url": url})}
     if not ctx.request.title and answer.title:
         changes["title"] = answer.title[:200]
     ctx.store.update_run(ctx.run_id, **changes)

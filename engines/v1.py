@@ -204,13 +204,13 @@ async def run_steps(
                 output = verdict.output
             elif schema is not None or kind == "EXTRACT":
                 seen = verdict.observation if verdict is not None else result.observation
-                output, errors = await extract(
+                output, mismatches = await extract(
                     ctx, step, goal=goal, schema=schema, observation=seen
                 )
-                if errors:
+                if mismatches:
                     ctx.add_error(
                         "OUTPUT_SCHEMA_MISMATCH",
-                        "Extracted data does not match the schema: " + "; ".join(errors),
+                        "Extracted data does not match the schema: " + "; ".join(mismatches),
                     )
         except LLMError as exc:
             finish_step(ctx, step, started, StepStatus.failed, str(exc))
@@ -378,7 +378,7 @@ def record_action(
     duration_ms: int | None = None,
 ) -> ActionRecord:
     """An action and its result for the step record, with typed secrets redacted."""
-    data = action.model_dump(mode="json", exclude_none=True)
+    data: dict[str, Any] = action.model_dump(mode="json", exclude_none=True)
     element = observation.element(action.id) if observation is not None and action.id else None
     password = element is not None and element.attributes.get("type") == "password"
     if "text" in data and password:
