@@ -10,10 +10,9 @@ or ``Agent.publish_workflow``) and the next ``run_with="code"`` run replays it.
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
-from agent.engine_registry import REPLAY_ENGINE, engine_for
+from agent.engine_registry import replay_engine
 from agent.errors import InvalidRequestError
 from agent.models import RunRequest
 from agent.stores.base import WorkflowStore
@@ -48,5 +47,5 @@ def code_run_for(store: WorkflowStore, request: RunRequest) -> tuple[Any, str | 
     if found is None:
         return None, None
     workflow, values = found
-    engine = functools.partial(engine_for(REPLAY_ENGINE), workflow=workflow, parameters=values)
+    engine = replay_engine(workflow, values)
     return engine, workflow.workflow_id

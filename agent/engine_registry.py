@@ -32,6 +32,7 @@ it in its ``pyproject.toml``::
 
 from __future__ import annotations
 
+import functools
 import importlib
 import threading
 from collections.abc import Awaitable, Callable
@@ -163,3 +164,10 @@ def engine_names() -> list[str]:
 def engine_for(name: str) -> Engine:
     """The engine function registered as ``name``."""
     return engine_spec(name).load()
+
+
+def replay_engine(workflow: dict[str, Any], parameters: dict[str, str]) -> Engine:
+    """The replay engine bound to one published workflow and its parameter values."""
+    # Its entry point takes the workflow and the values as keywords beside the context.
+    replay: Callable[..., Awaitable[Outcome]] = engine_for(REPLAY_ENGINE)
+    return functools.partial(replay, workflow=workflow, parameters=parameters)

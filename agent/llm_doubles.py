@@ -62,7 +62,7 @@ def _handler_class(litellm: Any) -> type:
     from litellm.llms.custom_llm import CustomLLM
     from litellm.types.utils import Choices, Message, ModelResponse, Usage
 
-    class _DoubleProvider(CustomLLM):  # type: ignore[misc]
+    class _DoubleProvider(CustomLLM):
         """Serves ``agent-test/<name>`` models from the registered doubles."""
 
         async def acompletion(
@@ -118,7 +118,7 @@ def register_provider(litellm: Any) -> None:
         ]
         from litellm.utils import custom_llm_setup
 
-        custom_llm_setup()
+        custom_llm_setup()  # type: ignore[no-untyped-call]  # litellm leaves it unannotated
         _registered_with.add(id(litellm))
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from agent.errors import InvalidRequestError
@@ -121,7 +121,9 @@ class PauseBoard:
         return updated
 
 
-def asker(board: PauseBoard | None, run_id: str, can_ask: bool) -> Any:
+def asker(
+    board: PauseBoard | None, run_id: str, can_ask: bool
+) -> Callable[[str], Awaitable[str]] | None:
     """The run's ``ask_person`` callable, or None when nobody can answer."""
     if board is None or not can_ask:
         return None

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -28,7 +28,8 @@ from agent.browser.watchdog import (
 )
 from agent.config import LLMOptions
 from agent.errors import AnswerMisfitError, RunError
-from agent.llm import LLMRequest, LLMResult, call_options, complete_json
+from agent.llm import LLMResult, call_options, complete_json
+from agent.llm_request import LLMRequest
 from agent.models import RunRequest, RunStatus, Step, StepStatus, TaskRun
 from agent.records import ErrorEntry
 from agent.run_folder import keep_run, keep_step, step_folder
@@ -83,7 +84,7 @@ class RunContext:
     llm_options: LLMOptions = field(default_factory=LLMOptions)
     """Where model calls go, their timeout and retries, extra litellm arguments."""
     upload_files: list[Path] = field(default_factory=list)
-    get_totp_code: Callable[[], Any] | None = None
+    get_totp_code: Callable[[], Awaitable[str]] | None = None
     """Async callable returning a 2FA code for this run, or None when no source is set."""
     on_step: Callable[[Step, TaskRun], None] | None = None
     """Called with each step as it is saved, and the run as it stands (live progress)."""
@@ -93,7 +94,7 @@ class RunContext:
     """The run's secret values: typed for ``{{NAME}}``, redacted from all that is kept."""
     tools: ToolBox | None = None
     """The Agent's tools (None or empty: no tools)."""
-    ask_person: Callable[[str], Any] | None = None
+    ask_person: Callable[[str], Awaitable[str]] | None = None
     """Async ``ask(question) -> answer`` that pauses the run (``agent.pause``); None: nobody."""
     page_timeout: float = PAGE_TIMEOUT
     """Seconds a page operation may take before the watchdog checks the page is alive."""

@@ -14,6 +14,7 @@ import logging
 import shutil
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypedDict
 
@@ -24,7 +25,7 @@ from agent.config import LLMOptions
 from agent.engine_registry import engine_for
 from agent.errors import AgentError, BrowserError, InvalidTransitionError
 from agent.limits import RunLimitError, within_limit
-from agent.models import FileInfo, RunStatus, Step, StepStatus, TaskRun, utcnow
+from agent.models import FileInfo, RunRequest, RunStatus, Step, StepStatus, TaskRun, utcnow
 from agent.pause import asker
 from agent.records import ErrorEntry
 from agent.run_context import Outcome, RunContext, StepLimitError
@@ -276,7 +277,7 @@ def _vision(model: str) -> bool:
 
 
 def _totp_source(
-    config: RunnerConfig, run_id: str, request: Any, started_at: Any
+    config: RunnerConfig, run_id: str, request: RunRequest, started_at: datetime
 ) -> Callable[[], Awaitable[str]] | None:
     if not (request.totp_identifier or request.totp_url):
         return None

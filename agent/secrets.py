@@ -29,12 +29,21 @@ import re
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote, quote_plus
 
 from pydantic import BaseModel
 
 from agent.errors import InvalidRequestError
+
+if TYPE_CHECKING:
+    from playwright.async_api import Locator, Page
+
+    from agent.browser.observation import Observation
+    from agent.models import RunStatus, Step, TaskRun
+    from agent.stores.base import RunStore
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
 
 SecretValue = str | Callable[[], str]
 """A secret's value: the text itself or a function returning it (called at run start)."""
@@ -139,7 +148,7 @@ class Secrets:
             return self.redact_model(value)
         return value
 
-    def redact_model(self, model: Any) -> Any:
+    def redact_model(self, model: ModelT) -> ModelT:
         """A pydantic model with every string redacted (a copy; the same one when clean)."""
         if self._pattern is None:
             return model
@@ -203,20 +212,20 @@ class RedactingStore:
     Reads go straight through; the wrapped store never holds a value.
     """
 
-    def __init__(self, store: Any, secrets: Secrets) -> None:
+    def __init__(self, store: RunStore, secrets: Secrets) -> None:
         self._store = store
         self._secrets = secrets
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._store, name)
 
-    def create_run(self, run: Any) -> None:
+    def create_run(self, run: TaskRun) -> None:
         self._store.create_run(self._secrets.redact_model(run))
 
-    def update_run(self, run_id: str, status: Any = None, **changes: Any) -> Any:
+    def update_run(self, run_id: str, status: RunStatus | None = None, **changes: Any) -> TaskRun:
         return self._store.update_run(run_id, status, **self._secrets.redact_data(changes))
 
-    def save_step(self, step: Any) -> None:
+    def save_step(self, step: Step) -> None:
         self._store.save_step(self._secrets.redact_model(step))
 
     def save_workflow(self, workflow_id: str, data: Any) -> None:
@@ -232,7 +241,7 @@ _MARK_JS = """el => {
 }"""
 
 
-async def mark_secret_field(target: Any) -> None:
+async def mark_secret_field(target: Locator) -> None:
     """Mark the field about to receive a secret: it shows discs (screenshots, video) and
     the observation treats it as a password field (its value is never rendered)."""
     try:
@@ -241,7 +250,9 @@ async def mark_secret_field(target: Any) -> None:
         logging.getLogger("agent.secrets").debug("could not mark a secret field: %s", exc)
 
 
-async def fill_action(action: Any, secrets: Secrets, page: Any, observation: Any) -> Any:
+async def fill_action(
+    action: ModelT, secrets: Secrets, page: Page, observation: Observation | None
+) -> ModelT:
     """The action as it is typed: ``{{NAME}}`` in its text filled in, the field marked.
 
     The action passed in (with placeholders) is what gets recorded; the one returned
@@ -253,9 +264,10 @@ async def fill_action(action: Any, secrets: Secrets, page: Any, observation: Any
     filled, used = secrets.fill(text)
     if not used:
         return action
-    if getattr(action, "id", None) and observation is not None:
+    target_id = getattr(action, "id", None)
+    if target_id and observation is not None:
         try:
-            await mark_secret_field(observation.locate(page, action.id))
+            await mark_secret_field(observation.locate(page, target_id))
         except Exception as exc:  # a stale id fails in act() with its own message
             logging.getLogger("agent.secrets").debug("no field to mark: %s", exc)
     return action.model_copy(update={"text": filled})

@@ -28,7 +28,6 @@ The workflow is a :class:`~agent.workflow_records.Workflow` record; its JSON is 
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
 import re
@@ -39,7 +38,7 @@ from urllib.request import url2pathname
 
 from agent.browser.action_types import DECISIONS, KINDS
 from agent.browser.locators import MAX_VARIANTS, describe, locator_from_snapshot, merge_live
-from agent.engine_registry import REPLAY_ENGINE, engine_for
+from agent.engine_registry import replay_engine
 from agent.errors import InvalidRequestError
 from agent.models import RunStatus, Step, TaskRun, build_request, new_id, utcnow
 from agent.records import ErrorEntry
@@ -253,7 +252,7 @@ async def start_replay(
             browser_session_id=browser_session_id,
         )
     )
-    engine = functools.partial(engine_for(REPLAY_ENGINE), workflow=workflow, parameters=values)
+    engine = replay_engine(workflow, values)
     return await agent._launch(
         request, wait, engine=engine, workflow_id=workflow_id, secrets=agent.secrets_for(secrets)
     )

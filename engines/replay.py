@@ -27,7 +27,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from agent.answers import VerifyAnswer
-from agent.browser.action_types import KINDS, parse_action
+from agent.browser.action_types import KINDS, Action, parse_action
 from agent.browser.actions import act
 from agent.browser.locators import describe, find, live_details, locator_from_snapshot
 from agent.browser.observation import Observation
@@ -162,7 +162,7 @@ class _Replay:
         meta: dict[str, Any],
     ) -> str | None:
         """Execute and record one action; returns the failure message or None."""
-        real = action
+        real: Action | dict[str, Any] = action
         text = action.get("text")
         code = None
         if isinstance(text, str) and TOTP_PLACEHOLDER in text:
