@@ -253,7 +253,7 @@ def _forget_failure(task: asyncio.Task[Browser]) -> None:
         logger.debug("browser prelaunch failed (the run will retry): %r", task.exception())
 
 
-async def _close_quietly(closable: Any) -> None:
+async def _close_quietly(closable: BrowserContext | Browser) -> None:
     from agent.browser.watchdog import close_quietly
 
     await close_quietly(closable, type(closable).__name__)  # bounded, and quiet when gone

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from agent.errors import BrowserError
 
 if TYPE_CHECKING:
-    from playwright.async_api import Page
+    from playwright.async_api import Browser, BrowserContext, Page
 
 logger = logging.getLogger("agent.browser")
 
@@ -64,8 +64,8 @@ class BrowserGoneError(BrowserError):
     """The browser process exited, crashed or was killed."""
 
 
-_crashed: weakref.WeakSet[Any] = weakref.WeakSet()
-_listening: weakref.WeakSet[Any] = weakref.WeakSet()
+_crashed: weakref.WeakSet[Page] = weakref.WeakSet()
+_listening: weakref.WeakSet[Page] = weakref.WeakSet()
 
 
 def _listen(page: Page) -> None:
@@ -185,7 +185,9 @@ def _swallow(task: asyncio.Future[Any]) -> None:
         logger.debug("abandoned page operation ended with %r", task.exception())
 
 
-async def close_quietly(closable: Any, what: str, timeout: float = CLOSE_TIMEOUT) -> None:
+async def close_quietly(
+    closable: Page | BrowserContext | Browser, what: str, timeout: float = CLOSE_TIMEOUT
+) -> None:
     """Close a page, context or browser; give up after ``timeout`` (it may be hung or gone)."""
     try:
         await asyncio.wait_for(closable.close(), timeout)
@@ -195,7 +197,7 @@ async def close_quietly(closable: Any, what: str, timeout: float = CLOSE_TIMEOUT
         logger.debug("closing %s failed: %s", what, exc)
 
 
-def limit_tabs(context: Any, max_tabs: int = MAX_TABS) -> None:
+def limit_tabs(context: BrowserContext, max_tabs: int = MAX_TABS) -> None:
     """Close any tab that opens while ``context`` already holds ``max_tabs`` (popup storms)."""
     refused: list[int] = [0]
 
