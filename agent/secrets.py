@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from agent.models import RunStatus, Step, TaskRun
     from agent.stores.base import RunStore
 
-ModelT = TypeVar("ModelT", bound=BaseModel)
+_ModelT = TypeVar("_ModelT", bound=BaseModel)
 
 SecretValue = str | Callable[[], str]
 """A secret's value: the text itself or a function returning it (called at run start)."""
@@ -148,7 +148,7 @@ class Secrets:
             return self.redact_model(value)
         return value
 
-    def redact_model(self, model: ModelT) -> ModelT:
+    def redact_model(self, model: _ModelT) -> _ModelT:
         """A pydantic model with every string redacted (a copy; the same one when clean)."""
         if self._pattern is None:
             return model
@@ -251,8 +251,8 @@ async def mark_secret_field(target: Locator) -> None:
 
 
 async def fill_action(
-    action: ModelT, secrets: Secrets, page: Page, observation: Observation | None
-) -> ModelT:
+    action: _ModelT, secrets: Secrets, page: Page, observation: Observation | None
+) -> _ModelT:
     """The action as it is typed: ``{{NAME}}`` in its text filled in, the field marked.
 
     The action passed in (with placeholders) is what gets recorded; the one returned
