@@ -18,9 +18,12 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from agent.errors import RunError
+
+if TYPE_CHECKING:
+    from agent.run_context import RunContext
 
 ANSWER_TOKENS_GUESS = 200
 """Tokens an answer is assumed to take when checking a call against a limit."""
@@ -115,8 +118,8 @@ def check_before_call(
             )
 
 
-def check_run_budget(ctx: Any, messages: list[dict[str, Any]]) -> None:
-    """:func:`check_before_call` for the run of ``ctx`` (a RunContext), with what it spent."""
+def check_run_budget(ctx: RunContext, messages: list[dict[str, Any]]) -> None:
+    """:func:`check_before_call` for the run of ``ctx``, with what it spent."""
     request = ctx.request
     if request.max_cost is None and request.max_total_tokens is None:
         return

@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from agent.browser.manager import BrowserManager
 from agent.browser.policy import BrowsingPolicy
@@ -32,6 +32,12 @@ from agent.run_context import Outcome, RunContext, StepLimitError
 from agent.run_folder import keep_run, keep_step
 from agent.secrets import RedactingStore, Secrets, redacting_logs
 from agent.stores.base import RunStore
+
+if TYPE_CHECKING:
+    from playwright.async_api import BrowserContext
+
+    from agent.browser.tabs import Tabs
+    from agent.run_browser import RunBrowser
 
 logger = logging.getLogger("agent.run")
 
@@ -178,10 +184,10 @@ class _Opened:
     """What the run opened, for the ending to close (filled in as it opens)."""
 
     folder: Path
-    context: Any = None
-    tabs: Any = None
-    unroute: Any = None
-    browser: Any = None
+    context: BrowserContext | None = None
+    tabs: Tabs | None = None
+    unroute: Callable[[], Awaitable[None]] | None = None
+    browser: RunBrowser | None = None
 
 
 async def _work(
@@ -266,7 +272,7 @@ def _download_limits(config: RunnerConfig) -> _DownloadLimits:
     return limits
 
 
-def _request_files(config: RunnerConfig, request: Any) -> list[Path]:
+def _request_files(config: RunnerConfig, request: RunRequest) -> list[Path]:
     return config.files.paths(request.file_ids) if config.files and request.file_ids else []
 
 
@@ -300,7 +306,7 @@ def _totp_source(
     return get_code
 
 
-def _downloaded_files(tabs: Any) -> list[FileInfo]:
+def _downloaded_files(tabs: Tabs | None) -> list[FileInfo]:
     if tabs is None:
         return []
     return [
@@ -315,7 +321,7 @@ def _downloaded_files(tabs: Any) -> list[FileInfo]:
     ]
 
 
-async def _close_context(context: Any, folder: Path) -> str | None:
+async def _close_context(context: BrowserContext | None, folder: Path) -> str | None:
     """Close the run's own context (which finishes the video) and keep the video.
 
     Whatever happens, no unnamed video file is left behind in the run folder.

@@ -36,10 +36,10 @@ import asyncio
 import ipaddress
 import logging
 import socket
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 if TYPE_CHECKING:
@@ -204,7 +204,7 @@ class BrowsingPolicy:
     # -- enforcement in the browser ----------------------------------------------------------
     async def install(
         self, context: BrowserContext, on_block: Callable[[Request, str], None]
-    ) -> Callable[[], Any] | None:
+    ) -> Callable[[], Awaitable[None]] | None:
         """Route the context's requests through the policy; returns an async uninstaller.
 
         ``on_block(request, reason)`` is told about each refused request. Nothing is

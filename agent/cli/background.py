@@ -14,9 +14,13 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from agent.cli import EXIT_OK, EXIT_USAGE, open_agent
+
+if TYPE_CHECKING:
+    from agent.client import Agent
+    from agent.models import TaskRun
 
 START_TIMEOUT = 120.0
 """Seconds the first process waits for the background one to store the run."""
@@ -65,7 +69,7 @@ def start_in_background(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def announce(agent: Any, run: Any) -> None:
+def announce(agent: Agent, run: TaskRun) -> None:
     """In the background process: tell the first one the run id, then write to the run's log."""
     print(ANNOUNCE + run.run_id, flush=True)
     folder = agent.data_dir / "runs" / run.run_id
