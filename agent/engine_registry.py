@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from agent.run_context import Outcome, RunContext
+    from agent.workflow_records import Workflow
 
 Engine = Callable[["RunContext"], Awaitable["Outcome"]]
 """An engine: ``async def run(ctx: RunContext) -> Outcome``."""
@@ -166,7 +167,7 @@ def engine_for(name: str) -> Engine:
     return engine_spec(name).load()
 
 
-def replay_engine(workflow: dict[str, Any], parameters: dict[str, str]) -> Engine:
+def replay_engine(workflow: Workflow, parameters: dict[str, str]) -> Engine:
     """The replay engine bound to one published workflow and its parameter values."""
     # Its entry point takes the workflow and the values as keywords beside the context.
     replay: Callable[..., Awaitable[Outcome]] = engine_for(REPLAY_ENGINE)
