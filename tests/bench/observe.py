@@ -28,6 +28,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 DEFAULT_PAGES = Path("/work/shared/bench/pages")
+HOSTILE_DIR = "faults/"
+"""Fixture pages built to hang or crash a run (script loops, popup storms): not measured."""
+PAGE_SECONDS = 120
+"""A page whose measurement takes longer is skipped with a note (the table goes on)."""
 
 
 def count_tokens(text: str) -> int:
@@ -124,14 +128,19 @@ async def fixture_pages(browser: Any, args: argparse.Namespace) -> list[dict[str
     with FixtureServer(max_lifetime=900) as server:
         for path in sorted(SITES_DIR.rglob("*.html")):
             rel = path.relative_to(SITES_DIR).as_posix()
+            if rel.startswith(HOSTILE_DIR):
+                continue
             context, page = await _fresh_page(browser)
             try:
                 await page.goto(server.url("/" + rel), wait_until="load", timeout=10000)
-            except PlaywrightError as exc:  # a page that cannot load is reported, not fatal
-                print(f"skip {rel}: {exc}", file=sys.stderr)
-                await context.close()
-                continue
-            rows.append(await measure(page, rel, args.runs, args.budget, args.show))
+                rows.append(
+                    await asyncio.wait_for(
+                        measure(page, rel, args.runs, args.budget, args.show), PAGE_SECONDS
+                    )
+                )
+            except (PlaywrightError, asyncio.TimeoutError) as exc:  # reported, not fatal
+                reason = str(exc) or f"no result in {PAGE_SECONDS}s"
+                print(f"skip {rel}: {reason}", file=sys.stderr)
             await context.close()
     return rows
 
