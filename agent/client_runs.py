@@ -215,18 +215,7 @@ class RunMethods:
             self._cdp_headers[run_id] = dict(request.cdp_connect_headers)
         if request.browser_session_id:
             self._browsers.claim_session(request.browser_session_id, run_id)
-        run = TaskRun(
-            run_id=run_id,
-            status=RunStatus.created,
-            run_type=request.run_type,
-            run_request=request,
-            title=request.title,
-            workflow_id=workflow_id,
-            browser_session_id=request.browser_session_id,
-            browser_profile_id=request.browser_profile_id,
-            max_screenshot_scrolls=request.max_screenshot_scrolls,
-            owner_pid=os.getpid(),
-        )
+        run = TaskRun.created_from(request, run_id, workflow_id=workflow_id, owner_pid=os.getpid())
         self.store.create_run(run)
         run = self.store.update_run(run_id, RunStatus.queued)
         progress = self._progress_for()  # lines in a terminal, a live card in a notebook

@@ -113,6 +113,30 @@ class TaskRun(BaseModel):
         None, description="The person's last answer, set by resume_run until the run reads it."
     )
 
+    @classmethod
+    def created_from(
+        cls,
+        request: RunRequest,
+        run_id: str,
+        *,
+        workflow_id: str | None = None,
+        owner_pid: int | None = None,
+    ) -> TaskRun:
+        """A new run of ``request`` (status ``created``), the same whether it runs here or
+        is queued for a worker."""
+        return cls(
+            run_id=run_id,
+            status=RunStatus.created,
+            run_type=request.run_type,
+            run_request=request,
+            title=request.title,
+            workflow_id=workflow_id,
+            browser_session_id=request.browser_session_id,
+            browser_profile_id=request.browser_profile_id,
+            max_screenshot_scrolls=request.max_screenshot_scrolls,
+            owner_pid=owner_pid,
+        )
+
     def transition(self, new: RunStatus, **changes: Any) -> TaskRun:
         """A copy moved to ``new`` with ``changes``; raises on an illegal transition."""
         if new != self.status and not self.status.can_become(new):

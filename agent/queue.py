@@ -118,16 +118,7 @@ class CeleryQueue:
 
         resolve_proxy(request.proxy_location, agent.proxies)  # a bad location fails now
         run_id = new_id(str(engine_spec(request.engine).id_prefix))
-        agent.store.create_run(
-            TaskRun(
-                run_id=run_id,
-                status=RunStatus.created,
-                run_type=request.run_type,
-                run_request=request,
-                title=request.title,
-                workflow_id=workflow_id,
-            )
-        )
+        agent.store.create_run(TaskRun.created_from(request, run_id, workflow_id=workflow_id))
         run = agent.store.update_run(run_id, RunStatus.queued)
         try:
             await asyncio.to_thread(self.send, run_id)
