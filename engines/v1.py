@@ -143,12 +143,12 @@ async def run_steps(
             return Outcome(RunStatus.failed, failure_reason=str(exc), last_step=step)
         except TOTPTimeoutError as exc:
             finish_step(ctx, step, started, StepStatus.failed, str(exc))
-            no_code = [ErrorEntry(error_code=exc.error_code, reasoning=str(exc))]
+            otp_errors = [ErrorEntry(error_code=exc.error_code, reasoning=str(exc))]
             return Outcome(
                 RunStatus.terminated,
-                output=with_error_code(None, no_code),
+                output=with_error_code(None, otp_errors),
                 failure_reason=str(exc),
-                errors=no_code,
+                errors=otp_errors,
                 last_step=step,
             )
         if result.loop_error:
