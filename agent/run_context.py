@@ -317,13 +317,25 @@ class RunContext:
                     raise
         raise AssertionError("unreachable")
 
-    async def act(self, action: Any, observation: Observation) -> ActionResult:
-        """Run one action on the active tab under the watchdog (see :meth:`observe`)."""
+    async def act(
+        self, action: Any, observation: Observation, *, followed: bool = False
+    ) -> ActionResult:
+        """Run one action on the active tab under the watchdog (see :meth:`observe`).
+
+        ``followed``: another action of the same plan runs next (see :func:`act`).
+        """
         from agent.browser.actions import act
 
         page = self.page
         result = await guard(
-            act(page, action, observation, tabs=self.tabs, upload_files=self.upload_files),
+            act(
+                page,
+                action,
+                observation,
+                tabs=self.tabs,
+                upload_files=self.upload_files,
+                followed=followed,
+            ),
             page,
             what=f"the {getattr(action, 'action_type', 'page')} action",
             timeout=self.page_timeout,

@@ -310,7 +310,7 @@ async def _one_step(
             totp_code = await fetch_totp(ctx)
         real = await fill_action(_with_totp(action, totp_code), ctx.secrets, ctx.page, observation)
         started = time.monotonic()
-        result = await ctx.act(real, observation)
+        result = await ctx.act(real, observation, followed=_acted_on(actions[index + 1 :]))
         action_ms = int((time.monotonic() - started) * 1000)
         if totp_code:  # typed, never written down: prompts and steps keep the placeholder
             result.message = result.message.replace(totp_code, TOTP_PLACEHOLDER)
@@ -337,6 +337,13 @@ async def _one_step(
             )
             break
     return _StepResult()
+
+
+def _acted_on(rest: list[Any]) -> bool:
+    """Whether the next planned action runs on the page (not a decision or a tool call)."""
+    return (
+        bool(rest) and rest[0].action_type not in DECISIONS and rest[0].action_type != "CALL_TOOL"
+    )
 
 
 async def fetch_totp(ctx: RunContext) -> str:

@@ -98,6 +98,10 @@ class ActionKind:
     """It leaves the page on purpose (a ``beforeunload`` prompt is accepted)."""
     changes_tab: bool = False
     """Once it succeeds, the active tab is another one (or shows another page)."""
+    submits: bool = True
+    """It may submit what the form holds (a button, a key, a navigation): choices still
+    pending (:mod:`agent.browser.holds`) are confirmed before it runs. False for actions
+    that only fill the form (typing, choosing, hovering, scrolling)."""
     idempotent: bool = False
     """Doing it twice is doing it once (typing a value): a retried step's repeat is kept once
     when a run is published as a workflow."""

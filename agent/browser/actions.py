@@ -69,13 +69,16 @@ async def act(
     *,
     tabs: Tabs | None = None,
     upload_files: Sequence[str | Path] = (),
+    followed: bool = False,
 ) -> ActionResult:
     """Execute one action on ``page`` and report what happened (never raises for page failures).
 
     ``action`` is an action model or a dict in the ``plan`` answer's form. ``observation`` is
     the one the action's element id comes from. ``tabs`` is the run's :class:`Tabs` (needed
     for tab actions; without it, dialogs and downloads are still handled for this action).
-    ``upload_files`` lists the only files UPLOAD_FILE may use.
+    ``upload_files`` lists the only files UPLOAD_FILE may use. ``followed`` says another
+    action of the same plan comes next (with the run's ``tabs``): a choice this one makes
+    may then be read again while that one runs (:mod:`agent.browser.holds`).
     """
     if not isinstance(action, BaseModel):
         try:
@@ -102,6 +105,14 @@ async def act(
             "ANSWER_DIALOG (accept true or false)",
             url=page.url,
         )
+    holds = run_tabs.holds
+    if holds:
+        refused = await holds.confirm(wait=_may_submit(action, observation))
+        if refused:
+            why = "; ".join(reason for _, reason in refused)
+            return ActionResult(
+                success=False, message=f"{action.action_type} was not run: {why}", url=page.url
+            )
     try:
         leaving = kind.leaves_page
         with ActionWatch(page, run_tabs) as watch, run_tabs.dialogs_state.leaving(leaving):
@@ -119,6 +130,10 @@ async def act(
         if ctx.effect is not None:
             ctx.effect.close()
         result = _result(ctx, action, watch, success, message, data)
+        if result.page_changed:
+            holds.drop()  # the choices' page is gone (or was submitted)
+        elif own_tabs or not followed or not result.success:
+            _refused_now(result, action, await holds.confirm(wait=True))
         if result.page_changed and not own_tabs:
             await run_tabs.refresh_titles()  # so describe() shows the new titles at once
         return result
@@ -185,6 +200,30 @@ def _result(
         downloaded=list(watch.new_downloads),
         dialog="; ".join(watch.new_dialogs) or None,
     )
+
+
+def _may_submit(action: at.Action, observation: Observation | None) -> bool:
+    """Whether ``action`` may submit the form, so pending choices must hold before it runs."""
+    if not at.KINDS[action.action_type].submits:
+        return False
+    element = observation.element(action.id) if observation is not None and action.id else None
+    checkable = (
+        element is not None
+        and element.tag == "input"
+        and (element.attributes.get("type") in ("checkbox", "radio"))
+    )
+    return not (action.action_type == "CLICK" and checkable)
+
+
+def _refused_now(result: ActionResult, action: at.Action, refused: list[tuple[str, str]]) -> None:
+    """Fail ``result`` for the choices the page took back (its own choice's words first)."""
+    if not refused:
+        return
+    own = [why for element_id, why in refused if element_id == action.id]
+    earlier = [why for element_id, why in refused if element_id != action.id]
+    head = own or [result.message]
+    result.success = False
+    result.message = "; ".join([*head, *(f"earlier in this plan, {why}" for why in earlier)])
 
 
 def _closed_its_own_tab(ctx: ActionContext) -> bool:

@@ -216,6 +216,7 @@ SCROLL = register_action(
         normalize=_loose_scroll,
         uses_id=True,
         settle=None,
+        submits=False,
     )
 )
 WAIT = register_action(
@@ -227,6 +228,7 @@ WAIT = register_action(
         field_aliases=(("seconds", ("duration", "time", "wait")),),
         settle=None,
         while_dialog=True,
+        submits=False,
     )
 )
 ANSWER_DIALOG = register_action(

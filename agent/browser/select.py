@@ -14,14 +14,16 @@ list of options, so the next step can pick one.
 - A text combobox gets the label typed and a suggestion picked.
 - A radio group (or a radio of it) has the matching radio clicked.
 
-Every route reads the control back after a short pause and again a moment later: custom
-dropdowns that accept a click and then silently revert are reported as failures.
+Every route reads the control back at once and again a moment later (a choice pending in
+the run's :class:`~agent.browser.holds.Holds`, read while the next actions run): pages that
+accept a choice and then silently revert it are reported as failures.
 """
 
 from __future__ import annotations
 
 import asyncio
 import difflib
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -37,6 +39,7 @@ from agent.browser._context import (
 )
 from agent.browser.action_kind import ActionKind, TargetedAction, register_action
 from agent.browser.effects import EffectProbe
+from agent.browser.holds import PendingChoice
 from agent.browser.mouse import pointer_click
 
 if TYPE_CHECKING:
@@ -102,8 +105,6 @@ class SelectOptionAction(TargetedAction):
 
 OPEN_WAIT_SECONDS = 1.5
 """How long a dropdown may take to show its options after the click or the typing."""
-STICK_SECONDS = 0.25
-"""How long a choice must hold before it counts (pages revert choices after a tick)."""
 _POLL = 0.05
 
 
@@ -179,13 +180,13 @@ async def select_option(ctx: ActionContext, action: SelectOptionAction) -> str:
     if info["disabled"]:
         raise ActionFailed(f"{what} is disabled; no option can be chosen now")
     if info["select"] and info["multiple"]:
-        return await _native_multiple(locator, what, action)
+        return await _native_multiple(ctx, locator, what, action)
     if action.add or action.also:
         raise ActionFailed(
             f"{what} takes one choice only (it is not a multiple select); give one option"
         )
     if info["select"]:
-        return await _native(locator, what, action.option, info)
+        return await _native(ctx, locator, action, info)
     if info["role"] in ("option", "menuitem", "menuitemradio", "treeitem"):
 
         async def watch_effect() -> None:  # act() checks the click changed something
@@ -202,31 +203,40 @@ async def select_option(ctx: ActionContext, action: SelectOptionAction) -> str:
     ):
         return await _radio(locator, what, action.option)
     if info["editable"]:
-        return await _combobox(locator, what, action.option)
-    return await _custom(locator, what, action.option, info)
+        return await _combobox(ctx, locator, action)
+    return await _custom(ctx, locator, action, info)
 
 
-async def _native(locator: Locator, what: str, option: SelectOption, info: dict[str, Any]) -> str:
+async def _native(
+    ctx: ActionContext, locator: Locator, action: SelectOptionAction, info: dict[str, Any]
+) -> str:
+    what = ctx.describe(action.id)
     options = await js(locator, "nativeOptions")
     try:
-        chosen = match_option(options, option)
+        chosen = match_option(options, action.option)
     except ValueError as exc:
         raise ActionFailed(f"{what}: {exc}; the options are {_listing(options)}") from None
     await locator.select_option(
         index=chosen["index"], force=not info["visible"], timeout=CLICK_TIMEOUT_MS
     )
-    await asyncio.sleep(STICK_SECONDS)
-    now = await js(locator, "selectedIndex")
-    if now != chosen["index"] and not info["multiple"]:
+
+    async def kept() -> str | None:
+        now = await js(locator, "selectedIndex")
+        if now == chosen["index"]:
+            return None
         current = next((o["label"] for o in options if o["index"] == now), "nothing")
-        raise ActionFailed(
+        return (
             f"chose {chosen['label']!r} in {what} but the page changed it back to {current!r}; "
             "the page refused that option (look for a message next to it)"
         )
+
+    await _hold(ctx, action.id, kept)
     return f"selected {chosen['label']!r} in {what}"
 
 
-async def _native_multiple(locator: Locator, what: str, action: SelectOptionAction) -> str:
+async def _native_multiple(
+    ctx: ActionContext, locator: Locator, what: str, action: SelectOptionAction
+) -> str:
     """A ``<select multiple>``: choose the options asked for, keeping the others with ``add``."""
     options = await js(locator, "nativeOptions")
     try:
@@ -236,19 +246,36 @@ async def _native_multiple(locator: Locator, what: str, action: SelectOptionActi
     keep = [o["index"] for o in options if o["selected"]] if action.add else []
     wanted = sorted({*keep, *(o["index"] for o in chosen)})
     await locator.select_option(index=wanted, timeout=CLICK_TIMEOUT_MS)
-    await asyncio.sleep(STICK_SECONDS)
-    now = [o["index"] for o in await js(locator, "nativeOptions") if o["selected"]]
     labels = {o["index"]: o["label"] for o in options}
-    missing = [labels[i] for i in wanted if i not in now]
-    if missing:
-        raise ActionFailed(
+
+    async def selected() -> list[int]:
+        return [o["index"] for o in await js(locator, "nativeOptions") if o["selected"]]
+
+    async def kept() -> str | None:
+        now = await selected()
+        missing = [labels[i] for i in wanted if i not in now]
+        if not missing:
+            return None
+        return (
             f"chose {', '.join(map(repr, missing))} in {what} but the page did not keep "
             "them selected (look for a message next to it)"
         )
+
+    await _hold(ctx, action.id, kept)
     names = ", ".join(repr(o["label"]) for o in chosen)
-    selected = ", ".join(repr(labels[i]) for i in now)
+    shown = ", ".join(repr(labels[i]) for i in await selected())
     verb = "added" if action.add else "selected"
-    return f"{verb} {names} in {what}; it now has {selected} selected"
+    return f"{verb} {names} in {what}; it now has {shown} selected"
+
+
+async def _hold(
+    ctx: ActionContext, element_id: str, kept: Callable[[], Awaitable[str | None]]
+) -> None:
+    """Fail now if the choice is already gone; else leave it pending for the run to read again."""
+    why = await kept()
+    if why is not None:
+        raise ActionFailed(why)
+    ctx.tabs.holds.add(PendingChoice(element_id, kept))
 
 
 async def _choose_from(
@@ -279,15 +306,13 @@ async def _choose_from(
     return chosen
 
 
-async def _stuck(
+def _display_check(
     target: Target, label: str, before: str, selected_check: bool, index: int
-) -> tuple[bool, str]:
-    """Whether the control shows ``label`` now and still a moment later; and what it shows."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + OPEN_WAIT_SECONDS
+) -> Callable[[], Awaitable[tuple[bool, str]]]:
+    """A read of whether the control shows ``label`` now; and what it shows."""
     wanted = norm(label)
 
-    async def holds() -> tuple[bool, str]:
+    async def shows() -> tuple[bool, str]:
         shown = await js(target, "display")
         shown = shown if isinstance(shown, str) else ""
         now = norm(shown)
@@ -297,17 +322,24 @@ async def _stuck(
             return True, shown
         return False, shown
 
-    ok, shown = await holds()
+    return shows
+
+
+async def _until_shown(shows: Callable[[], Awaitable[tuple[bool, str]]]) -> tuple[bool, str]:
+    """Read ``shows`` until it is true or the dropdown had its time to update the control."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + OPEN_WAIT_SECONDS
+    ok, shown = await shows()
     while not ok and loop.time() < deadline:
         await asyncio.sleep(_POLL * 2)
-        ok, shown = await holds()
-    if ok:
-        await asyncio.sleep(STICK_SECONDS)
-        ok, shown = await holds()
+        ok, shown = await shows()
     return ok, shown
 
 
-async def _custom(locator: Locator, what: str, option: SelectOption, info: dict[str, Any]) -> str:
+async def _custom(
+    ctx: ActionContext, locator: Locator, action: SelectOptionAction, info: dict[str, Any]
+) -> str:
+    what = ctx.describe(action.id)
     before = await js(locator, "display")
     is_list = info["role"] in ("listbox", "menu", "grid", "tree")
     # A list, or a dropdown already open: choose in it; otherwise click it open first and
@@ -316,17 +348,26 @@ async def _custom(locator: Locator, what: str, option: SelectOption, info: dict[
     if fresh:
         await js(locator, "markVisible")
         await pointer_click(locator, what, info=info)
-    chosen = await _choose_from(locator, what, option, fresh=fresh)
-    ok, shown = await _stuck(locator, chosen["label"], before, is_list, chosen["index"])
-    if not ok:
-        raise ActionFailed(
+    chosen = await _choose_from(locator, what, action.option, fresh=fresh)
+    shows = _display_check(locator, chosen["label"], before, is_list, chosen["index"])
+    await _until_shown(shows)
+
+    async def kept() -> str | None:
+        ok, shown = await shows()
+        if ok:
+            return None
+        return (
             f"picked {chosen['label']!r} in {what} but the control shows {shown.strip()[:60]!r}: "
             "the choice did not stick (the page may have refused or reverted it)"
         )
+
+    await _hold(ctx, action.id, kept)
     return f"selected {chosen['label']!r} in {what}"
 
 
-async def _combobox(locator: Locator, what: str, option: SelectOption) -> str:
+async def _combobox(ctx: ActionContext, locator: Locator, action: SelectOptionAction) -> str:
+    what = ctx.describe(action.id)
+    option = action.option
     text = option.label if option.label is not None else option.value
     if text is None:
         raise ActionFailed(f"{what} is a text box: give the option's label to type")
@@ -339,11 +380,16 @@ async def _combobox(locator: Locator, what: str, option: SelectOption) -> str:
         if norm(await js(locator, "display")) == norm(text):
             return f"typed {text!r} into {what} (no suggestion list appeared)"
         raise
-    ok, shown = await _stuck(locator, chosen["label"], text, False, chosen["index"])
-    if not ok:
-        raise ActionFailed(
-            f"picked the suggestion {chosen['label']!r} in {what} but the field shows {shown!r}"
-        )
+    shows = _display_check(locator, chosen["label"], text, False, chosen["index"])
+    await _until_shown(shows)
+
+    async def kept() -> str | None:
+        ok, shown = await shows()
+        if ok:
+            return None
+        return f"picked the suggestion {chosen['label']!r} in {what} but the field shows {shown!r}"
+
+    await _hold(ctx, action.id, kept)
     return f"typed {text!r} into {what} and picked the suggestion {chosen['label']!r}"
 
 
@@ -412,7 +458,8 @@ SELECT_OPTION = register_action(
         ),
         normalize=_loose_option,
         uses_id=True,
-        settle=0.1,
+        settle=0.03,  # a handler's own navigation is seen by the settling round trip
+        submits=False,
         idempotent=True,
     )
 )

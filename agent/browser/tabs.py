@@ -34,6 +34,7 @@ from agent.browser.downloads import (
     Downloads,
     safe_filename,
 )
+from agent.browser.holds import Holds
 from agent.browser.policy import BrowsingPolicy
 
 if TYPE_CHECKING:
@@ -63,6 +64,8 @@ class Tabs:
         self.download_state = Downloads(
             downloads_dir, max_bytes=max_download_bytes, max_count=max_downloads
         )
+        self.holds = Holds()
+        """Choices made on the page that are still to be read again (see :mod:`.holds`)."""
         self.blocked: list[str] = []
         """Why each request the browsing policy refused was refused, in order."""
         self._dialog_cursor = 0

@@ -219,6 +219,7 @@ INPUT_TEXT = register_action(
         field_aliases=(("text", ("value", "input", "content", "input_text")),),
         uses_id=True,
         settle=0.02,  # typing (no Enter) rarely sets anything off
+        submits=False,
         idempotent=True,
     )
 )

@@ -3,7 +3,9 @@
 :class:`ActionWatch` is entered before an action runs and settled after it. Settling waits
 only as long as something is happening: a short grace for events to start (a click's
 navigation request, a popup, a download), then for the navigation to commit and the new
-document to load, for new tabs to load, and for downloads to be saved. A click that
+document to load, for new tabs to load, and for downloads to be saved; when nothing of
+that started, for the answers to the fetch/XHR requests the action sent (a choice that
+loads the next field's options). A click that
 changes nothing costs the grace period (a fifth of a second), not a fixed sleep.
 
     with ActionWatch(page, tabs) as watch:
@@ -34,6 +36,10 @@ DOWNLOAD_START_SECONDS = 1.0
 """How long an aborted navigation may take to show up as a download."""
 DOWNLOAD_SECONDS = 15.0
 """How long to wait for downloads to be saved."""
+SCRIPT_REQUEST_SECONDS = 1.0
+"""How long to wait for the fetch/XHR requests the action set off (a choice that loads the
+next field's options, a search box's suggestions) before the next action runs."""
+_SCRIPT_REQUESTS = frozenset({"fetch", "xhr"})
 
 
 class ActionWatch:
@@ -55,12 +61,15 @@ class ActionWatch:
         self._nav_request: Request | None = None
         self._nav_failed = False
         self._navigated = False
+        self._script_requests: set[Request] = set()
+        self._scripts_done = asyncio.Event()
         self._handlers: list[tuple[Any, str, Any]] = []
 
     # -- listeners -------------------------------------------------------------------------
     def __enter__(self) -> ActionWatch:
         self._listen(self.page, "request", self._on_request)
         self._listen(self.page, "requestfailed", self._on_request_failed)
+        self._listen(self.page, "requestfinished", self._on_request_finished)
         self._listen(self.page, "framenavigated", self._on_navigated)
         self._listen(self.page, "download", self._on_download)
         self._listen(self.page, "dialog", self._on_any)
@@ -84,11 +93,20 @@ class ActionWatch:
         if request.is_navigation_request() and request.frame == self.page.main_frame:
             self._nav_request = request
             self._activity.set()
+        elif request.resource_type in _SCRIPT_REQUESTS:
+            self._script_requests.add(request)
+            self._scripts_done.clear()
+
+    def _on_request_finished(self, request: Request) -> None:
+        self._script_requests.discard(request)
+        if not self._script_requests:
+            self._scripts_done.set()
 
     def _on_request_failed(self, request: Request) -> None:
         if request is self._nav_request:
             self._nav_failed = True  # aborted: often because the response became a download
             self._committed.set()
+        self._on_request_finished(request)
 
     def _on_navigated(self, frame: Frame) -> None:
         if frame == self.page.main_frame:
@@ -117,6 +135,7 @@ class ActionWatch:
             try:
                 await asyncio.wait_for(self._activity.wait(), grace)
             except asyncio.TimeoutError:
+                await self._script_answers()
                 return
         if self._nav_request is not None and not self._committed.is_set():
             try:
@@ -139,6 +158,16 @@ class ActionWatch:
             from agent.browser.tabs import leave_error_page
 
             await leave_error_page(self.page)  # refused: back where the action started
+
+    async def _script_answers(self) -> None:
+        """Wait (briefly) for the answers to the fetch/XHR requests the action sent."""
+        if not self._script_requests or self.page.is_closed():
+            return
+        try:
+            await asyncio.wait_for(self._scripts_done.wait(), SCRIPT_REQUEST_SECONDS)
+            await self.page.evaluate("0")  # the page's handlers of the answers ran before this
+        except (asyncio.TimeoutError, PlaywrightError):
+            pass
 
     # -- outcome ---------------------------------------------------------------------------
     @property
