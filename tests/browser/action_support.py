@@ -50,5 +50,7 @@ async def css_id(page: Any, selector: str) -> str:
 async def do(
     page: Any, obs: Observation | None, tabs: Tabs | None = None, **action: Any
 ) -> ActionResult:
-    """act() with the action given as keywords; returns the result."""
-    return await act(page, action, obs, tabs=tabs, upload_files=action.pop("_uploads", ()))
+    """act() with the action given as keywords (``followed``: act()'s); returns the result."""
+    followed = bool(action.pop("followed", False))
+    uploads = action.pop("_uploads", ())
+    return await act(page, action, obs, tabs=tabs, upload_files=uploads, followed=followed)
