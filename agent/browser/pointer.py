@@ -53,6 +53,8 @@ class HoverAction(TargetedAction):
 HOVER_SETTLE_SECONDS = 0.15
 NAVIGATION_WAIT_SECONDS = 1.0
 """How long a click on a link or a submit button waits for the navigation to start."""
+CHECKED_SETTLE_SECONDS = 0.03
+"""act()'s grace after a checkbox, radio or switch click whose new state was read back."""
 NEW_TAB_WAIT_SECONDS = 2.0
 """The same for a link into a new tab (a new tab takes longer to be announced)."""
 
@@ -130,6 +132,8 @@ async def click(ctx: ActionContext, action: ClickAction) -> str | tuple[str, Any
             f"{verb} {what} but it is still {_state_word(checkable, after)}{suffix}; "
             "the page did not accept the change"
         )
+    if not info["navigates"]:  # its effect is proven; a navigation its handler starts is
+        ctx.expect_activity = CHECKED_SETTLE_SECONDS  # seen by act()'s settling round trip
     return f"{verb} {what}: it is now {_state_word(checkable, after)}{suffix}"
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from agent import RunStatus, StepStatus
-from agent.testing import PromptLLM, ScriptedLLM, offline_llm
+from agent.testing import Prompt, PromptLLM, ScriptedLLM, offline_llm
 from fixtures_sites.server import FixtureServer
 from tests.engines.policies import login_policy, product_policy
 
@@ -214,3 +215,39 @@ def test_cancel_mid_run_ends_canceled(agent_for, server):
     assert final.status == RunStatus.canceled
     steps = agent.list_steps(run.run_id)
     assert steps and all(s.status != StepStatus.running for s in steps)
+
+
+def test_a_choice_the_page_takes_back_stops_the_plan_before_it_submits(agent_for, server):
+    """One plan picks Express then submits; the page takes Express back 100 ms later."""
+
+    def policy(prompt: Prompt) -> Any:
+        if prompt.purpose == "error_codes":
+            return {"errors": []}
+        assert prompt.purpose == "plan", prompt.purpose
+        done_before = prompt.section("What you did before (oldest first)") or ""
+        if "changed it back" in done_before:
+            return {"actions": [{"action_type": "TERMINATE", "reason": done_before[-300:]}]}
+        shipping = prompt.find(tag="select", text="shipping")
+        order = prompt.find(tag="button", text="place order")
+        assert shipping and order, prompt.page
+        return {
+            "actions": [
+                {"action_type": "SELECT_OPTION", "id": shipping.id, "option": {"label": "Express"}},
+                {"action_type": "CLICK", "id": order.id},
+            ]
+        }
+
+    agent = agent_for(PromptLLM(policy))
+    run = agent.run_task(
+        "Order with express shipping",
+        server.url("/widgets/dropdowns.html"),
+        engine="skyvern-1.0",
+        max_steps=3,
+    )
+    assert run.status == RunStatus.terminated, run.failure_reason
+    assert "changed it back to 'Standard (3-5 days)'" in (run.failure_reason or "")
+    assert server.submissions_to("/widgets/dropdowns") == []  # the order was never placed
+    first = agent.list_steps(run.run_id)[0]
+    chosen, submit = first.actions
+    assert chosen["result"]["success"] and not submit["result"]["success"]
+    assert submit["result"]["message"].startswith("CLICK was not run: chose 'Express (next day)'")
