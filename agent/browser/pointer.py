@@ -192,5 +192,6 @@ HOVER = register_action(
         aliases=("MOUSE_OVER", "MOUSEOVER", "HOVER_OVER"),
         uses_id=True,
         settle=None,
+        submits=False,
     )
 )
