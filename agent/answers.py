@@ -26,7 +26,7 @@ from agent.browser.action_types import Action, parse_action
 
 
 class _Answer(BaseModel):
-    model_config = ConfigDict(extra="allow", use_attribute_docstrings=True)
+    model_config = ConfigDict(extra="allow")
 
 
 class PlanAnswer(_Answer):

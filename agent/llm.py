@@ -43,6 +43,7 @@ from agent.llm_doubles import (
     double_priced_as,
     double_supports_vision,
     register_provider,
+    warm_call,
     warm_counting,
 )
 from agent.llm_request import LLMRequest, serving
@@ -342,7 +343,9 @@ def warm_up(model: str | None = None) -> None:
 
     The import takes seconds of CPU; started when the Agent is created, it overlaps the
     browser launch and the first page load instead of holding up the first model call.
-    For a test double it also loads the tokenizer the doubles count with.
+    Then one call to a built-in stand-in imports what litellm's first call imports
+    (:func:`~agent.llm_doubles.warm_call`). For a test double it also loads the
+    tokenizer the doubles count with.
     """
     global _warm_started
     with _load_lock:
@@ -352,13 +355,15 @@ def warm_up(model: str | None = None) -> None:
 
     def _warm() -> None:
         try:
-            load_litellm()
+            warm_call(load_litellm())
             if model is not None and model.startswith(TEST_PROVIDER + "/"):
                 warm_counting(load_litellm())
         except BaseException as exc:  # interpreter shutting down: the real import will tell
             logger.debug("litellm warm-up did not finish: %r", exc)
 
-    threading.Thread(target=_warm, name="litellm-warm-up", daemon=True).start()
+    # Not a daemon thread: a process that ends meanwhile waits for it, since finalizing the
+    # interpreter while this thread holds an import lock deadlocks the exit.
+    threading.Thread(target=_warm, name="litellm-warm-up", daemon=False).start()
 
 
 def supports_vision(model: str) -> bool:

@@ -21,6 +21,8 @@ DOUBLE_ERROR_KEY = "_double_error"
 """Key of the request context under which a double's own exception is handed back."""
 COUNTING_MODEL = "gpt-4o"
 """The tokenizer the doubles count with (litellm's, offline)."""
+WARM_UP_MODEL = f"{TEST_PROVIDER}/warm-up"
+"""A model name the provider answers itself (``{}``, no tokens): :func:`warm_call`'s."""
 
 
 class Double(Protocol):
@@ -97,7 +99,13 @@ def _handler_class(litellm: Any) -> type:
                 ),
             )
 
-        def completion(self, *args: Any, **kwargs: Any) -> Any:
+        def completion(self, model: str, *args: Any, **kwargs: Any) -> Any:
+            if model in (WARM_UP_MODEL, WARM_UP_MODEL.split("/", 1)[1]):
+                return ModelResponse(
+                    model=WARM_UP_MODEL,
+                    choices=[Choices(index=0, message=Message(role="assistant", content="{}"))],
+                    usage=Usage(prompt_tokens=0, completion_tokens=0, total_tokens=0),
+                )
             raise RuntimeError("agent-test doubles are async only (agent.llm uses acompletion)")
 
     return _DoubleProvider
@@ -120,6 +128,18 @@ def register_provider(litellm: Any) -> None:
 
         custom_llm_setup()  # type: ignore[no-untyped-call]  # litellm leaves it unannotated
         _registered_with.add(id(litellm))
+
+
+def warm_call(litellm: Any) -> None:
+    """Make one call through litellm to :data:`WARM_UP_MODEL`, on a loop of its own.
+
+    litellm imports more on its first call (some 0.15-0.3 s of CPU: the types its call
+    path checks against); :func:`agent.llm.warm_up` makes that call in the background so a
+    run's first model call does not pay for it. ``no-log`` keeps it out of the callbacks a
+    user gave litellm.
+    """
+    messages = [{"role": "user", "content": "warm up"}]
+    litellm.completion(model=WARM_UP_MODEL, messages=messages, **{"no-log": True})
 
 
 def warm_counting(litellm: Any) -> None:

@@ -43,9 +43,7 @@ class Record(BaseModel):
     action's own fields) are kept and written back.
     """
 
-    model_config = ConfigDict(
-        extra="allow", validate_assignment=True, use_attribute_docstrings=True
-    )
+    model_config = ConfigDict(extra="allow", validate_assignment=True)
     sparse: ClassVar[bool] = False
     """A sparse record's None fields are absent from its JSON (and from its dict-style reads)."""
 

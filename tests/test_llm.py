@@ -145,6 +145,38 @@ def test_creating_an_agent_loads_litellm_in_the_background_and_freezes_it():
     assert out[1:] == ["True", "True", "True"], "loaded, frozen, and the collector back on"
 
 
+def test_the_warm_up_call_stays_out_of_the_users_litellm_callbacks():
+    import time
+
+    from litellm.integrations.custom_logger import CustomLogger
+
+    from agent.llm import load_litellm
+    from agent.llm_doubles import WARM_UP_MODEL, warm_call
+
+    litellm = load_litellm()
+    seen: list[str] = []
+
+    class Spy(CustomLogger):  # a user's logger (Langfuse, a cost tracker, ...)
+        def log_success_event(self, kwargs, response_obj, start_time, end_time):
+            seen.append(kwargs.get("model"))
+
+    spy = Spy()
+    litellm.callbacks.append(spy)
+    try:
+        warm_call(litellm)
+        # The same call without "no-log" does reach the logger: wait for it to be logged.
+        answer = litellm.completion(
+            model=WARM_UP_MODEL, messages=[{"role": "user", "content": "logged"}]
+        )
+        deadline = time.monotonic() + 10
+        while not seen and time.monotonic() < deadline:
+            time.sleep(0.02)
+    finally:
+        litellm.callbacks.remove(spy)
+    assert answer.choices[0].message.content == "{}"
+    assert len(seen) == 1, seen
+
+
 async def test_rate_limits_are_retried_with_backoff(monkeypatch):
     import litellm
 

@@ -42,7 +42,7 @@ DEFAULT_SETTLE = 0.05
 class ActionBase(BaseModel):
     """Fields every action has."""
 
-    model_config = ConfigDict(extra="ignore", use_attribute_docstrings=True, populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
 
     action_type: str
     """The action's type (each kind's model fixes it with a ``Literal``)."""

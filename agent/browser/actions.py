@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from playwright.async_api import Error as PlaywrightError
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from agent.browser import action_types as at
 from agent.browser._context import ActionContext, ActionFailed
@@ -43,8 +43,6 @@ ACTION_TIMEOUT_SECONDS = 30.0
 
 class ActionResult(BaseModel):
     """What one action did, in words for the next prompt and in fields for the engine."""
-
-    model_config = ConfigDict(use_attribute_docstrings=True)
 
     success: bool
     """Whether the action did what it asked for."""

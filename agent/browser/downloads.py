@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from playwright.async_api import Error as PlaywrightError
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
 
 if TYPE_CHECKING:
     from playwright.async_api import Download, Page
@@ -45,8 +45,6 @@ DEFAULT_MAX_DOWNLOADS = 20
 
 class DownloadedFile(BaseModel):
     """A file the page downloaded, saved on disk (the seed's ``downloaded_files`` entry)."""
-
-    model_config = ConfigDict(use_attribute_docstrings=True)
 
     url: str
     """``file://`` URL of the saved file."""

@@ -49,7 +49,7 @@ if TYPE_CHECKING:
 class SelectOption(BaseModel):
     """Which option to choose: any of label, value, index (tried in the order index, value, label)."""
 
-    model_config = ConfigDict(extra="ignore", use_attribute_docstrings=True)
+    model_config = ConfigDict(extra="ignore")
 
     label: str | None = None
     """The visible text of the option (matched loosely: case, spacing, then a close match)."""

@@ -36,7 +36,9 @@ async def test_a_choice_taken_back_stops_the_submit_that_follows(
         page, obs, tabs, action_type="CLICK", id=by_text(obs, "Place order", tag="button")
     )
     assert not submit.success
-    assert submit.message.startswith("CLICK was not run: chose 'Express (next day)'"), submit.message
+    assert submit.message.startswith("CLICK was not run: chose 'Express (next day)'"), (
+        submit.message
+    )
     assert REFUSED in submit.message
     assert server.submissions_to("/widgets/dropdowns") == []
     assert await page.input_value("#shipping") == "standard"
@@ -66,7 +68,10 @@ async def test_the_last_action_of_a_plan_reports_an_earlier_choice_taken_back(
     )
     assert not colour.success
     assert colour.message.startswith("selected 'Navy blue'"), colour.message
-    assert "earlier in this plan, chose 'Express (next day)'" in colour.message and REFUSED in colour.message
+    assert (
+        "earlier in this plan, chose 'Express (next day)'" in colour.message
+        and REFUSED in colour.message
+    )
     assert await page.input_value("#color-value") == "navy"  # its own choice did happen
 
 
