@@ -104,8 +104,8 @@ async def act(
             url=page.url,
         )
     holds = run_tabs.holds
-    if holds:
-        refused = await holds.confirm(wait=_may_submit(action, observation))
+    if holds and waiting is None:  # (a page frozen by a dialog cannot be read)
+        refused = await _confirm(run_tabs, page, wait=_may_submit(action, observation))
         if refused:
             why = "; ".join(reason for _, reason in refused)
             return ActionResult(
@@ -130,8 +130,10 @@ async def act(
         result = _result(ctx, action, watch, success, message, data)
         if result.page_changed:
             holds.drop()  # the choices' page is gone (or was submitted)
+        elif run_tabs.dialogs_state.open_on(page):
+            pass  # read once the dialog is answered, by the next action
         elif own_tabs or not followed or not result.success:
-            _refused_now(result, action, await holds.confirm(wait=True))
+            _refused_now(result, action, await _confirm(run_tabs, page, wait=True))
         if result.page_changed and not own_tabs:
             await run_tabs.refresh_titles()  # so describe() shows the new titles at once
         return result
@@ -198,6 +200,12 @@ def _result(
         downloaded=list(watch.new_downloads),
         dialog="; ".join(watch.new_dialogs) or None,
     )
+
+
+async def _confirm(tabs: Tabs, page: Page, *, wait: bool) -> list[tuple[str, str]]:
+    """``tabs.holds.confirm``; a dialog that opens meanwhile (the page freezes) ends it."""
+    refused = await until_dialog(tabs.dialogs_state, page, tabs.holds.confirm(wait=wait))
+    return [] if isinstance(refused, OpenDialog) else refused
 
 
 def _may_submit(action: at.Action, observation: Observation | None) -> bool:
