@@ -104,6 +104,7 @@ async def act(
             url=page.url,
         )
     holds = run_tabs.holds
+    holds.forget(action.id)  # acting on it again: its earlier choice no longer counts
     if holds and waiting is None:  # (a page frozen by a dialog cannot be read)
         refused = await _confirm(run_tabs, page, wait=_may_submit(action, observation))
         if refused:

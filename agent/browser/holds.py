@@ -58,8 +58,12 @@ class Holds:
 
     def add(self, choice: PendingChoice) -> None:
         """Keep ``choice`` pending; it replaces a pending choice in the same element."""
-        self._pending = [p for p in self._pending if p.element_id != choice.element_id]
+        self.forget(choice.element_id)
         self._pending.append(choice)
+
+    def forget(self, element_id: str | None) -> None:
+        """Stop checking the choice in ``element_id`` (an action on it now makes a new one)."""
+        self._pending = [p for p in self._pending if p.element_id != element_id]
 
     def drop(self) -> None:
         """Forget every pending choice (their page is gone: nothing is left to check)."""
