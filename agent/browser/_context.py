@@ -8,16 +8,22 @@ id that is unknown or whose node is gone is reported as stale.
 
 from __future__ import annotations
 
+import hashlib
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Union
+from weakref import WeakKeyDictionary
+
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import Locator
 
 from agent.browser.observation import StaleElementError
 
 if TYPE_CHECKING:
-    from playwright.async_api import ElementHandle, Locator, Page
+    from playwright.async_api import ElementHandle, Frame, Page
 
     from agent.browser.observation import Observation
     from agent.browser.tabs import Tabs
@@ -40,15 +46,107 @@ def _script() -> str:
     return Path(__file__).with_name("actions.js").read_text(encoding="utf-8")
 
 
+@cache
+def _host_key() -> str:
+    """The window property the helpers are installed under: it changes with their text, so
+    a page that outlives an upgrade gets the new helpers."""
+    text = _script() + Path(__file__).with_name("actions_host.js").read_text(encoding="utf-8")
+    return "__agentActions_" + hashlib.sha1(text.encode()).hexdigest()[:10]
+
+
+@cache
+def _install_script() -> str:
+    host = Path(__file__).with_name("actions_host.js").read_text(encoding="utf-8")
+    return host.replace("__KEY__", _host_key()).replace("__ACTIONS__", _script().strip())
+
+
+@cache
+def _call_script() -> str:
+    return (
+        "(first, second) => { const [el, call] = second === undefined ? [null, first] : "
+        f'[first, second]; const host = window["{_host_key()}"]; '
+        f'if (!host) throw new Error("{_MISSING}"); return host.call(el, call); }}'
+    )
+
+
+_MISSING = "__MISSING__"
+_STALE = "__STALE__"
+
+
+@dataclass(frozen=True)
+class _Observed:
+    """Where a locator that :meth:`ActionContext.resolve` gave points: a frame and an id."""
+
+    frame: Frame
+    element_id: str
+
+
+_OBSERVED: WeakKeyDictionary[Locator, _Observed] = WeakKeyDictionary()
+"""The locators resolve() made: helpers run on them with one frame-level call by id."""
+
+
+class StaleTarget(ActionFailed, PlaywrightError):
+    """The observed element is gone from its document (removed, or the frame navigated).
+
+    An :class:`ActionFailed` for handlers, and a Playwright error for code that already
+    treats a vanished element's error as "it went away"."""
+
+
+def _stale_message(element_id: str) -> str:
+    return f"element {element_id} is no longer on the page (stale id); observe the page again"
+
+
+async def _call(
+    evaluate: Callable[[str, object], Awaitable[Any]],
+    call: list[object],
+    element_id: str,
+    *,
+    install: bool = False,
+) -> Any:
+    """One helper call through the installed host; the whole script only where it is missing
+    (or with ``install``, where it most likely is: the first call after an observation)."""
+    if not install:
+        try:
+            return await evaluate(_call_script(), call)
+        except PlaywrightError as exc:
+            if _STALE in str(exc):
+                raise StaleTarget(_stale_message(element_id)) from None
+            if _MISSING not in str(exc):
+                raise
+    try:
+        return await evaluate(_install_script(), call)
+    except PlaywrightError as exc:
+        if _STALE in str(exc):
+            raise StaleTarget(_stale_message(element_id)) from None
+        raise
+
+
+def _route(
+    target: Target, handle: bool
+) -> tuple[Callable[[str, object], Awaitable[Any]], str | None]:
+    """How to evaluate on ``target``: its frame with its id (one round trip) when resolve()
+    made it, else the element itself."""
+    observed = _OBSERVED.get(target) if isinstance(target, Locator) else None
+    if observed is not None:
+        evaluate = observed.frame.evaluate_handle if handle else observed.frame.evaluate
+        return evaluate, observed.element_id
+    return (target.evaluate_handle if handle else target.evaluate), None
+
+
 async def js(target: Target, name: str, arg: object = None) -> Any:
-    """Run helper ``name`` of ``actions.js`` on ``target`` (an element)."""
-    return await target.evaluate(_script(), [name, arg])
+    """Run helper ``name`` of ``actions.js`` on ``target`` (an element).
+
+    On a locator from :meth:`ActionContext.resolve` this is one round trip, and an element
+    gone since raises :class:`StaleTarget`."""
+    evaluate, element_id = _route(target, handle=False)
+    return await _call(evaluate, [element_id, name, arg, False], element_id or "")
 
 
 async def js_handle(target: Target, name: str, arg: object = None) -> ElementHandle | None:
     """Run a helper that returns an element; give it back as a handle (or None)."""
-    handle = await target.evaluate_handle(_script(), [name, arg])
-    element = handle.as_element()
+    evaluate, element_id = _route(target, handle=True)
+    handle = await _call(evaluate, [element_id, name, arg, False], element_id or "")
+    element: ElementHandle | None = handle.as_element()
     if element is None:
         await handle.dispose()
     return element
@@ -56,7 +154,12 @@ async def js_handle(target: Target, name: str, arg: object = None) -> ElementHan
 
 async def page_js(page: Page, name: str, arg: object = None) -> Any:
     """Run helper ``name`` of ``actions.js`` in the page's main frame, with no element."""
-    return await page.evaluate(_script(), [name, arg])
+    return await frame_js(page.main_frame, name, arg)
+
+
+async def frame_js(frame: Frame, name: str, arg: object = None) -> Any:
+    """Run helper ``name`` of ``actions.js`` in ``frame``, with no element (one round trip)."""
+    return await _call(frame.evaluate, [None, name, arg, False], "")
 
 
 def norm(text: str) -> str:
@@ -104,6 +207,14 @@ class ActionContext:
 
     async def resolve(self, element_id: str) -> Locator:
         """The locator of ``element_id``; ActionFailed if it is unknown or gone (stale)."""
+        locator, _ = await self.resolve_with(element_id, None)
+        return locator
+
+    async def resolve_with(
+        self, element_id: str, helper: str | None, arg: object = None
+    ) -> tuple[Locator, Any]:
+        """:meth:`resolve`, and helper ``helper`` of ``actions.js`` run on the element in the
+        same round trip (None: no helper, None back)."""
         if self.observation is None:
             raise ActionFailed(
                 f"there is no observation to find element {element_id} in; observe the page first"
@@ -112,17 +223,16 @@ class ActionContext:
             locator = self.observation.locate(self.page, element_id)
         except StaleElementError as exc:
             raise ActionFailed(str(exc)) from None
+        element = self.observation.element(element_id)
+        assert element is not None  # locate() raised otherwise
+        frame = self.observation.frame_of(element.id) or self.page.main_frame
         # A node that merely copied the attribute (cloneNode, outerHTML) is not the observed
         # one: the walker's own registry says which node owns the id.
-        index = await locator.evaluate_all(_OWNER_JS)  # -1 when no node has the id
-        if index < 0:
-            raise ActionFailed(
-                f"element {element_id} is no longer on the page (stale id); observe the page again"
-            )
-        return locator.nth(index)
-
-
-_OWNER_JS = """els => els.findIndex(el => {
-  const state = window.__agentDomState;
-  return !state || !state.ids || state.ids.get(el) === el.getAttribute("data-agent-id");
-})"""
+        index, value = await _call(
+            frame.evaluate, [element.id, helper, arg, True], element.id, install=True
+        )
+        if index < 0:  # no node owns the id
+            raise ActionFailed(_stale_message(element_id))
+        resolved = locator.nth(index)
+        _OBSERVED[resolved] = _Observed(frame, element.id)
+        return resolved, value

@@ -70,10 +70,10 @@ def _state_word(checkable: str, state: bool) -> str:
 async def click(ctx: ActionContext, action: ClickAction) -> str | tuple[str, Any]:
     """CLICK: returns the success message or raises ActionFailed."""
     what = ctx.describe(action.id)
-    locator = await ctx.resolve(action.id)
     if action.file_url:  # a click that picks a file is an upload
+        await ctx.resolve(action.id)
         return await ctx.run("UPLOAD_FILE", id=action.id, file_url=action.file_url)
-    info = await js(locator, "probe")
+    locator, info = await ctx.resolve_with(action.id, "probe")
     checkable, before = info["checkable"], info["checked"]
     verb = "double-clicked" if action.double_click else "clicked"
     if action.checked is not None and checkable and before == action.checked:
@@ -84,20 +84,20 @@ async def click(ctx: ActionContext, action: ClickAction) -> str | tuple[str, Any
     probe: list[EffectProbe] = []
 
     async def start_probe() -> None:
-        if not info["select"] and not checkable:
-            probe.append(
-                await EffectProbe.start(
-                    ctx,
-                    locator,
-                    "click",
-                    what,
-                    element_id=action.id,
-                    native=info["native_activation"],
-                )
+        probe.append(
+            await EffectProbe.start(
+                ctx, locator, "click", what, element_id=action.id, native=info["native_activation"]
             )
+        )
 
+    # A <select> or a checkbox proves its click by its state: no effect probe to start.
+    probed = not info["select"] and not checkable
     route = await pointer_click(
-        locator, what, double=action.double_click, info=info, before_press=start_probe
+        locator,
+        what,
+        double=action.double_click,
+        info=info,
+        before_press=start_probe if probed else None,
     )
     ctx.effect = probe[0] if probe else None
     if ctx.effect is not None and "by script" in route:
@@ -148,8 +148,7 @@ async def _read_checked(target: Target) -> bool | None:
 async def hover(ctx: ActionContext, action: HoverAction) -> str:
     """HOVER: move the mouse over the element; say what it revealed."""
     what = ctx.describe(action.id)
-    locator = await ctx.resolve(action.id)
-    info = await js(locator, "probe")
+    locator, info = await ctx.resolve_with(action.id, "probe")
     if not info["visible"]:
         raise ActionFailed(f"{what} is not visible, so the mouse cannot hover over it")
     hit = await js(locator, "hitTest")
