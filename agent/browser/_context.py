@@ -79,6 +79,8 @@ class _Observed:
 
     frame: Frame
     element_id: str
+    index: int
+    """Its index among the nodes carrying the id attribute (the locator is ``.nth(index)``)."""
 
 
 _OBSERVED: WeakKeyDictionary[Locator, _Observed] = WeakKeyDictionary()
@@ -159,7 +161,7 @@ async def page_js(page: Page, name: str, arg: object = None) -> Any:
 
 async def frame_js(frame: Frame, name: str, arg: object = None) -> Any:
     """Run helper ``name`` of ``actions.js`` in ``frame``, with no element (one round trip)."""
-    return await _call(frame.evaluate, [None, name, arg, False], "")
+    return await _call(frame.evaluate, [None, name, arg, None], "")
 
 
 def norm(text: str) -> str:
@@ -229,10 +231,10 @@ class ActionContext:
         # A node that merely copied the attribute (cloneNode, outerHTML) is not the observed
         # one: the walker's own registry says which node owns the id.
         index, value = await _call(
-            frame.evaluate, [element.id, helper, arg, True], element.id, install=True
+            frame.evaluate, [element.id, helper, arg, None], element.id, install=True
         )
         if index < 0:  # no node owns the id
             raise ActionFailed(_stale_message(element_id))
         resolved = locator.nth(index)
-        _OBSERVED[resolved] = _Observed(frame, element.id)
+        _OBSERVED[resolved] = _Observed(frame, element.id, index)
         return resolved, value

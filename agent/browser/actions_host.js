@@ -3,12 +3,13 @@
 // text) and the actions (actions.js itself); later calls send only a few lines that look the
 // host up (they fail as missing in a new document, and this script is sent again).
 //
-// call = [id, name, arg, locate]:
+// call = [id, name, arg, index]:
 //   id null: helpers[name](el, arg), el being the element the call was made on (or null);
-//   id set: the element the observation gave that id (the walker's registry says which node
-//   owns it: a clone that copied the attribute is not it); a stale error when it is gone;
-//   locate: [index of that element among the attribute's matches in Playwright's order, the
-//   helper's result or null], index -1 when it is gone.
+//   index null: locate the element the observation gave that id (the walker's registry says
+//   which node owns it: a clone that copied the attribute is not it) and give back [its index
+//   among the attribute's matches in Playwright's order or -1, the helper's result or null];
+//   index set: run the helper on that element, or where it is gone on the index-th match
+//   (the node the locator's clicks go to); a stale error when there is none.
 (first, second) => {
   const [el, call] = second === undefined ? [null, first] : [first, second];
   const key = "__KEY__";
@@ -39,31 +40,27 @@
       remembered.set(id, new WeakRef(light[index]));
       return [index, light[index]];
     };
-    const find = (id) => {
+    const find = (id, index) => {
       const known = remembered.get(id);
       const e = known ? known.deref() : undefined;
-      if (e && e.isConnected && e.ownerDocument === document && owns(e, id)) return e;
-      return locate(id)[1];
+      if (e && e.isConnected && owns(e, id)) return e;
+      return locate(id)[1] || matches(document, `[data-agent-id="${CSS.escape(id)}"]`, [])[index] || null;
     };
     const run = (target, name, arg) => (target ? actions(target, [name, arg]) : actions([name, arg]));
     host = {
-      call(target, [id, name, arg, wantIndex]) {
+      call(target, [id, name, arg, index]) {
         if (id === null) return run(target, name, arg);
-        if (wantIndex) {
-          const [index, found] = locate(id);
-          return [index, found && name ? run(found, name, arg) : null];
+        if (index === null) {
+          const [at, found] = locate(id);
+          return [at, found && name ? run(found, name, arg) : null];
         }
-        const found = find(id);
+        const found = find(id, index);
         if (!found) throw new Error("__STALE__");
         return run(found, name, arg);
       },
     };
-    try {
-      // Not enumerable, writable or configurable: the page cannot replace or delete it.
-      Object.defineProperty(window, key, { value: host });
-    } catch (e) {
-      // A window that takes no new properties: this call still runs, the next sends the script again.
-    }
+    // Not enumerable, writable or configurable: the page cannot replace or delete it.
+    Object.defineProperty(window, key, { value: host });
   }
   return host.call(el, call);
 }
