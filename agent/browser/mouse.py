@@ -22,11 +22,12 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import Locator
 
 from agent.browser._context import CLICK_TIMEOUT_MS, ActionFailed, Target, js, js_handle
 
 if TYPE_CHECKING:
-    from playwright.async_api import Position
+    from playwright.async_api import Mouse, Position
 
 
 async def _nothing() -> None:
@@ -86,6 +87,10 @@ async def pointer_click(
     if before_press is not None:
         await target.hover(position=position, force=force, timeout=CLICK_TIMEOUT_MS)
         await before_press()
+        if isinstance(target, Locator):
+            # The hover took the mouse there through Playwright's checks: only the press is left.
+            await _press(target.page.mouse, double=double)
+            return ""
     try:
         if double:
             await target.dblclick(position=position, force=force, timeout=CLICK_TIMEOUT_MS)
@@ -98,6 +103,13 @@ async def pointer_click(
         await js(target, "scriptClick")
         return "the mouse click did not go through, so it was clicked by script"
     return ""
+
+
+async def _press(mouse: Mouse, *, double: bool) -> None:
+    """Press where the mouse is, as Playwright's click and dblclick do after moving it."""
+    for count in (1, 2) if double else (1,):
+        await mouse.down(click_count=count)
+        await mouse.up(click_count=count)
 
 
 async def _click_label(target: Target, what: str, *, double: bool) -> str:
