@@ -4,6 +4,16 @@ A handler raises :class:`ActionFailed` with a sentence the next prompt can use; 
 turns it into ``ActionResult(success=False, message=...)``. A handler that hands over to
 another action type does so with :meth:`ActionContext.run`. Handlers never re-target: an
 id that is unknown or whose node is gone is reported as stale.
+
+Round trips: the helpers of ``actions.js`` are installed once per document (a hidden window
+property the page cannot replace, sent again only to a new document), so a helper call sends
+a few lines. :meth:`ActionContext.resolve_with` finds the observed node and runs a first
+helper on it in one frame-level call, and :func:`js` on the locator it returns is one call
+by id in the element's frame (a plain ``locator.evaluate`` is three: wait, evaluate, release)::
+
+    locator, info = await ctx.resolve_with(action.id, "probe")
+    hit = await js(locator, "hitTest")       # one round trip
+    await locator.click(...)                 # Playwright's own actions go through the locator
 """
 
 from __future__ import annotations

@@ -11,6 +11,10 @@ A click first asks the page whether a pointer at the element would reach it
   blocker and its close button, so the next step can dismiss it;
 - hidden with no label: ``element.click()`` in the page, and the message says so.
 
+A caller that records the click's effect (``before_press``) gets the mouse moved first (a
+hover, with Playwright's checks), its recording started, then the press where the mouse is:
+what the hover alone changes is not taken for the click's effect. Without one, a plain click.
+
 CLICK, SELECT_OPTION (custom dropdowns) and UPLOAD_FILE (a button opening the file
 chooser) all click through here; this module is no action's handler, so the handler
 modules share it without importing each other.

@@ -44,7 +44,12 @@ CASES: list[tuple[str, str, str, dict[str, Any]]] = [
         "#updates",
         {"action_type": "CLICK", "checked": False},
     ),
-    ("widgets CLICK radio card", "/widgets/controls.html", "label[for=plan-pro]", {"action_type": "CLICK"}),
+    (
+        "widgets CLICK radio card",
+        "/widgets/controls.html",
+        "label[for=plan-pro]",
+        {"action_type": "CLICK"},
+    ),
     ("widgets CLICK switch", "/widgets/controls.html", "#dark", {"action_type": "CLICK"}),
     (
         "widgets SELECT_OPTION listbox",
