@@ -13,8 +13,10 @@ from __future__ import annotations
 import asyncio
 import statistics
 import sys
+import tempfile
 import time
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 from playwright._impl.connection import Connection
@@ -24,6 +26,7 @@ import agent.browser.actions as actions_module
 from agent.browser.actions import act
 from agent.browser.launch import launch_chromium
 from agent.browser.observe import observe
+from agent.browser.tabs import Tabs
 from fixtures_sites.server import FixtureServer
 
 CASES: list[tuple[str, str, str, dict[str, Any]]] = [
@@ -103,6 +106,8 @@ async def main(repeats: int) -> None:
             browser = await launch_chromium(playwright)
             context = await browser.new_context()
             page = await context.new_page()
+            tabs = Tabs(context, downloads_dir=Path(tempfile.mkdtemp(prefix="action-rpcs-")))
+            await tabs.start()  # the run's tabs, as an Agent passes them to act()
             for name, path, css, action in CASES:
                 rpcs: list[int] = []
                 millis: list[float] = []
@@ -116,7 +121,7 @@ async def main(repeats: int) -> None:
                     counting.methods = Counter()
                     counting.on = True
                     start = time.perf_counter()
-                    result = await act(page, {**action, "id": element_id}, obs)
+                    result = await act(page, {**action, "id": element_id}, obs, tabs=tabs)
                     elapsed = (time.perf_counter() - start) * 1000
                     counting.on = False
                     messages.append(f"{result.success}: {result.message[:100]}")
@@ -132,6 +137,7 @@ async def main(repeats: int) -> None:
                     f"{dict(methods.most_common(8))}"
                 )
                 print(f"{'':34}{messages[-1]}")
+            tabs.detach()
             await browser.close()
 
 
