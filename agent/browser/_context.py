@@ -165,12 +165,16 @@ async def js_handle(target: Target, name: str, arg: object = None) -> ElementHan
 
 
 async def page_js(page: Page, name: str, arg: object = None) -> Any:
-    """Run helper ``name`` of ``actions.js`` in the page's main frame, with no element."""
-    return await frame_js(page.main_frame, name, arg)
+    """Run helper ``name`` of ``actions.js`` in the page's main frame, with no element.
+
+    One round trip that carries the helpers: a page-level action is most often the first
+    helper call in its document."""
+    return await _call(page.main_frame.evaluate, [None, name, arg, None], "", install=True)
 
 
 async def frame_js(frame: Frame, name: str, arg: object = None) -> Any:
-    """Run helper ``name`` of ``actions.js`` in ``frame``, with no element (one round trip)."""
+    """Run helper ``name`` of ``actions.js`` in ``frame``, with no element: one short round
+    trip where the helpers are installed (two the first time in a document)."""
     return await _call(frame.evaluate, [None, name, arg, None], "")
 
 

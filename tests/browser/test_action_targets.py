@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 
+from agent.browser._context import frame_js
 from agent.browser.observe import observe
 from tests.browser.action_support import by_text, do, open_page
 
@@ -89,3 +90,14 @@ async def test_a_node_that_goes_away_during_the_action_is_stale_at_once(page):
     assert not result.success, result.message
     assert f"element {vanish} is no longer on the page (stale id)" in result.message
     assert time.monotonic() - start < 5
+
+
+async def test_frame_helpers_run_in_a_cross_origin_frame_and_see_its_changes(page, server):
+    obs = await open_page(page, server, "/hard_cases/frames.html")
+    card = next(e for e in obs.elements if e.attributes.get("name") == "card")
+    frame = obs.frame_of(card.id)
+    assert frame is not None and frame.url.startswith(server.alt_url("/"))
+    await frame_js(frame, "effectStart")  # the helpers' first call in that document
+    assert await frame_js(frame, "effectRead", False) == []
+    await frame.evaluate("document.body.append('paid')")
+    assert "the page changed" in await frame_js(frame, "effectRead", True)
