@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Locator
 
-from agent.browser._context import ActionContext, Target, js
+from agent.browser._context import ActionContext, Target, frame_js, js
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -97,7 +97,7 @@ class EffectProbe:
         if target is not None:
             await js(target, "effectStart")
         else:
-            await frame.evaluate(_script(), ["effectStart", None])
+            await frame_js(frame, "effectStart")
         probe._listen(ctx.page)
         return probe
 
@@ -120,17 +120,11 @@ class EffectProbe:
     async def read(self, *, stop: bool = False) -> list[str]:
         """What changed in the document since the start (``["the page was replaced"]`` if gone)."""
         try:
-            seen: list[str] = await self.frame.evaluate(_script(), ["effectRead", stop])
+            seen: list[str] = await frame_js(self.frame, "effectRead", stop)
         except PlaywrightError:  # the frame navigated or was removed: that is an effect
             seen = ["the page was replaced"]
         self.seen = seen
         return seen
-
-
-def _script() -> str:
-    from agent.browser._context import _script as actions_script
-
-    return actions_script()
 
 
 async def _frame_of(ctx: ActionContext, target: Target) -> Frame:

@@ -175,8 +175,7 @@ def match_option(options: list[dict[str, Any]], option: SelectOption) -> dict[st
 async def select_option(ctx: ActionContext, action: SelectOptionAction) -> str:
     """SELECT_OPTION: returns the success message or raises ActionFailed."""
     what = ctx.describe(action.id)
-    locator = await ctx.resolve(action.id)
-    info = await js(locator, "probe")
+    locator, info = await ctx.resolve_with(action.id, "probe")
     if info["disabled"]:
         raise ActionFailed(f"{what} is disabled; no option can be chosen now")
     if info["select"] and info["multiple"]:

@@ -78,8 +78,8 @@ def _shown(text: str, secret: bool) -> str:
 async def input_text(ctx: ActionContext, action: InputTextAction) -> str | tuple[str, Any]:
     """INPUT_TEXT: returns the success message or raises ActionFailed."""
     what = ctx.describe(action.id)
-    target: Target = await ctx.resolve(action.id)
-    info = await js(target, "probe")
+    target: Target
+    target, info = await ctx.resolve_with(action.id, "probe")
     if info["select"] or info["role"] in ("listbox", "radiogroup"):  # a choice, not text
         return await ctx.run("SELECT_OPTION", id=action.id, option={"label": action.text})
     if info["checkable"] and not info["editable"]:
@@ -182,8 +182,7 @@ async def upload_file(ctx: ActionContext, action: UploadFileAction) -> str:
     """UPLOAD_FILE (and CLICK with file_url): returns the success message or raises ActionFailed."""
     what = ctx.describe(action.id)
     path = allowed_file(action.file_url, ctx.upload_files)
-    locator = await ctx.resolve(action.id)
-    info = await js(locator, "probe")
+    locator, info = await ctx.resolve_with(action.id, "probe")
     if info["disabled"]:
         raise ActionFailed(f"{what} is disabled; it cannot take a file now")
     file_input = await js_handle(locator, "related", "file") if info["file_input"] else None
