@@ -217,7 +217,7 @@ def _may_submit(action: at.Action, observation: Observation | None) -> bool:
     checkable = (
         element is not None
         and element.tag == "input"
-        and (element.attributes.get("type") in ("checkbox", "radio"))
+        and element.attributes.get("type") in ("checkbox", "radio")
     )
     return not (action.action_type == "CLICK" and checkable)
 

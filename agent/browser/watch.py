@@ -5,8 +5,8 @@ only as long as something is happening: a short grace for events to start (a cli
 navigation request, a popup, a download), then for the navigation to commit and the new
 document to load, for new tabs to load, and for downloads to be saved; when nothing of
 that started, for the answers to the fetch/XHR requests the action sent (a choice that
-loads the next field's options). A click that
-changes nothing costs the grace period (a fifth of a second), not a fixed sleep.
+loads the next field's options). A click that changes nothing costs the grace period (a
+fifth of a second at most), not a fixed sleep.
 
     with ActionWatch(page, tabs) as watch:
         await locator.click()
@@ -165,7 +165,7 @@ class ActionWatch:
             return
         try:
             await asyncio.wait_for(self._scripts_done.wait(), SCRIPT_REQUEST_SECONDS)
-            await self.page.evaluate("0")  # the page's handlers of the answers ran before this
+            await self.page.evaluate("0")  # a round trip: time for the page to use them
         except (asyncio.TimeoutError, PlaywrightError):
             pass
 
