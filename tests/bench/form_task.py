@@ -145,6 +145,14 @@ def ours_policy(prompt: Any) -> dict[str, Any]:
     return {}
 
 
+def ours_answer(body: dict[str, Any], _memory: set[str]) -> dict[str, Any]:
+    """The stand-in server's answer to one of this library's chat requests (see ours_policy)."""
+    from agent.prompt_reading import Prompt, purpose_of
+
+    messages = body["messages"]
+    return ours_policy(Prompt(purpose_of(_text(messages[:1])), messages))
+
+
 def _ours_actions(page: str) -> list[dict[str, Any]]:
     fields, submit = _fields(page, _OURS_LINE)
     actions: list[dict[str, Any]] = []

@@ -2,15 +2,19 @@
 
 Run by hand (not collected by pytest, not part of ``make test``):
 
-    .venv/bin/python tests/bench/vs_browser_use.py [--repeats 3] [--engines skyvern-1.0,skyvern-2.0]
+    .venv/bin/python tests/bench/vs_browser_use.py [--repeats 3] [--engines skyvern-1.0,skyvern-2.0] [--video]
+
+Our runs are not recorded on video unless ``--video`` is given (recording is this
+library's default; browser-use records nothing by default).
 
 The first run installs browser-use (pinned, ``BROWSER_USE_VERSION``) into its own
 virtualenv under ``tests/bench/.cache/`` (git-ignored); this project's environment never
 sees it. Both libraries fill the 7-field volunteer sign-up form (``fixtures_sites/volunteer``)
 served from 127.0.0.1, with a stand-in model that answers at once from the text of the
-prompts it is sent (``form_task.py``): ours through ``agent.testing.PromptLLM`` (it sees only the
-messages sent), browser-use through an OpenAI-compatible server on 127.0.0.1
-(``openai_standin.py``). Both run headless on the same Chromium.
+prompts it is sent (``form_task.py``), each through an OpenAI-compatible server on
+127.0.0.1 (``openai_standin.py``) that it reaches over HTTP with its own client (ours:
+litellm's OpenAI provider; browser-use: its ChatOpenAI). Both run headless on the same
+Chromium.
 
 Per library it prints the model calls of one task, their input tokens (the messages each
 sent, counted by one function: litellm's gpt-4o counter; browser-use's response schema
@@ -43,7 +47,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path[:0] = [str(ROOT), str(HERE)]
 
-from form_task import PATH, browser_use_answer, expected_submission_ok  # noqa: E402
+from form_task import PATH, browser_use_answer, expected_submission_ok, ours_answer  # noqa: E402
 from openai_standin import StandInServer  # noqa: E402
 
 from fixtures_sites.server import FixtureServer  # noqa: E402
@@ -87,6 +91,8 @@ class Side:
 
     name: str
     command: list[str]
+    model: StandInServer
+    """The stand-in its model calls go to (one per library: each answers its own prompts)."""
     env: dict[str, str] = field(default_factory=dict)
     cold: list[float] = field(default_factory=list)
     cold_cpu: list[float] = field(default_factory=list)
@@ -138,7 +144,8 @@ def check(side: Side, reports: list[dict[str, Any]], fixtures: FixtureServer) ->
         )
 
 
-def measure(side: Side, fixtures: FixtureServer, model: StandInServer) -> None:
+def measure(side: Side, fixtures: FixtureServer) -> None:
+    model = side.model
     for tasks in (1, 2):
         fixtures.submissions.clear()
         model.reset()
@@ -147,44 +154,63 @@ def measure(side: Side, fixtures: FixtureServer, model: StandInServer) -> None:
         if tasks == 1:
             side.cold.append(seconds)
             side.cold_cpu.append(cpu)
-            if "calls" in reports[0]:
-                calls = reports[0]["calls"]
-                messages = [c["messages"] for c in calls]
-                side.purposes = ",".join(c["purpose"] for c in calls)
-            else:
-                messages = [s.body["messages"] for s in model.for_task("1")]
-                side.purposes = ",".join(
-                    "judge" if "verdict" in json.dumps(s.answer) else "step"
-                    for s in model.for_task("1")
-                )
+            served = [s for s in model.served if s.task in ("", "1")]
+            messages = [s.body["messages"] for s in served]
+            side.purposes = ",".join(_purpose(s.body["messages"], s.answer) for s in served)
             side.calls.append(len(messages))
             side.tokens.append(sum(count_tokens(m) for m in messages))
         else:
             side.warm.append(reports[1]["seconds"])
 
 
+def _purpose(messages: list[dict[str, Any]], answer: dict[str, Any]) -> str:
+    """What a call was for: ours from its prompt's opening words, browser-use's step or judge."""
+    from agent.prompt_reading import purpose_of
+
+    first = messages[0].get("content") if messages else ""
+    ours = purpose_of(first if isinstance(first, str) else json.dumps(first))
+    if ours != "unknown":
+        return ours
+    return "judge" if "verdict" in json.dumps(answer) else "step"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--engines", default="skyvern-1.0,skyvern-2.0")
+    parser.add_argument(
+        "--video",
+        action="store_true",
+        help="record our runs on video (our default; browser-use records nothing)",
+    )
     args = parser.parse_args()
+    os.environ["BENCH_VIDEO"] = "1" if args.video else "0"
     bu_python = browser_use_python()
     load_before = os.getloadavg()
-    with FixtureServer() as fixtures, StandInServer(browser_use_answer) as model:
+    with (
+        FixtureServer() as fixtures,
+        StandInServer(ours_answer) as our_model,
+        StandInServer(browser_use_answer) as their_model,
+    ):
         url = fixtures.url(PATH)
         ours = [
-            Side(f"ours {engine}", [sys.executable, str(HERE / "ours_side.py"), url, engine])
+            Side(
+                f"ours {engine}",
+                [sys.executable, str(HERE / "ours_side.py"), url, engine, our_model.base_url],
+                our_model,
+            )
             for engine in args.engines.split(",")
         ]
         theirs = Side(
             f"browser-use {BROWSER_USE_VERSION}",
-            [str(bu_python), str(HERE / "browser_use_side.py"), url, model.base_url],
+            [str(bu_python), str(HERE / "browser_use_side.py"), url, their_model.base_url],
+            their_model,
             env={"BENCH_CHROMIUM": CHROMIUM},
         )
         sides = [*ours, theirs]
         for repeat in range(args.repeats):
             for side in sides:  # interleaved, so load changes hit every side alike
-                measure(side, fixtures, model)
+                measure(side, fixtures)
                 print(
                     f"  repeat {repeat + 1}: {side.name}: cold {side.cold[-1]:.2f}s "
                     f"(CPU {side.cold_cpu[-1]:.2f}s) warm {side.warm[-1]:.2f}s, "
