@@ -24,7 +24,7 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from weakref import WeakKeyDictionary
+from weakref import WeakKeyDictionary, WeakSet
 
 from agent.browser.observation import Box, Element, FrameInfo, Observation, TextLine, Viewport
 
@@ -72,6 +72,8 @@ class _PageState:
 
 
 _STATES: WeakKeyDictionary[Page, _PageState] = WeakKeyDictionary()
+_TRACKED_CONTEXTS: WeakSet[BrowserContext] = WeakSet()
+"""Contexts that run the tracker on every page (``BrowserManager.new_context`` installs it)."""
 
 
 def _script() -> str:
@@ -86,7 +88,11 @@ async def track_click_listeners(target: Page | BrowserContext) -> None:
     Call it on a new context (or page) before navigating, so script-attached handlers on
     plain ``<div>``s are found from the first observation on.
     """
+    from playwright.async_api import BrowserContext
+
     await target.add_init_script(_TRACKER_JS)
+    if isinstance(target, BrowserContext):  # its pages need no script of their own
+        _TRACKED_CONTEXTS.add(target)
 
 
 async def observe(page: Page, *, screenshot: bool = False, token_budget: int = 1200) -> Observation:
@@ -103,7 +109,8 @@ async def observe(page: Page, *, screenshot: bool = False, token_budget: int = 1
         state = _STATES[page] = _PageState()
     if not state.tracking:
         state.tracking = True
-        await track_click_listeners(page)
+        if page.context not in _TRACKED_CONTEXTS:
+            await track_click_listeners(page)
     shot = asyncio.ensure_future(page.screenshot(type="png")) if screenshot else None
     try:
         walked = await _walk_all(page, state)
