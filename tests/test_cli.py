@@ -78,6 +78,13 @@ def test_run_flags_read_json_files_and_hosted_spellings(tmp_path: Path) -> None:
     assert _parse_run("x") == {"prompt": "x"}  # only what was given; the model has the defaults
 
 
+def test_an_optional_choice_field_takes_its_choices(capsys) -> None:
+    assert _parse_run("x", "--run-with", "code") == {"prompt": "x", "run_with": "code"}
+    with pytest.raises(SystemExit):
+        _parse_run("x", "--run-with", "robot")
+    assert "choose from 'agent', 'code'" in capsys.readouterr().err
+
+
 def test_bad_flags_and_requests_fail_before_anything_runs(data_dir: Path, capsys) -> None:
     base = ["--data-dir", str(data_dir), "--llm", "offline", "run"]
     with pytest.raises(SystemExit) as exc:

@@ -91,7 +91,7 @@ def add_request_flags(parser: argparse.ArgumentParser) -> None:
                 help=help_text + " (repeat the flag or separate with commas)",
             )
         else:
-            choices = typing.get_args(info.annotation) if kind == "literal" else None
+            choices = typing.get_args(_members(info.annotation)[0]) if kind == "literal" else None
             if kind in ("json", "json_or_text"):
                 help_text += " Inline JSON or a JSON file."
             parser.add_argument(
