@@ -306,6 +306,7 @@ def _repair(chunk: str) -> str:
 _load_lock = threading.Lock()
 _loaded: Any = None
 _warm_started = False
+_counting_started = False
 
 
 def load_litellm() -> Any:
@@ -339,24 +340,32 @@ def load_litellm() -> Any:
 
 
 def warm_up(model: str | None = None) -> None:
-    """Get litellm ready for a first call to ``model`` on a background thread (once).
+    """Get litellm ready for a first call to ``model`` on a background thread.
 
     The import takes seconds of CPU; started when the Agent is created, it overlaps the
-    browser launch and the first page load instead of holding up the first model call.
-    Then one call to a built-in stand-in imports what litellm's first call imports
-    (:func:`~agent.llm_doubles.warm_call`). For a test double it also loads the
-    tokenizer the doubles count with.
+    browser launch and the first page load instead of holding up the first model call
+    (started any earlier, it only competes with the caller's own imports for the GIL: an
+    ``agent run`` that started it before parsing its arguments took 0.5 s longer). Then one call to a built-in stand-in imports what
+    litellm's first call imports (:func:`~agent.llm_doubles.warm_call`). For a test double
+    it also loads the tokenizer the doubles count with. Each part is done once per
+    process; a later call only adds what an earlier one did not start.
     """
-    global _warm_started
+    global _warm_started, _counting_started
     with _load_lock:
-        if _warm_started or _loaded is not None:
-            return
+        call = not _warm_started
+        counting = (
+            model is not None and model.startswith(TEST_PROVIDER + "/") and not _counting_started
+        )
         _warm_started = True
+        _counting_started = _counting_started or counting
+    if not (call or counting):
+        return
 
     def _warm() -> None:
         try:
-            warm_call(load_litellm())
-            if model is not None and model.startswith(TEST_PROVIDER + "/"):
+            if call:
+                warm_call(load_litellm())
+            if counting:
                 warm_counting(load_litellm())
         except BaseException as exc:  # interpreter shutting down: the real import will tell
             logger.debug("litellm warm-up did not finish: %r", exc)
