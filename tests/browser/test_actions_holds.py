@@ -9,6 +9,8 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from agent.browser.actions import ActionResult
+from agent.browser.observation import Observation
 from agent.browser.tabs import Tabs
 from fixtures_sites.server import FixtureServer
 from tests.browser.action_support import by_text, do, open_page, tabs_fixture
@@ -18,21 +20,21 @@ __all__ = ["tabs_fixture"]
 REFUSED = "changed it back to 'Standard (3-5 days)'"
 
 
+async def choose_express(page: Any, obs: Observation, tabs: Tabs) -> ActionResult:
+    """Choose Express shipping with more of the plan to come (the page takes it back 100 ms later)."""
+    shipping = by_text(obs, "Shipping")
+    option = {"label": "Express"}
+    return await do(
+        page, obs, tabs, action_type="SELECT_OPTION", id=shipping, option=option, followed=True
+    )
+
+
 async def test_a_choice_taken_back_stops_the_submit_that_follows(
     page: Any, server: FixtureServer, tabs: Tabs
 ) -> None:
     obs = await open_page(page, server, "/widgets/dropdowns.html")
-    shipping = by_text(obs, "Shipping")
-    chosen = await do(
-        page,
-        obs,
-        tabs,
-        action_type="SELECT_OPTION",
-        id=shipping,
-        option={"label": "Express"},
-        followed=True,
-    )
-    assert chosen.success, chosen.message  # the page takes it back 100 ms later
+    chosen = await choose_express(page, obs, tabs)
+    assert chosen.success, chosen.message  # at first
     submit = await do(
         page, obs, tabs, action_type="CLICK", id=by_text(obs, "Place order", tag="button")
     )
@@ -49,16 +51,7 @@ async def test_the_last_action_of_a_plan_reports_an_earlier_choice_taken_back(
     page: Any, server: FixtureServer, tabs: Tabs
 ) -> None:
     obs = await open_page(page, server, "/widgets/dropdowns.html")
-    express = {"label": "Express"}
-    await do(
-        page,
-        obs,
-        tabs,
-        action_type="SELECT_OPTION",
-        id=by_text(obs, "Shipping"),
-        option=express,
-        followed=True,
-    )
+    await choose_express(page, obs, tabs)
     colour = await do(
         page,
         obs,
@@ -80,19 +73,15 @@ async def test_a_new_choice_in_the_same_select_replaces_the_pending_one(
     page: Any, server: FixtureServer, tabs: Tabs
 ) -> None:
     obs = await open_page(page, server, "/widgets/dropdowns.html")
-    shipping = by_text(obs, "Shipping")
-    first = await do(
+    first = await choose_express(page, obs, tabs)
+    await asyncio.sleep(0.3)  # the page has taken Express back, and its check is due
+    second = await do(
         page,
         obs,
         tabs,
         action_type="SELECT_OPTION",
-        id=shipping,
-        option={"label": "Express"},
-        followed=True,
-    )
-    await asyncio.sleep(0.3)  # the page has taken Express back, and its check is due
-    second = await do(
-        page, obs, tabs, action_type="SELECT_OPTION", id=shipping, option={"value": "pickup"}
+        id=by_text(obs, "Shipping"),
+        option={"value": "pickup"},
     )
     assert first.success and second.success, (first.message, second.message)
     assert await page.input_value("#shipping") == "pickup"
