@@ -179,7 +179,7 @@ async def select_option(ctx: ActionContext, action: SelectOptionAction) -> str:
     if info["disabled"]:
         raise ActionFailed(f"{what} is disabled; no option can be chosen now")
     if info["select"] and info["multiple"]:
-        return await _native_multiple(ctx, locator, what, action)
+        return await _native_multiple(ctx, locator, action)
     if action.add or action.also:
         raise ActionFailed(
             f"{what} takes one choice only (it is not a multiple select); give one option"
@@ -233,10 +233,9 @@ async def _native(
     return f"selected {chosen['label']!r} in {what}"
 
 
-async def _native_multiple(
-    ctx: ActionContext, locator: Locator, what: str, action: SelectOptionAction
-) -> str:
+async def _native_multiple(ctx: ActionContext, locator: Locator, action: SelectOptionAction) -> str:
     """A ``<select multiple>``: choose the options asked for, keeping the others with ``add``."""
+    what = ctx.describe(action.id)
     options = await js(locator, "nativeOptions")
     try:
         chosen = [match_option(options, option) for option in action.options]
