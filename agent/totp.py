@@ -274,6 +274,10 @@ class _UrlPoller:
             response = await self.client.post(
                 self.url, content=self.body, headers=headers, timeout=timeout
             )
+        except httpx.TimeoutException as exc:
+            if timeout < _REQUEST_TIMEOUT and self.problem:
+                return None, self.problem  # cut short by the deadline: what it said before
+            return None, f"request failed: {type(exc).__name__}"
         except (httpx.HTTPError, httpx.InvalidURL) as exc:
             return None, f"request failed: {type(exc).__name__}"
         if response.status_code != 200:

@@ -294,8 +294,24 @@ async def test_a_broken_totp_url_is_otp_error(server: FixtureServer) -> None:
             run_id="tsk_broken",
             run_started_at=_now(),
             signing_key=KEY,
-            poll_interval=0.05,
-            timeout=0.2,
+            poll_interval=0.2,
+            timeout=2.0,  # room for a loaded machine; the last poll, cut short, keeps "HTTP 500"
+        )
+
+
+async def test_a_poll_cut_short_by_the_deadline_keeps_what_the_url_said_before(
+    server: FixtureServer,
+) -> None:
+    # The first poll gets HTTP 500; the second hangs past the deadline, which cuts it short.
+    with pytest.raises(TOTPEndpointError, match="last problem: it answered HTTP 500"):
+        await get_totp_code(
+            identifier=None,
+            totp_url=server.url("/totp/broken-then-slow?id=cut-short"),
+            run_id="tsk_cut_short",
+            run_started_at=_now(),
+            signing_key=KEY,
+            poll_interval=0.4,
+            timeout=1.0,
         )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import threading
+import time
 from typing import Any
 
 import pyotp
@@ -71,6 +72,11 @@ def register(server: FixtureServer) -> None:
         count(request)
         return Response.page("Server error", "<h1>500 Internal Server Error</h1>", status=500)
 
+    def broken_then_slow(request: Request) -> Response:
+        if count(request) > 1:
+            time.sleep(2.0)  # longer than the poller's deadline leaves the request
+        return broken(request)
+
     def reject(request: Request) -> Response:
         count(request)
         return Response.json({"error": "unknown hook"}, status=400)
@@ -103,3 +109,4 @@ def register(server: FixtureServer) -> None:
     server.route("POST", "/totp/code", totp_code)
     server.route("POST", "/totp/empty", totp_code)
     server.route("POST", "/totp/broken", broken)
+    server.route("POST", "/totp/broken-then-slow", broken_then_slow)
