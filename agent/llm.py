@@ -345,10 +345,11 @@ def warm_up(model: str | None = None) -> None:
     The import takes seconds of CPU; started when the Agent is created, it overlaps the
     browser launch and the first page load instead of holding up the first model call
     (started any earlier, it only competes with the caller's own imports for the GIL: an
-    ``agent run`` that started it before parsing its arguments took 0.5 s longer). Then one call to a built-in stand-in imports what
-    litellm's first call imports (:func:`~agent.llm_doubles.warm_call`). For a test double
-    it also loads the tokenizer the doubles count with. Each part is done once per
-    process; a later call only adds what an earlier one did not start.
+    ``agent run`` that started it before parsing its arguments took 0.5 s longer). Then
+    one call to a built-in stand-in imports what litellm's first call imports
+    (:func:`~agent.llm_doubles.warm_call`). For a test double it also loads the tokenizer
+    the doubles count with. Each part is done once per process; a later call only adds
+    what an earlier one did not start.
     """
     global _warm_started, _counting_started
     with _load_lock:

@@ -131,12 +131,14 @@ def register_provider(litellm: Any) -> None:
 
 
 def warm_call(litellm: Any) -> None:
-    """Make one call through litellm to :data:`WARM_UP_MODEL`, on a loop of its own.
+    """Make one call through litellm to :data:`WARM_UP_MODEL`.
 
     litellm imports more on its first call (some 0.15-0.3 s of CPU: the types its call
     path checks against); :func:`agent.llm.warm_up` makes that call in the background so a
-    run's first model call does not pay for it. ``no-log`` keeps it out of the callbacks a
-    user gave litellm.
+    run's first model call does not pay for it. The call is synchronous: an async one on a
+    loop of the warm-up thread's own would tie litellm's logging worker to that loop (it
+    warns when the run's loop takes over). ``no-log`` keeps it out of the callbacks a user
+    gave litellm.
     """
     messages = [{"role": "user", "content": "warm up"}]
     litellm.completion(model=WARM_UP_MODEL, messages=messages, **{"no-log": True})
