@@ -60,6 +60,11 @@ def double_supports_vision(model: str) -> bool:
     return bool(double and double.vision)
 
 
+def _full_name(model: str) -> str:
+    """``agent-test/<name>`` for the name litellm hands the provider (with or without it)."""
+    return model if model.startswith(TEST_PROVIDER + "/") else f"{TEST_PROVIDER}/{model}"
+
+
 def _handler_class(litellm: Any) -> type:
     from litellm.llms.custom_llm import CustomLLM
     from litellm.types.utils import Choices, Message, ModelResponse, Usage
@@ -70,7 +75,7 @@ def _handler_class(litellm: Any) -> type:
         async def acompletion(
             self, model: str, messages: list[Any], *args: Any, **kwargs: Any
         ) -> Any:
-            full = model if model.startswith(TEST_PROVIDER + "/") else f"{TEST_PROVIDER}/{model}"
+            full = _full_name(model)
             double = _doubles.get(full)
             if double is None:
                 raise RuntimeError(f"no test double registered as {full!r}")
@@ -100,7 +105,7 @@ def _handler_class(litellm: Any) -> type:
             )
 
         def completion(self, model: str, *args: Any, **kwargs: Any) -> Any:
-            if model in (WARM_UP_MODEL, WARM_UP_MODEL.split("/", 1)[1]):
+            if _full_name(model) == WARM_UP_MODEL:
                 return ModelResponse(
                     model=WARM_UP_MODEL,
                     choices=[Choices(index=0, message=Message(role="assistant", content="{}"))],

@@ -30,6 +30,7 @@ from pydantic import BaseModel, ConfigDict, field_validator
 
 if TYPE_CHECKING:
     from agent.browser._context import ActionContext
+    from agent.browser.observation import Element
 
 Handler = Callable[["ActionContext", Any], Awaitable["str | tuple[str, Any]"]]
 """``async def handler(ctx, action) -> message`` (or ``(message, data)``); raises
@@ -98,15 +99,20 @@ class ActionKind:
     """It leaves the page on purpose (a ``beforeunload`` prompt is accepted)."""
     changes_tab: bool = False
     """Once it succeeds, the active tab is another one (or shows another page)."""
-    submits: bool = True
+    submits: bool | Callable[[Any, Element | None], bool] = True
     """It may submit what the form holds (a button, a key, a navigation): choices still
     pending (:mod:`agent.browser.holds`) are confirmed before it runs. False for actions
-    that only fill the form (typing, choosing, hovering, scrolling)."""
+    that only fill the form (typing, choosing, hovering, scrolling); a function of the
+    action and its target element where that decides (a click on a checkbox)."""
     idempotent: bool = False
     """Doing it twice is doing it once (typing a value): a retried step's repeat is kept once
     when a run is published as a workflow."""
     prompt_if: str | None = None
     """The prompt shows the line only when this template variable is set (``tools``)."""
+
+    def may_submit(self, action: ActionBase, element: Element | None) -> bool:
+        """Whether ``action`` (on ``element``, when it has a target) may submit the form."""
+        return self.submits if isinstance(self.submits, bool) else self.submits(action, element)
 
     def alias(self, name: str) -> Mapping[str, Any] | None:
         """The fields implied when a model writes ``name`` for this type; None: not an alias."""

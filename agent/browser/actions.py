@@ -105,8 +105,10 @@ async def act(
         )
     holds = run_tabs.holds
     holds.forget(action.id)  # acting on it again: its earlier choice no longer counts
-    if holds and waiting is None:  # (a page frozen by a dialog cannot be read)
-        refused = await _confirm(run_tabs, page, wait=_may_submit(action, observation))
+    # Before it may submit the form, the choices made so far must hold (a page frozen by a
+    # dialog cannot be read: the dialog is answered first).
+    if holds and waiting is None and _may_submit(action, observation):
+        refused = await _confirm(run_tabs, page)
         if refused:
             why = "; ".join(reason for _, reason in refused)
             return ActionResult(
@@ -134,7 +136,7 @@ async def act(
         elif run_tabs.dialogs_state.open_on(page):
             pass  # read once the dialog is answered, by the next action
         elif own_tabs or not followed or not result.success:
-            _refused_now(result, action, await _confirm(run_tabs, page, wait=True))
+            _refused_now(result, action, await _confirm(run_tabs, page))
         if result.page_changed and not own_tabs:
             await run_tabs.refresh_titles()  # so describe() shows the new titles at once
         return result
@@ -203,23 +205,16 @@ def _result(
     )
 
 
-async def _confirm(tabs: Tabs, page: Page, *, wait: bool) -> list[tuple[str, str]]:
+async def _confirm(tabs: Tabs, page: Page) -> list[tuple[str, str]]:
     """``tabs.holds.confirm``; a dialog that opens meanwhile (the page freezes) ends it."""
-    refused = await until_dialog(tabs.dialogs_state, page, tabs.holds.confirm(wait=wait))
+    refused = await until_dialog(tabs.dialogs_state, page, tabs.holds.confirm())
     return [] if isinstance(refused, OpenDialog) else refused
 
 
 def _may_submit(action: at.Action, observation: Observation | None) -> bool:
     """Whether ``action`` may submit the form, so pending choices must hold before it runs."""
-    if not at.KINDS[action.action_type].submits:
-        return False
     element = observation.element(action.id) if observation is not None and action.id else None
-    checkable = (
-        element is not None
-        and element.tag == "input"
-        and element.attributes.get("type") in ("checkbox", "radio")
-    )
-    return not (action.action_type == "CLICK" and checkable)
+    return at.KINDS[action.action_type].may_submit(action, element)
 
 
 def _refused_now(result: ActionResult, action: at.Action, refused: list[tuple[str, str]]) -> None:

@@ -7,7 +7,7 @@ of a second per dropdown; instead the second check is a :class:`PendingChoice` i
 :class:`Holds`, and the time passes while the plan's next actions run:
 
 - an action that cannot submit the form (typing, another choice, a checkbox, a hover, a
-  scroll) runs at once, after checking the choices that are already due;
+  scroll) runs at once (what it finds does not depend on how fast the machine is);
 - any other action (a click on a button, a key press, a navigation) first waits until every
   pending choice is due and checks them all: a form is never submitted on a choice the page
   had already taken back;
@@ -18,7 +18,7 @@ A choice the page took back fails the action that finds it: its own when it is t
 (the message is the choice's), otherwise the next action, which is then not run.
 
     holds.add(PendingChoice(element_id="5", check=still_there))
-    refused = await holds.confirm(wait=True)   # messages of the choices taken back
+    refused = await holds.confirm()   # (element id, why) of the choices taken back
 """
 
 from __future__ import annotations
@@ -69,24 +69,20 @@ class Holds:
         """Forget every pending choice (their page is gone: nothing is left to check)."""
         self._pending.clear()
 
-    async def confirm(self, *, wait: bool) -> list[tuple[str, str]]:
-        """Check the pending choices; ``(element id, why)`` for each one the page took back.
+    async def confirm(self) -> list[tuple[str, str]]:
+        """Wait until every pending choice is due, then check them all (none stays pending).
 
-        With ``wait``, waits until every one is due and checks them all; without, checks
-        only those already due and leaves the others pending.
+        Returns ``(element id, why)`` for each one the page took back.
         """
-        if not self._pending:
+        pending, self._pending = self._pending, []
+        if not pending:
             return []
         loop = asyncio.get_running_loop()
-        if wait:
-            latest = max(p.due for p in self._pending)
-            if latest > loop.time():
-                await asyncio.sleep(latest - loop.time())
-        now = loop.time()
-        due = [p for p in self._pending if p.due <= now]
-        self._pending = [p for p in self._pending if p.due > now]
+        latest = max(p.due for p in pending)
+        if latest > loop.time():
+            await asyncio.sleep(latest - loop.time())
         refused: list[tuple[str, str]] = []
-        for choice in due:
+        for choice in pending:
             try:
                 why = await choice.check()
             except PlaywrightError:  # the element or its page is gone: nothing to hold

@@ -31,6 +31,8 @@ from agent.browser.mouse import blocked_message, pointer_click
 if TYPE_CHECKING:
     from playwright.async_api import Position
 
+    from agent.browser.observation import Element
+
 
 class ClickAction(TargetedAction):
     """Click an element; for a checkbox or radio, ``checked`` names the state to reach."""
@@ -165,6 +167,13 @@ async def hover(ctx: ActionContext, action: HoverAction) -> str:
     return f"hovered over {what}; it revealed {len(revealed)} new items: {shown} (observe again to use them)"
 
 
+def _click_submits(action: ClickAction, element: Element | None) -> bool:
+    """A click may submit the form, unless it is on a checkbox or radio input."""
+    if element is None or element.tag != "input":
+        return True
+    return element.attributes.get("type") not in ("checkbox", "radio")
+
+
 CLICK = register_action(
     ActionKind(
         ClickAction,
@@ -181,6 +190,7 @@ CLICK = register_action(
         field_aliases=(("checked", ("is_checked",)), ("double_click", ("dblclick", "double"))),
         uses_id=True,
         settle=0.15,
+        submits=_click_submits,
     )
 )
 HOVER = register_action(

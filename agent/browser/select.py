@@ -245,12 +245,10 @@ async def _native_multiple(ctx: ActionContext, locator: Locator, action: SelectO
     wanted = sorted({*keep, *(o["index"] for o in chosen)})
     await locator.select_option(index=wanted, timeout=CLICK_TIMEOUT_MS)
     labels = {o["index"]: o["label"] for o in options}
-
-    async def selected() -> list[int]:
-        return [o["index"] for o in await js(locator, "nativeOptions") if o["selected"]]
+    now: list[int] = []
 
     async def kept() -> str | None:
-        now = await selected()
+        now[:] = [o["index"] for o in await js(locator, "nativeOptions") if o["selected"]]
         missing = [labels[i] for i in wanted if i not in now]
         if not missing:
             return None
@@ -259,9 +257,9 @@ async def _native_multiple(ctx: ActionContext, locator: Locator, action: SelectO
             "them selected (look for a message next to it)"
         )
 
-    await _hold(ctx, action.id, kept)
+    await _hold(ctx, action.id, kept)  # reads the selection into ``now``
     names = ", ".join(repr(o["label"]) for o in chosen)
-    shown = ", ".join(repr(labels[i]) for i in await selected())
+    shown = ", ".join(repr(labels[i]) for i in now)
     verb = "added" if action.add else "selected"
     return f"{verb} {names} in {what}; it now has {shown} selected"
 
@@ -323,15 +321,26 @@ def _display_check(
     return shows
 
 
-async def _until_shown(shows: Callable[[], Awaitable[tuple[bool, str]]]) -> tuple[bool, str]:
-    """Read ``shows`` until it is true or the dropdown had its time to update the control."""
+async def _hold_shown(
+    ctx: ActionContext,
+    element_id: str,
+    shows: Callable[[], Awaitable[tuple[bool, str]]],
+    refused: Callable[[str], str],
+) -> None:
+    """Wait (up to :data:`OPEN_WAIT_SECONDS`) for the control to show the choice, then
+    :func:`_hold` it; ``refused(shown)`` says why when it does not."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + OPEN_WAIT_SECONDS
-    ok, shown = await shows()
+    ok, _ = await shows()
     while not ok and loop.time() < deadline:
         await asyncio.sleep(_POLL * 2)
+        ok, _ = await shows()
+
+    async def kept() -> str | None:
         ok, shown = await shows()
-    return ok, shown
+        return None if ok else refused(shown)
+
+    await _hold(ctx, element_id, kept)
 
 
 async def _custom(
@@ -348,18 +357,16 @@ async def _custom(
         await pointer_click(locator, what, info=info)
     chosen = await _choose_from(locator, what, action.option, fresh=fresh)
     shows = _display_check(locator, chosen["label"], before, is_list, chosen["index"])
-    await _until_shown(shows)
-
-    async def kept() -> str | None:
-        ok, shown = await shows()
-        if ok:
-            return None
-        return (
-            f"picked {chosen['label']!r} in {what} but the control shows {shown.strip()[:60]!r}: "
-            "the choice did not stick (the page may have refused or reverted it)"
-        )
-
-    await _hold(ctx, action.id, kept)
+    await _hold_shown(
+        ctx,
+        action.id,
+        shows,
+        lambda shown: (
+            f"picked {chosen['label']!r} in {what} but the control shows "
+            f"{shown.strip()[:60]!r}: the choice did not stick (the page may have refused or "
+            "reverted it)"
+        ),
+    )
     return f"selected {chosen['label']!r} in {what}"
 
 
@@ -379,15 +386,14 @@ async def _combobox(ctx: ActionContext, locator: Locator, action: SelectOptionAc
             return f"typed {text!r} into {what} (no suggestion list appeared)"
         raise
     shows = _display_check(locator, chosen["label"], text, False, chosen["index"])
-    await _until_shown(shows)
-
-    async def kept() -> str | None:
-        ok, shown = await shows()
-        if ok:
-            return None
-        return f"picked the suggestion {chosen['label']!r} in {what} but the field shows {shown!r}"
-
-    await _hold(ctx, action.id, kept)
+    await _hold_shown(
+        ctx,
+        action.id,
+        shows,
+        lambda shown: (
+            f"picked the suggestion {chosen['label']!r} in {what} but the field shows {shown!r}"
+        ),
+    )
     return f"typed {text!r} into {what} and picked the suggestion {chosen['label']!r}"
 
 
