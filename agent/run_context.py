@@ -307,7 +307,11 @@ class RunContext:
                 return paused_observation(page.url, waiting.describe())
             try:
                 return await guard(
-                    observe(page, screenshot=self.vision if screenshot is None else screenshot),
+                    observe(
+                        page,
+                        screenshot=self.vision if screenshot is None else screenshot,
+                        settled=True,  # after a navigation or an action batch: read it settled
+                    ),
                     page,
                     what="reading the page",
                     timeout=self.page_timeout,

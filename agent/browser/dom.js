@@ -464,6 +464,10 @@
         } else if (style.overflowX === "hidden" || style.overflowX === "clip" ||
             style.overflowY === "hidden" || style.overflowY === "clip") next.clip = r;
         else next.soft = r;
+      } else if (display !== "contents" && tag !== "body" && tag !== "html" &&
+          style.overflowX !== "visible" && style.overflowY !== "visible") {
+        // A collapsed box that clips (an accordion panel at max-height 0) shows nothing.
+        next.clip = { left: rect.left, top: rect.top, right: rect.left, bottom: rect.top };
       }
     }
 

@@ -138,7 +138,20 @@ class Observation(BaseModel):
     viewport: Viewport = Field(description="Viewport and scroll position.")
     token_budget: int = Field(default=1200, description="Budget render() keeps to.")
     screenshot: bytes | None = Field(
-        default=None, exclude=True, repr=False, description="Viewport PNG, when asked for."
+        default=None,
+        exclude=True,
+        repr=False,
+        description="Viewport PNG, when asked for, with the listed elements' ids drawn on it.",
+    )
+    settle_ms: float | None = Field(
+        default=None,
+        description="How long observe() waited for the page to settle before reading it "
+        "(None: it did not wait); not part of the observation's own time.",
+    )
+    unsettled: list[str] = Field(
+        default_factory=list,
+        description="What was still busy when the settle wait hit its cap "
+        '("load", "network", "dom", "animation"); empty when the page settled.',
     )
     _frame_objects: dict[str, Frame] = PrivateAttr(default_factory=dict)
     _by_id: dict[str, Element] | None = PrivateAttr(default=None)

@@ -26,7 +26,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary, WeakSet
 
+from agent.browser.id_labels import labelled_screenshot
 from agent.browser.observation import Box, Element, FrameInfo, Observation, TextLine, Viewport
+from agent.browser.settle import settle
 
 if TYPE_CHECKING:
     from playwright.async_api import BrowserContext, Frame, Page
@@ -90,13 +92,24 @@ async def track_click_listeners(target: Page | BrowserContext) -> None:
     """
     from playwright.async_api import BrowserContext
 
+    from agent.browser.settle import ACTIVITY_JS
+
     await target.add_init_script(_TRACKER_JS)
+    await target.add_init_script(ACTIVITY_JS)  # requests and DOM changes, for settle()
     if isinstance(target, BrowserContext):  # its pages need no script of their own
         _TRACKED_CONTEXTS.add(target)
 
 
-async def observe(page: Page, *, screenshot: bool = False, token_budget: int = 1200) -> Observation:
+async def observe(
+    page: Page, *, screenshot: bool = False, token_budget: int = 1200, settled: bool = False
+) -> Observation:
     """Observe ``page``: elements with stable ids, text lines, viewport, optional screenshot.
+
+    ``settled``: first wait (bounded) until the page is loaded and quiet
+    (:func:`agent.browser.settle.settle`); the wait is reported as
+    ``Observation.settle_ms``, apart from the observation's own time. The screenshot is
+    taken right after the walk, with the listed elements' ids drawn on it
+    (:mod:`agent.browser.id_labels`), so text and picture show the same moment.
 
     Example::
 
@@ -111,16 +124,11 @@ async def observe(page: Page, *, screenshot: bool = False, token_budget: int = 1
         state.tracking = True
         if page.context not in _TRACKED_CONTEXTS:
             await track_click_listeners(page)
-    shot = asyncio.ensure_future(page.screenshot(type="png")) if screenshot else None
-    try:
-        walked = await _walk_all(page, state)
-        await _map_iframes(page, walked, state)
-        stitch = _Stitcher(walked, state)
-        flat = stitch.nodes(page.main_frame, "", (0.0, 0.0), None)
-        png = await shot if shot is not None else None
-    finally:
-        if shot is not None and not shot.done():
-            shot.cancel()
+    report = await settle(page) if settled else None
+    walked = await _walk_all(page, state)
+    await _map_iframes(page, walked, state)
+    stitch = _Stitcher(walked, state)
+    flat = stitch.nodes(page.main_frame, "", (0.0, 0.0), None)
     main = walked[page.main_frame]
     viewport = Viewport(
         width=int(main["vw"]),
@@ -139,9 +147,12 @@ async def observe(page: Page, *, screenshot: bool = False, token_budget: int = 1
         frames=stitch.infos,
         viewport=viewport,
         token_budget=token_budget,
-        screenshot=png,
+        settle_ms=report.waited_ms if report else None,
+        unsettled=list(report.busy) if report else [],
     )
     observation._frame_objects = stitch.frames
+    if screenshot:
+        observation.screenshot = await labelled_screenshot(page, elements)
     return observation
 
 
