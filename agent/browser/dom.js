@@ -110,6 +110,7 @@
       const img = el.querySelector("[aria-label],[title],img[alt],svg title");
       if (img) s = img.getAttribute("aria-label") || img.getAttribute("title") || img.getAttribute("alt") || img.textContent || "";
       if (!squash(s)) s = imageName(el, style);
+      if (!squash(s)) s = cssImageName(el);
     }
     return cap(squash(s), NAME_CAP);
   }
@@ -120,18 +121,53 @@
     const img = el.localName === "img" ? el : el.querySelector("img[src]");
     if (img) src = img.getAttribute("src") || "";
     if (!src && style && style.backgroundImage && style.backgroundImage.startsWith("url(")) src = style.backgroundImage;
+    return fileWords(src);
+  }
+
+  function fileWords(src) {
     const m = /([^/\\("']+?)(\.(png|svg|gif|jpe?g|webp|ico))?["')]*$/i.exec(src.split(/[?#]/)[0]);
-    if (!m || src.startsWith("data:")) return "";
+    if (!m || src.startsWith("data:") || src.startsWith("url(\"data:") || src.startsWith("url(data:")) return "";
     const words = m[1].replace(/[-_.]+/g, " ").replace(/\b(icon|ic|img|btn|image)\b/gi, " ");
     return /[a-z]{2,}/i.test(words) ? squash(words) : "";
   }
+
+  // An icon drawn by CSS: content: url(send.png) on the element's or its icon's ::before/::after.
+  function cssImageName(el) {
+    const icon = el.querySelector("i,span,em,b");
+    for (const target of icon ? [el, icon] : [el]) {
+      for (const pseudo of ["::before", "::after"]) {
+        const content = getComputedStyle(target, pseudo).content || "";
+        const m = /url\(([^)]*)\)/.exec(content);
+        const words = m ? fileWords(m[1]) : "";
+        if (words) return words;
+      }
+    }
+    return "";
+  }
+
+  // Class and id words a person could read: hashed parts (css-1q2w3e, kLmNoP, x9f3k2) and
+  // layout words (default, wrapper, ui-corner-tr) are dropped.
+  const LAYOUT_WORDS = new Set(("default container wrapper wrap inner outer row col column flex " +
+    "grid box block inline clearfix pull float left right center middle fluid xs sm md lg xl " +
+    "ui widget corner tr tl br bl all state content component js is has active current " +
+    "selected fa fas far fab glyphicon material mdi svg btn button span div el elem " +
+    "element lazy loaded visible hidden sr only d p m").split(" "));
+  const hashy = (part) => (/\d/.test(part) && /[a-z]/i.test(part)) ||
+    (part.length <= 8 && (part.slice(1).match(/[A-Z]/g) || []).length >= 2) ||
+    (part.length >= 5 && !/[aeiouy]/i.test(part)) || /^\d+$/.test(part);
+  function cleanToken(token) {
+    if (/^(css|sc|jsx|emotion|svelte|styled|chakra|mui|ng)-/i.test(token)) return "";
+    const parts = token.split(/[-_.:]+/).filter((p) => p && !hashy(p));
+    return parts.some((p) => !LAYOUT_WORDS.has(p.toLowerCase())) ? parts.join("-") : "";
+  }
+  const cleanWords = (text) => Array.from(new Set((text || "").split(/\s+/).map(cleanToken).filter(Boolean))).join(" ");
 
   function iconClass(el) {
     let cls = el.getAttribute("class") || "";
     const icon = el.querySelector("i[class],svg[class],span[class],use");
     if (icon) cls += " " + (icon.getAttribute("class") || icon.getAttribute("href") ||
-      icon.getAttribute("xlink:href") || "");
-    return cap(squash(cls), 60);
+      icon.getAttribute("xlink:href") || "").replace(/^#/, "");
+    return cap(cleanWords(cls), 60);
   }
 
   function attributesOf(el, tag, role, text) {
@@ -177,6 +213,8 @@
       const cls = iconClass(el);
       if (cls) a.class = cls;
     }
+    if (el.id && !NATIVE.has(tag) && !squash(el.innerText || "") && !a["aria-label"] && !a.title &&
+        cleanWords(el.id) === el.id) a.id = el.id;  // an icon's readable id: send-forward
     return a;
   }
 
@@ -198,6 +236,8 @@
 
   // Why an element is worth an id, or "" when it is not.
   function interactable(el, tag, role, style, ctx, rect) {
+    if ((tag === "input" || tag === "select" || tag === "textarea") && el.tabIndex < 0 &&
+        el.closest("[aria-hidden=true]")) return "";  // an autofill twin, not a field for people
     if (tag === "input") return el.type === "hidden" ? "" : "tag";
     if (tag === "a" && (el.hasAttribute("href") || el.hasAttribute("xlink:href"))) return "tag";
     if (NATIVE.has(tag) && tag !== "a") return "tag";
@@ -239,12 +279,16 @@
     if (!(why === "handler" || why === "tabindex" || why === "pointer" || why === "class" ||
         (why === "role" && (role === "listbox" || role === "menu" || role === "menubar" || role === "tree")))) return false;
     const kids = el.children;
-    if (kids.length < 2 || kids.length > 300) return false;
+    if (!kids.length || kids.length > 300) return false;
     const tag = kids[0].localName;
     if (!ITEM_TAGS.has(tag)) return false;
     // A list by its markup or role; otherwise the items must repeat one class (a card's
     // title, price and text differ in class, and stay one target).
     const listy = LIST_TAGS.has(el.localName) || (role && role !== "button" && role !== "link");
+    // An open suggestion list keeps its one remaining item an element of its own.
+    const single = (el.localName === "ul" || el.localName === "ol" || el.localName === "menu" ||
+      role === "listbox" || role === "menu") && (tag === "li" || kids[0].getAttribute("role") === "option");
+    if (kids.length < 2 && !single) return false;
     const cls = kids[0].getAttribute("class") || "";
     if (!listy && !cls) return false;
     let same = 0;
@@ -256,7 +300,7 @@
       same++;
       texts.add(t);
     }
-    return same >= 2 && same >= 0.8 * kids.length && texts.size === same && !holdsControl(el);
+    return same >= (single ? 1 : 2) && same >= 0.8 * kids.length && texts.size === same && !holdsControl(el);
   }
 
   // Selectors of elements whose :hover reveals or restyles something inside or beside them
@@ -482,6 +526,7 @@
       const node = { k: "e", id: idFor(el), tag, role, text, attrs: attributesOf(el, tag, role, text),
         i: !!why && !isDisabled(el), x: rect.x, y: rect.y, w: rect.width, h: rect.height, oc: out_ };
       if (why === "hover") node.attrs.hover = "true";
+      if (text && !delegating && !NATIVE.has(tag) && text === cap(squash(el.innerText || ""), NAME_CAP)) node.nt = true;
       const opts = optionsOf(el, tag, role);
       if (opts) node.opts = opts;
       placeIn(node, hiddenCtx);
@@ -557,12 +602,57 @@
     else if (display === "inline-block" && buf.length) buf.push(" ");
   }
 
+  // Text of el outside the given listed descendants (and outside hidden parts).
+  function ownText(el, inner) {
+    const parts = [];
+    const walk = (node) => {
+      for (const c of node.childNodes) {
+        if (c.nodeType === 3) {
+          const p = c.parentElement;
+          if (p && p.getClientRects().length) parts.push(c.data);
+        } else if (c.nodeType === 1 && !inner.has(c) && !SKIP.has(c.localName)) {
+          walk(c);
+          if (!INLINE.has(getComputedStyle(c).display)) parts.push(" ");
+        }
+      }
+    };
+    walk(el);
+    return squash(parts.join(""));
+  }
+
+  // An element named by its text (a tree item, a focusable panel) whose descendants are
+  // listed as targets of their own is named by its own text only: the tree item
+  // "Documents", not "Documents Report.pdf Budget.xlsx" above its listed children.
+  function ownNames() {
+    for (let i = 0; i < out.length; i++) {
+      const n = out[i];
+      if (!n.nt) continue;
+      delete n.nt;
+      const el = seen.get(n.id);
+      const inner = new Set();
+      for (let j = i + 1; j < out.length; j++) {
+        const m = out[j];
+        if (m.k === "t") continue;
+        const other = seen.get(m.id);
+        if (!other || !el.contains(other)) break;
+        inner.add(other);
+      }
+      if (!inner.size) continue;
+      n.text = cap(ownText(el, inner), NAME_CAP);
+      if (!n.text) {
+        const cls = iconClass(el);
+        if (cls) n.attrs.class = cls;
+      }
+    }
+  }
+
   const root = document.body || document.documentElement;
   const start = { clip: null, soft: null, out: false, interactive: false, pointer: false,
     quiet: false, atomic: false, delegate: null, box: null, hb: undefined, hd: undefined,
     tag: "body", rect: null, shown: true };
   if (root) visit(root, start);
   flush();
+  ownNames();
   // Smaller JSON: coordinates to 0.1 px, no empty fields.
   const r1 = (v) => Math.round(v * 10) / 10;
   for (const n of out) {

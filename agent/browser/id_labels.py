@@ -32,6 +32,7 @@ _DRAW_JS = """
 (boxes) => {
   const host = document.createElement("div");
   host.setAttribute("data-agent-overlay", "ids");
+  host.setAttribute("data-agent-ids", boxes.map((b) => b.id).join(" "));
   host.style.cssText = "position:fixed;left:0;top:0;width:0;height:0;margin:0;padding:0;" +
     "border:0;overflow:visible;pointer-events:none;z-index:2147483647;contain:layout style;";
   const root = host.attachShadow({ mode: "closed" });
