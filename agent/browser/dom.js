@@ -44,6 +44,11 @@
   const NOISE = { type: /^text$/, "aria-invalid": /^false$/, "aria-current": /^false$/,
     autocomplete: /^(?!one-time-code$|new-password$|current-password$).*/, pattern: /^.{13,}$/ };
   const BOOLEAN_ATTRS = new Set(["multiple"]);
+  // The value format each date/time input takes (what INPUT_TEXT should write).
+  const FORMATS = { date: "YYYY-MM-DD", time: "HH:MM", "datetime-local": "YYYY-MM-DDTHH:MM",
+    month: "YYYY-MM", week: "YYYY-Www" };
+  const CURRENT_CLASS = /(^|\s)(active|current|is-active|is-current|selected|is-selected)(\s|$)/;
+  const DISABLED_CLASS = /(^|\s)(disabled|is-disabled)(\s|$)/;
   const VALUE_TYPES = new Set(["checkbox", "radio", "file", "submit", "button", "reset",
     "image", "hidden"]);
   const NATIVE_SELECTOR = "a[href],button,input:not([type=hidden]),select,textarea," +
@@ -84,6 +89,14 @@
     return el.localName === "input" && (el.type === "password" ||
       /password/i.test(el.getAttribute("autocomplete") || "") ||
       /^(pass(word)?|pwd|passwd)$|[_-](pass(word)?|pwd)$/i.test(el.name || el.id || ""));
+  }
+
+  // A password field says whether it is filled and how long its value is (so a model can
+  // tell a typo from a full entry), never the value. A secret the agent typed from a
+  // placeholder does not even give its length.
+  function hiddenValue(el) {
+    if (!el.value) return "";
+    return el.hasAttribute("data-agent-secret") ? "(hidden, filled)" : `(hidden, ${el.value.length} characters)`;
   }
 
   function nameOf(el, tag, role, style) {
@@ -186,17 +199,30 @@
     }
     if (tag === "input" || tag === "textarea") {
       if (!VALUE_TYPES.has(el.type)) {
-        a.value = isPassword(el) ? (el.value ? "•••" : "") : cap(el.value || "", VALUE_CAP);
+        a.value = isPassword(el) ? hiddenValue(el) : cap(el.value || "", VALUE_CAP);
       } else if (el.type === "file" && el.files && el.files.length) {
         a.value = Array.from(el.files).map((f) => f.name).join(", ");
       }
       if (el.type === "checkbox" || el.type === "radio") a.checked = el.checked ? "true" : "false";
       if (el.readOnly) a.readonly = "true";
+      if (FORMATS[el.type]) a.format = FORMATS[el.type];
     } else if (tag === "select") {
       const sel = Array.from(el.selectedOptions || []).map((o) => squash(o.label || o.text));
       a.value = cap(sel.join(", "), ATTR_CAP);
     }
     if (isPassword(el) && a.value === undefined) a.value = "";
+    // Invalid as the page shows it: aria-invalid, or :user-invalid once the user touched it.
+    const ai = a["aria-invalid"];
+    delete a["aria-invalid"];
+    let userInvalid = false;
+    try { userInvalid = (tag === "input" || tag === "select" || tag === "textarea") && el.matches(":user-invalid"); } catch (e) { /* old engine */ }
+    if (userInvalid) a.invalid = squash(el.validationMessage || "") || "true";
+    else if (ai && ai !== "false") a.invalid = "true";
+    const cur = a["aria-current"];
+    delete a["aria-current"];
+    if (cur) a.current = cur;
+    else if (CURRENT_CLASS.test(el.getAttribute("class") || "") && el.getAttribute("aria-selected") === null &&
+        el.closest("nav,[role=navigation],[class*=pag],[role=tablist],ul,ol")) a.current = "true";
     const ac = el.getAttribute("aria-checked");
     if (ac && a.checked === undefined) a.checked = ac;
     if (el.getAttribute("aria-selected") === "true") a.selected = "true";
@@ -204,6 +230,9 @@
     const ex = el.getAttribute("aria-expanded");
     if (ex) a.expanded = ex;
     if (isDisabled(el) || el.getAttribute("aria-disabled") === "true") a.disabled = "true";
+    const parent = el.parentElement;
+    if ((tag === "a" || tag === "button" || role) && (DISABLED_CLASS.test(el.getAttribute("class") || "") ||
+        (parent && parent.localName === "li" && DISABLED_CLASS.test(parent.getAttribute("class") || "")))) a.disabled = "true";
     if (el.required || el.getAttribute("aria-required") === "true") a.required = "true";
     if (el.getAttribute("aria-readonly") === "true") a.readonly = "true";
     if (el.isContentEditable && tag !== "input" && tag !== "textarea") a.contenteditable = "true";
@@ -334,6 +363,17 @@
   }
   const hovers = hoverTargets();
 
+  // A control shown disabled by ARIA or by class (a pager's greyed "Next" without href):
+  // listed as disabled, so the model knows it exists and cannot be used yet.
+  function looksDisabled(el, tag) {
+    const aria = el.getAttribute("aria-disabled") === "true";
+    const cls = DISABLED_CLASS.test(el.getAttribute("class") || "");
+    if (!aria && !(cls && (tag === "a" || tag === "li" || tag === "span" || tag === "div"))) return false;
+    const t = squash(el.textContent);
+    return t.length > 0 && t.length <= 40 && !el.querySelector(NATIVE_SELECTOR) &&
+      (aria || tag === "a" || el.children.length === 0);
+  }
+
   // True when el holds a visible element that is interactable by its tag or role.
   function holdsControl(el) {
     for (const c of el.querySelectorAll(NATIVE_SELECTOR)) {
@@ -410,7 +450,9 @@
     } else if (last && last.k === "t" && sameRow(last, bufRect) && !HEADING.test(last.tag) &&
         !HEADING.test(bufTag) && last.text.length + clean.length < 400) {
       // Side by side on one row (a label and its value, flex cells): one line reads better.
-      last.text += " " + clean;
+      const glued = clean.length <= 3 && last.text.length <= 40 && /\S{1,3}$/.test(last.text) &&
+        Math.abs(bufRect.x - (last.x + last.w)) < 1.5;
+      last.text += (glued ? "" : " ") + clean;
       last.w = bufRect.x + bufRect.width - last.x;
     } else {
       out.push({ k: "t", tag: bufTag, text: cap(clean, TEXT_CAP), in: bufIn, hb: bufHb, hd: bufHd,
@@ -428,6 +470,14 @@
     if (Math.max(last.h, r.height) > 2.5 * Math.min(last.h, r.height)) return false;
     const overlap = Math.min(last.y + last.h, r.y + r.height) - Math.max(last.y, r.y);
     return overlap >= 0.5 * Math.min(last.h, r.height);
+  }
+
+  // Two short text pieces drawn side by side with no gap (letters in separate spans).
+  function touches(a, b) {
+    if (a.data.trim().length > 3 || b.data.trim().length > 3) return false;
+    const ra = textBox(a, null), rb = textBox(b, null);
+    if (!ra || !rb) return false;
+    return Math.abs(rb.left - ra.right) < 1.5 && Math.abs(rb.top - ra.top) < ra.height / 2;
   }
 
   function childrenOf(el) {
@@ -474,8 +524,14 @@
     const role = (el.getAttribute("role") || "").split(" ")[0].toLowerCase() || null;
     const block = !INLINE.has(display) && display !== "table-cell";
     // Outside the visible part of the scroll box around it (or inside something that is).
-    let hb = ctx.hb, hd = ctx.hd;
-    if (!hb && sized && ctx.box && !intersects(rect, ctx.box.r)) { hb = ctx.box.id; hd = direction(rect, ctx.box.r); }
+    // An item partly in view (a search result whose button lies past the edge) is judged as
+    // a whole: its parts go with it, so a marker never splits a result from its button.
+    let hb = ctx.hb, hd = ctx.hd, judged = ctx.judged;
+    if (!hb && !judged && sized && ctx.box) {
+      const b = ctx.box.r;
+      if (!intersects(rect, b)) { hb = ctx.box.id; hd = direction(rect, b); }
+      else if (rect.height < 0.75 * (b.bottom - b.top) || rect.width < 0.75 * (b.right - b.left)) judged = true;
+    }
     const hiddenCtx = { box: ctx.box, hb, hd };
 
     if (tag === "iframe" || tag === "frame") {
@@ -491,9 +547,10 @@
     }
     const why = isShown ? interactable(el, tag, role, style, ctx, rect) : "";
     const media = tag === "svg" || tag === "img";
-    const disabledControl = !why && isShown && NATIVE.has(tag) && isDisabled(el);
+    const disabledControl = !why && isShown && ((NATIVE.has(tag) && isDisabled(el)) ||
+      looksDisabled(el, tag));
     const next = { clip, soft, out: out_, interactive: ctx.interactive, pointer: style.cursor === "pointer",
-      quiet: ctx.quiet, atomic: ctx.atomic, delegate: null, box: ctx.box, hb, hd };
+      quiet: ctx.quiet, atomic: ctx.atomic, delegate: null, box: ctx.box, hb, hd, judged };
     let scrollBox = null;
     if (style.overflowX !== "visible" || style.overflowY !== "visible") {
       if (sized && display !== "contents") {
@@ -505,6 +562,7 @@
           scrollBox = { id: idFor(el), r, hard: kind === "hard", start: out.length };
           next.box = scrollBox;
           next.soft = r;
+          next.judged = false;
         } else if (style.overflowX === "hidden" || style.overflowX === "clip" ||
             style.overflowY === "hidden" || style.overflowY === "clip") next.clip = r;
         else next.soft = r;
@@ -526,6 +584,7 @@
       const node = { k: "e", id: idFor(el), tag, role, text, attrs: attributesOf(el, tag, role, text),
         i: !!why && !isDisabled(el), x: rect.x, y: rect.y, w: rect.width, h: rect.height, oc: out_ };
       if (why === "hover") node.attrs.hover = "true";
+      if (disabledControl) node.attrs.disabled = "true";
       if (text && !delegating && !NATIVE.has(tag) && text === cap(squash(el.innerText || ""), NAME_CAP)) node.nt = true;
       const opts = optionsOf(el, tag, role);
       if (opts) node.opts = opts;
@@ -580,9 +639,16 @@
           continue;
         }
         if (!bufRect) startBuf(textBox(child, next.rect || rect), next.tag, out_, next);
+        else if (bufEnd && buf[buf.length - 1] === " " && touches(bufEnd, child)) {
+          while (buf.length && buf[buf.length - 1] === " ") buf.pop();  // "E R X Z" drawn as ERXZ
+        }
         bufEnd = child;
         buf.push(data);
       }
+    }
+    if (!why && isShown && !block && buf.length && CURRENT_CLASS.test(el.getAttribute("class") || "") &&
+        squash(el.textContent).length <= 20 && el.parentElement && el.parentElement.querySelector("a[href]")) {
+      buf.push(" (current)");  // the current page of a pager, among links to the others
     }
     if (block || why || live || scrollBox) flush();
     else if (tag === "br") buf.push(" ");
@@ -648,7 +714,7 @@
 
   const root = document.body || document.documentElement;
   const start = { clip: null, soft: null, out: false, interactive: false, pointer: false,
-    quiet: false, atomic: false, delegate: null, box: null, hb: undefined, hd: undefined,
+    quiet: false, atomic: false, delegate: null, box: null, hb: undefined, hd: undefined, judged: false,
     tag: "body", rect: null, shown: true };
   if (root) visit(root, start);
   flush();

@@ -63,7 +63,7 @@ class Element(BaseModel):
     attributes: dict[str, str] = Field(
         default_factory=dict,
         description="Whitelisted attributes and live state (value, checked, expanded, ...); "
-        "password values are masked as •••.",
+        'password values are masked as "(hidden, N characters)".',
     )
     frame: str = Field(default="", description='"" for the main frame, else the frame key.')
     interactable: bool = Field(default=True, description="False for disabled controls.")

@@ -6,7 +6,7 @@ One element per line, text lines without ids, child frames indented under their 
     Title: Sign in
     # Sign in
     [3]<input type=email name=email value="">Email</input>
-    [4]<input type=password name=password value="•••">Password</input>
+    [4]<input type=password name=password value="(hidden, 8 characters)">Password</input>
     [5]<button>Sign in</button>
     … 12 more elements and 4 more text lines below (~2 screens down)
 
@@ -46,6 +46,8 @@ _LONG_WORDS = re.compile(r"[^\W\d_]{8,}")
 MARGIN_SCREENS = 1.0  # how far beyond the viewport (in viewport heights) may be rendered
 MAX_TEXT = 300  # characters of one text line before the budget squeezes further
 MAX_OPTIONS = 12
+OPTIONS_NOTE = "not listed; SELECT_OPTION with any option's label chooses it"
+FOLD_FIELDS = 0.5  # form fields this many viewport heights below the fold are always listed
 MAX_VALUE = 300  # characters of a field's value before the budget rule applies
 EXPAND_ALL_BUDGET = 3000  # renders this large give leftover budget to every cut line
 _READING_TAGS = {"pre", "code", "textarea", "output", "samp", "kbd", "log"}
@@ -119,7 +121,7 @@ def _options(element: Element, shown_ids: set[str], limit: int = MAX_OPTIONS) ->
         return ""
     labels = [str(o.get("label", "")) for o in options[:limit]]
     more = len(options) - len(labels)
-    tail = f" | …+{more} more" if more > 0 else ""
+    tail = f" | …+{more} more ({OPTIONS_NOTE})" if more > 0 else ""
     return " options: " + " | ".join(json.dumps(x, ensure_ascii=False) for x in labels) + tail
 
 
@@ -166,8 +168,16 @@ def _distance(item: Item, obs: Observation) -> float:
     return 0.0  # beside the viewport horizontally, or hidden in a scrolled container
 
 
-def _side(item: Item) -> str:
-    return "above" if item.box is not None and item.box.y + item.box.height <= 0 else "below"
+def _side(item: Item, obs: Observation) -> str:
+    """ "above" or "below" the viewport, or "off" when page scrolling cannot bring it into view."""
+    vp = obs.viewport
+    if item.box is None:
+        return "off"
+    if item.box.y + item.box.height <= 0:
+        return "above" if item.box.y + item.box.height + vp.scroll_y > 0 else "off"
+    if vp.page_height and item.box.y + vp.scroll_y >= max(vp.page_height, vp.height):
+        return "off"
+    return "below"
 
 
 def _depths(obs: Observation) -> dict[str, int]:
@@ -252,7 +262,7 @@ class _Layout:
 
 def _choose(items: list[Item], layout: _Layout, budget: int) -> set[int]:
     """Indices of the items to render: viewport elements always, then by nearness."""
-    must = [i for i, it in enumerate(items) if it.in_viewport and _is_element(it)]
+    must = [i for i, it in enumerate(items) if _is_element(it) and _must_show(it, layout.obs)]
     used = sum(layout.cost(items[i]) for i in must)
     # A crowded viewport: shorten names, then drop attributes; every element keeps its line
     # (and may then pass the budget: an element the model cannot name is worse).
@@ -284,6 +294,15 @@ def _choose(items: list[Item], layout: _Layout, budget: int) -> set[int]:
         used += c
         chosen.add(i)
     return chosen
+
+
+def _must_show(element: Element, obs: Observation) -> bool:
+    """In the viewport, or a form field just below the fold (a form's last required fields)."""
+    if element.in_viewport:
+        return True
+    if element.tag not in ("input", "select", "textarea") or element.hidden_in:
+        return False
+    return 0 < _distance(element, obs) <= FOLD_FIELDS * obs.viewport.height
 
 
 def _is_reading(item: Item) -> bool:
@@ -354,6 +373,7 @@ def _emit(items: list[Item], chosen: set[int], layout: _Layout) -> list[str]:
     lines: list[str] = []
     above = {"elements": 0, "text lines": 0}
     below = {"elements": 0, "text lines": 0}
+    off = {"elements": 0, "text lines": 0}
     frame_lines: dict[int, int] = {}  # depth -> index of the latest iframe line at that depth
     emitted: set[int] = set()
     skipped: list[Item] = []  # viewport items left out since the last line
@@ -374,8 +394,10 @@ def _emit(items: list[Item], chosen: set[int], layout: _Layout) -> list[str]:
                 pass
             elif item.in_viewport:
                 skipped.append(item)
-            elif _side(item) == "above":
+            elif _side(item, obs) == "above":
                 above[kind] += 1
+            elif _side(item, obs) == "off":
+                off[kind] += 1
             else:
                 below[kind] += 1
                 far_below = max(far_below, _distance(item, obs))
@@ -398,8 +420,12 @@ def _emit(items: list[Item], chosen: set[int], layout: _Layout) -> list[str]:
     if sum(above.values()):
         lines.insert(0, _summary(above, "above", "scroll up to see them"))
     if sum(below.values()):
-        screens = max(1, math.ceil(far_below / max(obs.viewport.height, 1)))
+        vp = obs.viewport
+        reach = max(0, vp.page_height - vp.height - vp.scroll_y)  # how far the page scrolls on
+        screens = max(1, math.ceil(min(far_below, reach or far_below) / max(vp.height, 1)))
         lines.append(_summary(below, "below", f"~{screens} screens down"))
+    if sum(off.values()):
+        lines.append(_summary(off, "placed off the page", "not reachable by scrolling"))
     return lines
 
 
@@ -413,7 +439,7 @@ class _ScrollBoxes:
             if i in chosen and isinstance(item, Element) and "scrollable" in item.attributes
         }
         self.hidden: dict[str, dict[str, int]] = {}
-        self.headed: set[str] = set()
+        self.part: dict[str, str | None] = {}  # box -> side of the part last listed (None: visible)
         self.last: dict[int, list[str]] = {}  # index of a box's last item -> box ids
         ends: dict[str, int] = {}
         for i, item in enumerate(items):
@@ -436,13 +462,18 @@ class _ScrollBoxes:
         return True
 
     def before(self, item: Item) -> list[str]:
-        box = item.hidden_in
-        if box not in self.shown or box in self.headed:
+        """A marker where the listed items of a box pass between its hidden and visible parts."""
+        box = item.hidden_in or item.scroll_box
+        if box not in self.shown:
             return []
-        self.headed.add(box)
-        return [
-            f"… {_SIDE_WORDS.get(item.hidden_side or 'down', 'below')} the visible part of [{box}]:"
-        ]
+        side = (item.hidden_side or "down") if item.hidden_in == box else None
+        previous = self.part.get(box)
+        self.part[box] = side
+        if side == previous:
+            return []
+        if side is None:
+            return [f"… the visible part of [{box}]:"]
+        return [f"… {_SIDE_WORDS.get(side, 'below')} the visible part of [{box}]:"]
 
     def after(self, i: int) -> list[str]:
         lines = []

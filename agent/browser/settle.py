@@ -156,7 +156,12 @@ async def settle(page: Page, *, cap_ms: float = CAP_MS) -> SettleReport:
         left = cap_ms - (time.perf_counter() - start) * 1000
         if left <= 0:
             break
-        args = {"cap": left, "networkCap": min(NETWORK_CAP_MS, left), "quiet": QUIET_MS, "poll": POLL_MS}
+        args = {
+            "cap": left,
+            "networkCap": min(NETWORK_CAP_MS, left),
+            "quiet": QUIET_MS,
+            "poll": POLL_MS,
+        }
         try:
             result = await page.main_frame.evaluate(_SETTLE_JS, args)
         except PlaywrightError as exc:
