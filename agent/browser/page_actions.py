@@ -180,7 +180,7 @@ KEYPRESS = register_action(
     ActionKind(
         KeypressAction,
         _keypress,
-        prompt='KEYPRESS (keys, id) — presses keys in order, each a key name or a chord: '
+        prompt="KEYPRESS (keys, id) — presses keys in order, each a key name or a chord: "
         '["Enter"], ["ArrowRight", "ArrowRight"], ["Control+a", "Backspace"]; with an id, that '
         "element gets the keyboard focus first (else the focused element gets the keys)",
         aliases=(

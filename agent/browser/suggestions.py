@@ -5,7 +5,7 @@ its server first, so its list opens after INPUT_TEXT has typed the last characte
 observation must show it (the model picks an option from it), so typing ends only once the
 page is still again: a field that shows signs of suggesting (``probe``'s ``suggests``: a
 combobox, ``aria-autocomplete``, ``autocomplete=off``, a search field) is watched for
-:data:`~agent.browser.text_input.SUGGEST_WAIT_SECONDS`, and any field whose typing sent a
+:data:`WAIT_SECONDS`, and any field whose typing sent a
 request for as long as its answer may take; once the page changes, it must stay still a
 moment (the list is drawn). A field that shows no such sign and changed nothing costs one
 round trip.
@@ -62,7 +62,9 @@ class Suggested:
 
 
 @asynccontextmanager
-async def watch_suggestions(page: Page, target: Target, may_suggest: bool) -> AsyncIterator[Suggested]:
+async def watch_suggestions(
+    page: Page, target: Target, may_suggest: bool
+) -> AsyncIterator[Suggested]:
     """Watch the page while the body types into ``target``; after it, wait for what opens."""
     found = Suggested()
     requests: list[Request] = []

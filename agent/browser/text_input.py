@@ -151,7 +151,9 @@ async def _type(target: Target, text: str, *, multiline: bool) -> None:
     if not multiline and ("\n" in text or "\r" in text):  # Enter would submit the form
         await target.fill(text, timeout=CLICK_TIMEOUT_MS)
         return
-    head, tail = ("", text) if len(text) <= KEY_BY_KEY_MAX else (text[:-TYPED_TAIL], text[-TYPED_TAIL:])
+    head, tail = (
+        ("", text) if len(text) <= KEY_BY_KEY_MAX else (text[:-TYPED_TAIL], text[-TYPED_TAIL:])
+    )
     await target.fill(head, timeout=CLICK_TIMEOUT_MS)
     if not tail:
         return
@@ -166,7 +168,10 @@ async def _type_keys(
     ctx: ActionContext, target: Target, action: InputTextAction, what: str, *, secret: bool
 ) -> str:
     """Focus an element that is not a text field and send ``action.text`` as key presses."""
-    await target.focus(timeout=CLICK_TIMEOUT_MS)
+    if isinstance(target, Locator):
+        await target.focus(timeout=CLICK_TIMEOUT_MS)
+    else:
+        await target.focus()
     if not await js(target, "hasFocus"):  # some widgets take the focus on a click only
         await pointer_click(target, what)
     # The probe proves the keys did something (act() reads it), as for a KEYPRESS.

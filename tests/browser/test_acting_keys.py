@@ -37,14 +37,16 @@ async def test_keypress_takes_an_id_and_chords(page, server):
     obs = await open_page(page, server, "/acting/airports.html")
     field = await css_id(page, "#from")
     await do(page, obs, action_type="INPUT_TEXT", id=field, text="Paris")
-    cleared = await do(
-        page, obs, action_type="KEYPRESS", id=field, keys=["Control+a", "Backspace"]
-    )
+    cleared = await do(page, obs, action_type="KEYPRESS", id=field, keys=["Control+a", "Backspace"])
     assert cleared.success, cleared.message
     assert await page.input_value("#from") == ""
     obs = await open_page(page, server, "/acting/slider.html")
     nested = parse_action(
-        {"action_type": "KEYPRESS", "id": await css_id(page, "#handle"), "keys": [["ArrowRight", "ArrowRight"]]}
+        {
+            "action_type": "KEYPRESS",
+            "id": await css_id(page, "#handle"),
+            "keys": [["ArrowRight", "ArrowRight"]],
+        }
     )
     moved = await do(page, obs, **nested.model_dump())
     assert moved.success and await page.text_content("#volume") == "40", moved.message
@@ -76,11 +78,11 @@ async def test_select_text_highlights_words_the_page_can_read(page, server):
     assert not bare.success and "give the words to select" in bare.message
 
 
-async def test_an_autocomplete_listening_to_keys_opens_before_the_next_observation(
-    page, server
-):
+async def test_an_autocomplete_listening_to_keys_opens_before_the_next_observation(page, server):
     obs = await open_page(page, server, "/acting/airports.html")
-    typed = await do(page, obs, action_type="INPUT_TEXT", id=await css_id(page, "#from"), text="Pullm")
+    typed = await do(
+        page, obs, action_type="INPUT_TEXT", id=await css_id(page, "#from"), text="Pullm"
+    )
     assert typed.success, typed.message
     assert int(await page.text_content("#keys")) >= len("Pullm")  # a keydown per character
     assert '"Pullman, WA (PUW)"' in typed.message, typed.message

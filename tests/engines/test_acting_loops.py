@@ -70,7 +70,9 @@ def test_a_slider_moved_one_key_per_step_is_no_loop(agent_for, server):
         agent_for, policy, "Set the volume to 50", server.url("/acting/slider.html"), max_steps=6
     )
     assert run.status == RunStatus.completed, run.failure_reason
-    keys = [a for s in agent.list_steps(run.run_id) for a in s.actions if a["action_type"] == "KEYPRESS"]
+    keys = [
+        a for s in agent.list_steps(run.run_id) for a in s.actions if a["action_type"] == "KEYPRESS"
+    ]
     assert len(keys) == 3
 
 
