@@ -34,16 +34,13 @@ from agent.totp import TOTPTimeoutError
 from engines import V1
 from engines.error_codes import classify, with_error_code
 from engines.extraction import EXTRACT_TOKEN_BUDGET, extract, schema_errors
+from engines.loops import LoopGuard
 from engines.prompts import render
 from engines.start import open_start_page
 
 logger = logging.getLogger("agent.engine")
 
 TOTP_PLACEHOLDER = "{{TOTP_CODE}}"
-LOOP_WARN_AT = 2
-"""The same action on the same page state this many times gets a warning in the prompt..."""
-LOOP_FAIL_AT = 3
-"""...and this many times ends the run."""
 HISTORY_LINES = 12
 
 
@@ -72,7 +69,7 @@ class _Memory:
     """What the loop remembers between steps."""
 
     history: list[str] = field(default_factory=list)
-    repeats: dict[str, int] = field(default_factory=dict)
+    loops: LoopGuard = field(default_factory=LoopGuard)
     warnings: list[str] = field(default_factory=list)
     last_tried: str = "nothing yet"
 
@@ -278,7 +275,7 @@ async def _one_step(
             )
         memory.history.append("(your last plan had no actions)")
         return _StepResult(failed="the model proposed no action")
-    fingerprint = observation.fingerprint()
+    memory.loops.start_step(observation)
     for index, action in enumerate(actions):
         if action.action_type == "CALL_TOOL":  # the user's function, run by the engine
             from agent.tools import call_tool_action
@@ -294,18 +291,10 @@ async def _one_step(
             step.actions.append(record_action(action, None, "decided by the engine"))
             # Nothing ran before it in this batch: the step's observation is still the page.
             return _StepResult(decision=action, observation=observation if index == 0 else None)
-        key = fingerprint + json.dumps(
-            action.model_dump(exclude={"reasoning"}), sort_keys=True, default=str
-        )
         described = _describe(action, observation)
-        done_before = memory.repeats.get(key, 0)
-        if done_before >= LOOP_FAIL_AT - 1:
-            return _StepResult(
-                loop_error=(
-                    f"Stuck in a loop: {described} was repeated {done_before + 1} times on an "
-                    "unchanged page without effect."
-                )
-            )
+        stuck = memory.loops.stuck(action, described)
+        if stuck is not None:
+            return _StepResult(loop_error=stuck)
         if totp_code is None and TOTP_PLACEHOLDER in str(getattr(action, "text", "") or ""):
             totp_code = await fetch_totp(ctx)
         real = await fill_action(_with_totp(action, totp_code), ctx.secrets, ctx.page, observation)
@@ -316,12 +305,9 @@ async def _one_step(
             result.message = result.message.replace(totp_code, TOTP_PLACEHOLDER)
         result.message = ctx.secrets.redact(result.message)
         if result.success:  # failed actions are the retry logic's business
-            memory.repeats[key] = done_before + 1
-            if done_before + 1 >= LOOP_WARN_AT:
-                memory.warnings.append(
-                    f"{described} was already done on this same page and "
-                    "changed nothing; do something different."
-                )
+            warning = memory.loops.done(action, described)
+            if warning is not None:
+                memory.warnings.append(warning)
         step.actions.append(record_action(action, result, None, observation, action_ms))
         memory.last_tried = f"step {step.order}: {described} ({'ok' if result.success else 'failed: ' + result.message})"
         memory.history.append(memory.last_tried)

@@ -59,7 +59,7 @@ from agent.browser.page_actions import (
     ScrollAction,
     WaitAction,
 )
-from agent.browser.pointer import ClickAction, HoverAction
+from agent.browser.pointer import ClickAction, HoverAction, SelectTextAction
 from agent.browser.select import SelectOption, SelectOptionAction
 from agent.browser.text_input import InputTextAction, UploadFileAction
 
@@ -115,6 +115,7 @@ __all__ = [
     "ScrollAction",
     "SelectOption",
     "SelectOptionAction",
+    "SelectTextAction",
     "SolveCaptchaAction",
     "SwitchTabAction",
     "TerminateAction",
@@ -129,6 +130,7 @@ if TYPE_CHECKING:  # the shipped types, so that checking action_type narrows sta
     Action = Union[  # noqa: UP007
         ClickAction,
         HoverAction,
+        SelectTextAction,
         InputTextAction,
         UploadFileAction,
         SelectOptionAction,

@@ -111,6 +111,14 @@
         has_visible_label: labelsOf(e).some(shown),
         native_activation: helpers.nativeActivation(e),
         editable_inside: editable(e) ? 0 : e.querySelectorAll("input:not([type=hidden]),textarea,[contenteditable=true]").length,
+        // Takes keyboard focus (a terminal or a game is a focusable <div> that reads keys).
+        focusable: e.hasAttribute("tabindex") || e.tabIndex >= 0,
+        secret: e.hasAttribute("data-agent-secret"),
+        // Signs of a field that opens suggestions while one types.
+        suggests: e.getAttribute("role") === "combobox" || !!e.getAttribute("aria-autocomplete") ||
+          !!e.getAttribute("aria-haspopup") || !!e.getAttribute("list") || !!e.getAttribute("aria-controls") ||
+          !!e.getAttribute("aria-owns") || (e.getAttribute("autocomplete") || "").toLowerCase() === "off" ||
+          (e.type || "") === "search",
         text: norm(e.innerText || "").slice(0, 80),
       };
     },
@@ -126,6 +134,7 @@
       return null;
     },
     checked(e) { const t = checkTarget(e); return t ? checkedOf(t) : null; },
+    hasFocus(e) { const a = deepActive(e.ownerDocument); return !!a && (a === e || contains(e, a)); },
     // HTMLElement.click() does not exist on SVG elements: dispatch the event there.
     scriptClick(e) {
       if (typeof e.click === "function") e.click();
@@ -148,9 +157,103 @@
       const on = (ev) => rec.events.add(ev.type);
       const kinds = ["input", "change", "scroll", "toggle", "select", "submit", "reset"];
       for (const k of kinds) doc.addEventListener(k, on, true);
-      rec.stop = () => { obs.disconnect(); for (const k of kinds) doc.removeEventListener(k, on, true); };
+      // Where the real click landed: on e itself, on a node inside it, or elsewhere. The
+      // listener sits on the window, capturing, so a page handler cannot hide the click.
+      rec.reached = "";
+      const onClick = (ev) => {
+        if (!ev.isTrusted || !e) return;
+        const at = ev.composedPath ? ev.composedPath()[0] : ev.target;
+        const where = at === e ? "self" : contains(e, at) ? "inside" : "elsewhere";
+        if (rec.reached !== "self") rec.reached = where === "elsewhere" && rec.reached ? rec.reached : where;
+      };
+      win.addEventListener("click", onClick, true);
+      rec.stop = () => {
+        obs.disconnect(); for (const k of kinds) doc.removeEventListener(k, on, true);
+        win.removeEventListener("click", onClick, true);
+      };
       Object.defineProperty(win, "__agentEffect", { value: rec, configurable: true, writable: true });
       return true;
+    },
+    // Watch what opens around a field while one types into it (an autocomplete's list).
+    suggestStart(e) {
+      const doc = e.ownerDocument;
+      const rec = { changes: 0, added: [] };
+      const obs = new MutationObserver((list) => {
+        for (const m of list) {
+          if (contains(e, m.target) || (m.type === "attributes" && m.attributeName === "data-agent-id")) continue;
+          rec.changes++;
+          rec.added.push(m.target);
+        }
+      });
+      obs.observe(doc, { subtree: true, childList: true, attributes: true, characterData: true });
+      rec.stop = () => obs.disconnect();
+      if (doc.defaultView.__agentSuggest) doc.defaultView.__agentSuggest.stop();
+      Object.defineProperty(doc.defaultView, "__agentSuggest", { value: rec, configurable: true, writable: true });
+      return true;
+    },
+    // What changed since suggestStart: the count, and the visible options it shows now.
+    suggestRead(_e, stop) {
+      const rec = window.__agentSuggest;
+      if (!rec) return { changes: 0, items: [] };
+      const items = [];
+      const roots = rec.added.filter((n, i) => n && n.nodeType === 1 && n.isConnected && rec.added.indexOf(n) === i);
+      for (const root of roots.slice(0, 50)) {
+        const found = root.matches("[role=option],li,[role=menuitem]") ? [root] : Array.from(root.querySelectorAll("[role=option],li,[role=menuitem]"));
+        for (const n of found) if (shown(n) && !items.includes(n)) items.push(n);
+      }
+      const result = { changes: rec.changes, items: items.slice(0, 5).map((n) => ownText(n).slice(0, 60)), count: items.length };
+      if (stop) { rec.stop(); delete window.__agentSuggest; }
+      return result;
+    },
+    // Find text inside e (whitespace and case forgiven) as a Range kept for selectRange;
+    // gives the points a mouse drag from its first to its last character goes through.
+    textSpan(el, text) {
+      const e = el || document.body;
+      const doc = e.ownerDocument;
+      const walker = doc.createTreeWalker(e, NodeFilter.SHOW_TEXT);
+      let flat = "";
+      const at = [];  // flat index -> [node, offset]
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        const value = n.nodeValue || "";
+        for (let i = 0; i < value.length; i++) {
+          const ch = /\s/.test(value[i]) ? " " : value[i];
+          if (ch === " " && (flat.endsWith(" ") || !flat.length)) continue;
+          flat += ch; at.push([n, i]);
+        }
+      }
+      const wanted = norm(text || "");
+      let start = 0, end = flat.length;
+      if (wanted) {
+        start = flat.toLowerCase().indexOf(wanted.toLowerCase());
+        if (start < 0) return null;
+        end = start + wanted.length;
+      }
+      while (end > start && flat[end - 1] === " ") end--;
+      if (end <= start) return null;
+      const range = doc.createRange();
+      range.setStart(at[start][0], at[start][1]);
+      range.setEnd(at[end - 1][0], at[end - 1][1] + 1);
+      window.__agentRange = range;
+      e.scrollIntoView({ block: "nearest", inline: "nearest", behavior: "instant" });
+      const rects = Array.from(range.getClientRects()).filter((r) => r.width >= 1 && r.height >= 1);
+      const first = rects[0], last = rects[rects.length - 1];
+      const found = flat.slice(start, end);
+      if (!first) return { found, points: null };
+      return { found, points: [first.left + 1, first.top + first.height / 2, last.right - 1, last.top + last.height / 2] };
+    },
+    // Select the range textSpan found, by script.
+    selectRange() {
+      const range = window.__agentRange;
+      const sel = window.getSelection();
+      sel.removeAllRanges();
+      if (range) sel.addRange(range);
+      return norm(String(sel));
+    },
+    selectionText() { return norm(String(window.getSelection ? window.getSelection() : "")); },
+    // Where the real click landed since effectStart: "self", "inside", "elsewhere" or "".
+    effectReached() {
+      const rec = window.__agentEffect;
+      return rec ? rec.reached : "";
     },
     // What changed since effectStart: a short list of words ([] when nothing did).
     effectRead(_e, stop) {

@@ -39,8 +39,9 @@ class KeypressAction(ActionBase):
     def _keys_list(cls, value: object) -> object:
         if isinstance(value, str):
             value = [value]
-        if isinstance(value, list):
-            return [normalize_key(k) if isinstance(k, str) else k for k in value]
+        if isinstance(value, list):  # a nested list ([["ArrowRight", "ArrowRight"]]) is flattened
+            flat = [k for item in value for k in (item if isinstance(item, list) else [item])]
+            return [normalize_key(k) if isinstance(k, str) else k for k in flat]
         return value
 
     @field_validator("keys")
@@ -179,7 +180,9 @@ KEYPRESS = register_action(
     ActionKind(
         KeypressAction,
         _keypress,
-        prompt='KEYPRESS (keys: ["Enter"])',
+        prompt="KEYPRESS (keys, id) — presses keys in order, each a key name or a chord: "
+        '["Enter"], ["ArrowRight", "ArrowRight"], ["Control+a", "Backspace"]; with an id, that '
+        "element gets the keyboard focus first (else the focused element gets the keys)",
         aliases=(
             "KEY",
             "KEYS",

@@ -1,4 +1,4 @@
-"""CLICK and HOVER: their models, handlers and declarations.
+"""CLICK, HOVER and SELECT_TEXT: their models, handlers and declarations.
 
 A click goes through :func:`~agent.browser.mouse.pointer_click` (the route a person's
 mouse would take, with the fallbacks real pages need). A click with ``file_url`` is an
@@ -7,6 +7,12 @@ upload: it is handed to UPLOAD_FILE through the action context.
 For checkboxes, radios and switches the state is read before and after: ``checked=``
 names the state wanted (no click when it is already there), and a click that does not
 change the state is a failure, never silently reported as done.
+
+SELECT_TEXT selects (highlights) text as a person does: a mouse drag from the first to the
+last character of the text asked for (``text``, found inside the element with whitespace
+and case forgiven; all of the element's text without it). The selection is read back from
+``window.getSelection()``; where the drag did not select exactly that text (a page that
+stops drags), the range is selected by script and the message says so.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ import asyncio
 from typing import TYPE_CHECKING, Any, Literal
 
 from playwright.async_api import Error as PlaywrightError
+from pydantic import model_validator
 
 from agent.browser._context import (
     CLICK_TIMEOUT_MS,
@@ -23,8 +30,9 @@ from agent.browser._context import (
     Target,
     js,
     js_handle,
+    page_js,
 )
-from agent.browser.action_kind import ActionKind, TargetedAction, register_action
+from agent.browser.action_kind import ActionBase, ActionKind, TargetedAction, register_action
 from agent.browser.effects import EffectProbe
 from agent.browser.mouse import blocked_message, pointer_click
 
@@ -44,6 +52,21 @@ class ClickAction(TargetedAction):
     """For checkboxes, radios and switches: the state wanted after the click (no click if already there)."""
     file_url: str | None = None
     """When set, the click opens a file chooser that receives this (allowed) file."""
+
+
+class SelectTextAction(ActionBase):
+    """Select (highlight) text: ``text`` on the page or inside element ``id``; all of the
+    element's text with an ``id`` and no ``text``."""
+
+    action_type: Literal["SELECT_TEXT"] = "SELECT_TEXT"
+    text: str | None = None
+    """The words to select, as the page shows them (None: all of element ``id``'s text)."""
+
+    @model_validator(mode="after")
+    def _needs_a_target(self) -> SelectTextAction:
+        if not self.id and not (self.text or "").strip():
+            raise ValueError("give the words to select in text, or the id of an element")
+        return self
 
 
 class HoverAction(TargetedAction):
@@ -167,6 +190,51 @@ async def hover(ctx: ActionContext, action: HoverAction) -> str:
     return f"hovered over {what}; it revealed {len(revealed)} new items: {shown} (observe again to use them)"
 
 
+async def select_text(ctx: ActionContext, action: SelectTextAction) -> str:
+    """SELECT_TEXT: drag over the text (by script where the drag fails); read it back."""
+    text = (action.text or "").strip()
+    if action.id:
+        what = ctx.describe(action.id)
+        locator, span = await ctx.resolve_with(action.id, "textSpan", text)
+        frame = ctx.observation.frame_of(action.id) if ctx.observation else None
+
+        async def helper(name: str) -> Any:
+            return await js(locator, name)
+    else:
+        what, frame = "the page", None
+        span = await page_js(ctx.page, "textSpan", text)
+
+        async def helper(name: str) -> Any:
+            return await page_js(ctx.page, name)
+
+    if span is None:
+        where = f"{text!r} is not in the text of {what}" if text else f"{what} has no text"
+        raise ActionFailed(f"{where}; quote the words exactly as the page shows them")
+    wanted = _words(span["found"])
+    points = span["points"]
+    if points and (frame is None or frame == ctx.page.main_frame):
+        mouse = ctx.page.mouse
+        await mouse.move(points[0], points[1])
+        await mouse.down()
+        await mouse.move(points[2], points[3], steps=4)
+        await mouse.up()
+    how = ""
+    if _words(await helper("selectionText")) != wanted:
+        how = " (the mouse could not select it, so it was selected by script)"
+        if _words(await helper("selectRange")) != wanted:
+            raise ActionFailed(f"could not select {_quote(span['found'])} in {what}")
+    return f"selected {_quote(span['found'])} in {what}{how}"
+
+
+def _words(text: str) -> str:
+    """The text compared without its spacing (a selection adds line breaks between blocks)."""
+    return "".join(str(text or "").split()).casefold()
+
+
+def _quote(text: str) -> str:
+    return repr(text if len(text) <= 80 else text[:77] + "...")
+
+
 def _click_submits(action: ClickAction, element: Element | None) -> bool:
     """A click may submit the form, unless it is on a checkbox or radio input."""
     if element is None or element.tag != "input":
@@ -202,5 +270,19 @@ HOVER = register_action(
         uses_id=True,
         settle=None,
         submits=False,
+    )
+)
+SELECT_TEXT = register_action(
+    ActionKind(
+        SelectTextAction,
+        select_text,
+        prompt="SELECT_TEXT (text, id) — select (highlight) the words given in text as the page "
+        "shows them; with an id, inside that element (all of its text when text is left out)",
+        aliases=("HIGHLIGHT", "HIGHLIGHT_TEXT", "SELECT_TEXT_RANGE", "MARK_TEXT"),
+        field_aliases=(("text", ("selection", "value", "content", "words")),),
+        uses_id=True,
+        settle=None,
+        submits=False,
+        idempotent=True,
     )
 )

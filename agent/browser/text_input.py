@@ -1,12 +1,21 @@
 """INPUT_TEXT and UPLOAD_FILE: their models, handlers and declarations.
 
-Typing clears the field, fills all but the last few characters at once and types those
-key by key, so pages that listen to ``keydown``/``keyup`` (live search, masks, "enable the
-button once something was typed") see real keystrokes, while long texts stay fast. The
-value is read back: a field that shows something else afterwards is reported (masked
-fields that only reformat, like phone numbers, count as a match). Date and time inputs get
-the format they accept; a ``<select>`` is handed to SELECT_OPTION; a read-only field is
-reported as a picker to click. Password values never appear in messages.
+Typing clears the field and types the text key by key, as a person does (keydown,
+keypress, input and keyup for each character), so pages that listen to keys (live
+search, autocompletes in the jQuery UI style, masks, "enable the button once something
+was typed") see real keystrokes; a long text is filled at once but for its last
+characters, which are typed. A field that opens suggestions while one types (a combobox,
+``autocomplete=off``, a search field, or one whose typing sent a request) is watched a
+moment after the last key (:mod:`agent.browser.suggestions`), so the list it opens is on the page when the next observation
+is made, and the message names its first options. The value is read back: a field that
+shows something else afterwards is reported (masked fields that only reformat, like phone
+numbers, count as a match). Date and time inputs get the format they accept; a
+``<select>`` is handed to SELECT_OPTION; a read-only field is reported as a picker to click.
+
+An element that is no text field but takes keyboard focus (a terminal, a game board: a
+``<div tabindex=0>`` reading keydown) is focused and gets the text as key presses; its
+effect is checked as a KEYPRESS's is. Secret values (password fields, fields that got a
+``{{SECRET}}``) never appear in messages: only their length does.
 
 Uploads accept only the files the caller allowed (``upload_files``), named by path,
 ``file://`` URL or file name; anything else fails with the list of what is allowed.
@@ -34,7 +43,9 @@ from agent.browser._context import (
 )
 from agent.browser._dates import input_value
 from agent.browser.action_kind import ActionKind, TargetedAction, register_action
+from agent.browser.effects import EffectProbe
 from agent.browser.mouse import pointer_click
+from agent.browser.suggestions import watch_suggestions
 
 
 class InputTextAction(TargetedAction):
@@ -60,9 +71,12 @@ class UploadFileAction(TargetedAction):
     """Path, file:// URL or file name of one of the files the task may upload."""
 
 
-TYPED_TAIL = 2
-"""How many trailing characters are typed key by key (the rest is filled at once)."""
+KEY_BY_KEY_MAX = 64
+"""Texts up to this long are typed key by key, whole; longer ones are filled but for their tail."""
+TYPED_TAIL = 3
+"""How many trailing characters of a long text are typed key by key (the rest is filled at once)."""
 KEY_DELAY_MS = 0
+
 DATE_TYPES = frozenset({"date", "time", "datetime-local", "month", "week"})
 _PLAIN_VALUE_TYPES = frozenset({"number", "range", "color"})
 
@@ -90,8 +104,13 @@ async def input_text(ctx: ActionContext, action: InputTextAction) -> str | tuple
         inner = (
             await js_handle(target, "related", "editable") if info["editable_inside"] == 1 else None
         )
+        if inner is None and info["focusable"] and not info["disabled"]:
+            return await _type_keys(ctx, target, action, what, secret=info["secret"])
         if inner is None:
-            raise ActionFailed(f"{what} does not accept text (it is a <{info['tag']}>)")
+            raise ActionFailed(
+                f"{what} does not accept text (it is a <{info['tag']}> that takes no keyboard "
+                "focus); type into a field, or click the element that opens one"
+            )
         target, info = inner, await js(inner, "probe")
     if info["disabled"]:
         raise ActionFailed(f"{what} is disabled; it cannot take text now")
@@ -99,12 +118,15 @@ async def input_text(ctx: ActionContext, action: InputTextAction) -> str | tuple
         raise ActionFailed(
             f"{what} is read-only: it is probably filled by a picker; click it and choose instead"
         )
-    secret = info["type"] == "password"
+    secret = info["type"] == "password" or info["secret"]
     if info["type"] in DATE_TYPES:
         return await _fill_exact(target, what, action.text, info["type"])
     if info["type"] in _PLAIN_VALUE_TYPES:
         return await _fill_exact(target, what, action.text, None)
-    await _type(target, action.text, multiline=info["tag"] == "textarea" or info["contenteditable"])
+    multiline = info["tag"] == "textarea" or info["contenteditable"]
+    may_suggest = info["suggests"] and not secret
+    async with watch_suggestions(ctx.page, target, may_suggest) as suggested:
+        await _type(target, action.text, multiline=multiline)
     shown = await js(target, "settledDisplay")
     if not isinstance(shown, str):
         shown = ""
@@ -113,7 +135,7 @@ async def input_text(ctx: ActionContext, action: InputTextAction) -> str | tuple
         shown, wanted = shown.strip(), re.sub(r"\s+", " ", wanted).strip()
     if shown == wanted or (_alnum(shown) == _alnum(wanted) and _alnum(wanted)):
         extra = "" if shown == wanted or secret else f" (the field shows {shown!r})"
-        return f"typed {_shown(action.text, secret)} into {what}{extra}"
+        return f"typed {_shown(action.text, secret)} into {what}{extra}{suggested.note()}"
     if not shown:
         raise ActionFailed(
             f"typed into {what} but the field is empty afterwards; the page cleared it"
@@ -125,17 +147,40 @@ async def input_text(ctx: ActionContext, action: InputTextAction) -> str | tuple
 
 
 async def _type(target: Target, text: str, *, multiline: bool) -> None:
-    head, tail = text[:-TYPED_TAIL], text[-TYPED_TAIL:]
-    if not multiline and ("\n" in tail or "\r" in tail):  # Enter would submit the form
-        head, tail = text, ""
+    """Clear the field and type ``text`` key by key (a long one: fill, then type its tail)."""
+    if not multiline and ("\n" in text or "\r" in text):  # Enter would submit the form
+        await target.fill(text, timeout=CLICK_TIMEOUT_MS)
+        return
+    head, tail = (
+        ("", text) if len(text) <= KEY_BY_KEY_MAX else (text[:-TYPED_TAIL], text[-TYPED_TAIL:])
+    )
     await target.fill(head, timeout=CLICK_TIMEOUT_MS)
     if not tail:
         return
-    # fill() left the caret at the end, where the typed keys go.
+    # fill() left the focus in the field and the caret at the end, where the keys go.
     if isinstance(target, Locator):
         await target.press_sequentially(tail, delay=KEY_DELAY_MS, timeout=CLICK_TIMEOUT_MS)
     else:
         await target.type(tail, delay=KEY_DELAY_MS, timeout=CLICK_TIMEOUT_MS)
+
+
+async def _type_keys(
+    ctx: ActionContext, target: Target, action: InputTextAction, what: str, *, secret: bool
+) -> str:
+    """Focus an element that is not a text field and send ``action.text`` as key presses."""
+    if isinstance(target, Locator):
+        await target.focus(timeout=CLICK_TIMEOUT_MS)
+    else:
+        await target.focus()
+    if not await js(target, "hasFocus"):  # some widgets take the focus on a click only
+        await pointer_click(target, what)
+    # The probe proves the keys did something (act() reads it), as for a KEYPRESS.
+    ctx.effect = await EffectProbe.start(ctx, target, "keypress", what, element_id=action.id)
+    await ctx.page.keyboard.type(action.text, delay=KEY_DELAY_MS)
+    return (
+        f"typed {_shown(action.text, secret)} into {what} key by key "
+        "(it is not a text field: each character was sent as a key press)"
+    )
 
 
 async def _fill_exact(target: Target, what: str, text: str, input_type: str | None) -> str:
@@ -213,7 +258,8 @@ INPUT_TEXT = register_action(
     ActionKind(
         InputTextAction,
         input_text,
-        prompt="INPUT_TEXT (id, text) — replaces the field's content",
+        prompt="INPUT_TEXT (id, text) — replaces a field's content, typed key by key; on "
+        "another element that takes keys (a terminal, a game) it types the text there",
         aliases=("TYPE", "FILL", "INPUT", "TYPE_TEXT", "ENTER_TEXT", "PASTE_TEXT", "FILL_TEXT"),
         field_aliases=(("text", ("value", "input", "content", "input_text")),),
         uses_id=True,

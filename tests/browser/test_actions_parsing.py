@@ -134,6 +134,7 @@ def test_field_normalization():
 def test_every_action_type_round_trips_through_json():
     samples = {  # required fields besides the element id
         "INPUT_TEXT": {"text": "x"},
+        "SELECT_TEXT": {"text": "x"},
         "SELECT_OPTION": {"option": {"value": "v"}},
         "UPLOAD_FILE": {"file_url": "a.txt"},
         "KEYPRESS": {"keys": ["Tab"]},
