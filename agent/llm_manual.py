@@ -38,6 +38,7 @@ import time
 from pathlib import Path
 from typing import IO, Any
 
+from agent.errors import ConfigError
 from agent.llm_doubles import TEST_PROVIDER, add_double
 from agent.llm_request import LLMRequest
 from agent.prompt_reading import Prompt
@@ -61,6 +62,17 @@ def is_manual(model: str | None) -> bool:
     return bool(model) and str(model).startswith(MANUAL_PREFIX)
 
 
+def relay_name(model: str) -> str:
+    """The ``<name>`` of ``manual/<name>``; a :class:`~agent.errors.ConfigError` if it has none."""
+    name = model[len(MANUAL_PREFIX) :].strip()
+    if not name or "/" in name:
+        raise ConfigError(
+            f"a relay model is named manual/<name> with a plain name, such as manual/me, "
+            f"not {model!r}"
+        )
+    return name
+
+
 def relay_model(model: str) -> str:
     """The litellm model name that serves ``model``: a relay's for ``manual/<name>``, else itself.
 
@@ -69,12 +81,7 @@ def relay_model(model: str) -> str:
     """
     if not is_manual(model):
         return model
-    name = model[len(MANUAL_PREFIX) :].strip()
-    if not name or "/" in name:
-        raise ValueError(
-            f"a relay model is named manual/<name> with a plain name, such as manual/me, "
-            f"not {model!r}"
-        )
+    name = relay_name(model)
     folder = os.environ.get("AGENT_MANUAL_DIR", "").strip()
     vision = os.environ.get("AGENT_MANUAL_VISION", "1").strip().lower() not in ("0", "false", "no")
     key = (name, folder, vision)

@@ -267,6 +267,7 @@ async def _one_step(
     try:
         if given is not None:  # already answered for this page: no second call for it
             plan = given
+            ctx.write_artifact(step, "plan-answer.json", given.model_dump_json(exclude_none=True))
         else:
             answer = await ctx.llm(
                 "plan",

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from agent import Agent, RunStatus
+from agent.errors import ConfigError
 from agent.llm_manual import ManualRelay, read_prompt_file, relay_model
 from agent.llm_request import LLMRequest
 from agent.offline_policy import offline_policy
@@ -149,5 +150,7 @@ def test_the_terminal_desk_reads_until_a_dot_line() -> None:
 
 def test_a_relay_name_is_checked() -> None:
     assert relay_model("gpt-4o-mini") == "gpt-4o-mini"
-    with pytest.raises(ValueError, match="manual/<name>"):
+    with pytest.raises(ConfigError, match="manual/<name>"):
         relay_model("manual/")
+    with pytest.raises(ConfigError, match="such as manual/me"):
+        Agent(llm="manual/a/b")

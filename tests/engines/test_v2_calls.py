@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from agent import RunStatus
+from agent.answers import fit_answer
 from agent.testing import Prompt, PromptLLM
 from fixtures_sites.server import FixtureServer
 from tests.engines.policies import login_policy
@@ -127,4 +128,21 @@ def test_a_single_block_task_costs_at_most_one_call_more_on_v2(
         counts[engine] = _calls(agent, run)
         assert counts[engine] == len(llm.calls)
         print(f"{task} {engine}: {counts[engine]} calls {[p.purpose for p in llm.prompts]}")
+        if engine == "skyvern-2.0":  # the block's first step ran the planner's actions
+            first = agent.list_steps(run.run_id)[0]
+            assert first.llm_calls == 0 and "plan-answer" in first.artifacts
+            assert first.actions and all(a["result"]["success"] for a in first.actions)
     assert counts["skyvern-2.0"] <= counts["skyvern-1.0"] + 1, counts
+
+
+def test_the_planners_first_actions_are_checked_like_a_plan() -> None:
+    base = {"user_goal_achieved": False, "task_type": "navigate", "plan": "send the form"}
+    clicks = [{"action_type": "CLICK", "id": "9"}]
+    _, problems = fit_answer("plan_v2", {**base, "actions": clicks}, element_ids={"3"})
+    assert problems == [
+        "action 1 (CLICK) names id '9', which is not on the page: use an id shown in [brackets]"
+    ]
+    answer, problems = fit_answer("plan_v2", {**base, "actions": None}, element_ids={"3"})
+    assert problems == [] and answer.actions == []
+    _, problems = fit_answer("plan_v2", {**base, "actions": [{"action_type": "FLY"}]})
+    assert problems and "action 1" in problems[0]
