@@ -42,19 +42,24 @@ class PlanAnswer(_Answer):
     @field_validator("actions", mode="before")
     @classmethod
     def _parse(cls, value: Any) -> Any:
-        if isinstance(value, dict):
-            value = [value]  # one action given without its list: unambiguous
-        if not isinstance(value, list):
-            raise ValueError(f"must be a list of actions, got {type(value).__name__}")
-        actions, problems = [], []
-        for number, entry in enumerate(value, start=1):
-            try:
-                actions.append(parse_action(entry))
-            except ValueError as exc:
-                problems.append(f"action {number}: {exc}")
-        if problems:
-            raise ValueError("; ".join(problems))
-        return actions
+        return _action_list(value)
+
+
+def _action_list(value: Any) -> list[Action]:
+    """A list of actions from a model's answer, or a ValueError naming each bad one."""
+    if isinstance(value, dict):
+        value = [value]  # one action given without its list: unambiguous
+    if not isinstance(value, list):
+        raise ValueError(f"must be a list of actions, got {type(value).__name__}")
+    actions, problems = [], []
+    for number, entry in enumerate(value, start=1):
+        try:
+            actions.append(parse_action(entry))
+        except ValueError as exc:
+            problems.append(f"action {number}: {exc}")
+    if problems:
+        raise ValueError("; ".join(problems))
+    return actions
 
 
 class VerifyAnswer(_Answer):
@@ -101,6 +106,14 @@ class PlanV2Answer(_Answer):
     data_extraction_schema: dict[str, Any] | None = None
     loop_goal: str | None = None
     thoughts: str = ""
+    actions: list[Action] = Field(default_factory=list)
+    """A navigate block's first actions on the page the planner saw (its first step runs
+    them instead of asking the navigator again); empty: the navigator decides."""
+
+    @field_validator("actions", mode="before")
+    @classmethod
+    def _parse_actions(cls, value: Any) -> Any:
+        return [] if value is None else _action_list(value)
 
     @field_validator("task_type", mode="before")
     @classmethod
@@ -184,15 +197,14 @@ def fit_answer(
     except ValidationError as exc:
         return None, _problems(exc)
     problems: list[str] = []
-    if isinstance(answer, PlanAnswer):
-        if element_ids is not None:
-            for number, action in enumerate(answer.actions, start=1):
-                if action.id is not None and action.id not in element_ids:
-                    problems.append(
-                        f"action {number} ({action.action_type}) names id '{action.id}', "
-                        "which is not on the page: use an id shown in [brackets]"
-                    )
-    elif isinstance(answer, PlanV2Answer):
+    if isinstance(answer, PlanAnswer | PlanV2Answer) and element_ids is not None:
+        for number, action in enumerate(answer.actions, start=1):
+            if action.id is not None and action.id not in element_ids:
+                problems.append(
+                    f"action {number} ({action.action_type}) names id '{action.id}', "
+                    "which is not on the page: use an id shown in [brackets]"
+                )
+    if isinstance(answer, PlanV2Answer):
         ends = answer.user_goal_achieved or answer.should_terminate
         if not ends and not answer.plan.strip():
             problems.append("'plan' is empty: say what the next block must do")

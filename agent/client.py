@@ -40,6 +40,10 @@ CLOSE_TIMEOUT = 15.0
 
 
 def _model_name(llm: Any) -> str | None:
+    if isinstance(llm, str) and llm.startswith("manual/"):
+        from agent.llm_manual import relay_name
+
+        relay_name(llm)  # a bad relay name fails here, before any run
     if llm is None or isinstance(llm, str):
         return llm
     name = getattr(llm, "model_name", None)

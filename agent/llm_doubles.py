@@ -81,7 +81,12 @@ def _handler_class(litellm: Any) -> type:
                 raise RuntimeError(f"no test double registered as {full!r}")
             request = current_request() or LLMRequest("unknown", list(messages), "")
             try:
-                text = double.serve_request(request)
+                serve_async = getattr(double, "aserve_request", None)  # waits off the loop
+                text = (
+                    await serve_async(request)
+                    if serve_async is not None
+                    else double.serve_request(request)
+                )
             except Exception as exc:
                 request.context[DOUBLE_ERROR_KEY] = exc
                 raise

@@ -203,7 +203,9 @@ async def _work(
     if store.get_run(run_id).status == RunStatus.canceled:
         return Outcome(RunStatus.canceled)
     store.update_run(run_id, RunStatus.running)
-    model = request.model_name or config.model
+    from agent.llm_manual import relay_model
+
+    model = relay_model(str(request.model_name or config.model))  # manual/<name>: the relay
     if request.browser_session_id:
         session = config.browsers.claim_session(request.browser_session_id, run_id)
         tabs = opened.tabs = session.tabs

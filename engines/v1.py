@@ -92,11 +92,14 @@ async def run_steps(
     block: int | None = None,
     context_goal: str | None = None,
     verify_complete: bool = True,
+    first_plan: PlanAnswer | None = None,
 ) -> Outcome:
     """Run steps toward ``goal`` until it is achieved, impossible, or a budget runs out.
 
     ``verify_complete=False`` takes a COMPLETE at its word: skyvern-2.0 does, because its
-    validator checks the whole goal right after the block anyway.
+    validator checks the whole goal right after the block anyway. ``first_plan`` is the
+    first step's answer when a caller already has it (skyvern-2.0's planner read the same
+    page); a retry of that step asks the model.
     """
     memory = _Memory()
     done_steps = 0
@@ -122,7 +125,10 @@ async def run_steps(
         last_step = step
         started = time.monotonic()
         try:
-            result = await _one_step(ctx, step, memory, goal=goal, context_goal=context_goal)
+            given = first_plan if done_steps == 0 and retry == 0 else None
+            result = await _one_step(
+                ctx, step, memory, goal=goal, context_goal=context_goal, given=given
+            )
         except LLMError as exc:
             finish_step(ctx, step, started, StepStatus.failed, str(exc))
             return Outcome(RunStatus.failed, failure_reason=f"Model error: {exc}", last_step=step)
@@ -223,7 +229,13 @@ def _reason(decision: Any) -> str:
 
 
 async def _one_step(
-    ctx: RunContext, step: Step, memory: _Memory, *, goal: str, context_goal: str | None
+    ctx: RunContext,
+    step: Step,
+    memory: _Memory,
+    *,
+    goal: str,
+    context_goal: str | None,
+    given: PlanAnswer | None = None,
 ) -> _StepResult:
     observation = await ctx.observe()
     step.url = observation.url
@@ -250,20 +262,24 @@ async def _one_step(
     )
     memory.warnings = []
     try:
-        answer = await ctx.llm(
-            "plan",
-            [user_message(prompt, observation.screenshot)],
-            step=step,
-            goal=goal,
-            observation=observation,
-            context={"order": step.order, "retry_index": step.retry_index},
-        )
+        if given is not None:  # already answered for this page: no second call for it
+            plan = given
+            ctx.write_artifact(step, "plan-answer.json", given.model_dump_json(exclude_none=True))
+        else:
+            answer = await ctx.llm(
+                "plan",
+                [user_message(prompt, observation.screenshot)],
+                step=step,
+                goal=goal,
+                observation=observation,
+                context={"order": step.order, "retry_index": step.retry_index},
+            )
+            plan = answer.answer
     except AnswerMisfitError as exc:
         memory.history.append(f"(your last plan could not be used: {'; '.join(exc.problems)})")
         return _StepResult(failed=f"the model's plan could not be used: {'; '.join(exc.problems)}")
     finally:
         await screenshot
-    plan: PlanAnswer = answer.answer
     first_reason = plan.actions[0].reasoning if plan.actions else ""
     step.reasoning = (plan.page_summary or first_reason)[:1000] or None
     actions = list(plan.actions)

@@ -23,7 +23,7 @@ from urllib.parse import urljoin
 
 from playwright.async_api import Error as PlaywrightError
 
-from agent.answers import PlanV2Answer, SummarizeV2Answer, ValidateV2Answer
+from agent.answers import PlanAnswer, PlanV2Answer, SummarizeV2Answer, ValidateV2Answer
 from agent.browser.observation import Observation
 from agent.config import DEFAULT_MAX_ITERATIONS_V2
 from agent.errors import LLMError
@@ -68,6 +68,8 @@ class _Plan:
     goal: str
     schema: Any
     loop_goal: str | None
+    first_step: PlanAnswer | None = None
+    """A navigate block's first actions, given by the planner on the page it read."""
 
 
 async def run_v2(ctx: RunContext) -> Outcome:
@@ -221,6 +223,9 @@ async def _plan(ctx: RunContext, blocks: list[Block]) -> _Plan:
         context={"blocks": _for_context(blocks)},
     )
     plan: PlanV2Answer = answer.answer
+    navigate = plan.task_type == "navigate" and not (
+        plan.user_goal_achieved or plan.should_terminate
+    )
     return _Plan(
         achieved=plan.user_goal_achieved,
         terminate=plan.should_terminate,
@@ -229,6 +234,11 @@ async def _plan(ctx: RunContext, blocks: list[Block]) -> _Plan:
         goal=plan.plan or ctx.request.prompt,
         schema=plan.data_extraction_schema,
         loop_goal=plan.loop_goal or None,
+        first_step=(
+            PlanAnswer(actions=plan.actions, page_summary=plan.thoughts)
+            if navigate and plan.actions
+            else None
+        ),
     )
 
 
@@ -247,6 +257,7 @@ async def _run_block(ctx: RunContext, block: Block, plan: _Plan, budget: int) ->
             schema=None,
             block=index,
             context_goal=ctx.request.prompt,
+            first_plan=plan.first_step,
         )
     block.status = outcome.status.value
     block.result = (outcome.failure_reason or outcome.summary or "")[:500]
@@ -392,14 +403,26 @@ async def _validate(ctx: RunContext, blocks: list[Block]) -> Outcome | None:
         )
     if not verdict.user_goal_achieved:
         return None
-    extras = verdict.model_extra or {}
-    if "output" in extras and not schema_errors(extras["output"], schema):
-        return Outcome(RunStatus.completed, output=extras["output"], summary=verdict.thoughts)
+    if _verdict_output_stands(verdict, schema, blocks):
+        output = (verdict.model_extra or {}).get("output")
+        return Outcome(RunStatus.completed, output=output, summary=verdict.thoughts)
     try:
         output, description = await _summarize(ctx, blocks, partial=None, observation=observation)
     except LLMError as exc:
         return Outcome(RunStatus.failed, failure_reason=f"Model error while summarizing: {exc}")
     return Outcome(RunStatus.completed, output=output, summary=description)
+
+
+def _verdict_output_stands(verdict: ValidateV2Answer, schema: Any, blocks: list[Block]) -> bool:
+    """Whether the validator's "yes" also gave the run's output, so no summary call is needed.
+
+    With a schema: its ``output`` fits it. Without one: it gave an ``output`` (null for an
+    action-only goal), or left it out when no block read any data that could be lost.
+    """
+    extras = verdict.model_extra or {}
+    if schema is not None:
+        return "output" in extras and not schema_errors(extras["output"], schema)
+    return "output" in extras or all(b.output is None for b in blocks)
 
 
 async def _summarize(
