@@ -202,6 +202,32 @@ class Agent(RunMethods, ResourceMethods):
         self.page_timeout = PAGE_TIMEOUT if page_timeout is None else float(page_timeout)
         """Seconds a page operation may take before the run checks that the page still runs."""
 
+    # -- AI steps on your own page and scripts of runs ----------------------------------------
+    def on(self, page: Any, *, cache: bool | str | Path = True) -> Any:
+        """AI steps on a Playwright ``page`` you hold: ``ai = agent.on(page)``.
+
+        An async page gives awaitable ``act``/``extract``/``observe``/``check``; a sync page
+        (pytest-playwright's ``page``) gives plain calls, made from the page's own thread.
+        They use this Agent's model, secrets, browsing policy and data dir; ``ai.history``
+        lists each call and ``ai.run_id`` is the run recording them. ``cache`` keeps resolved
+        acts in ``data_dir/page_cache`` (True), in a folder of your own, or not (False).
+        See docs/page-steps.md.
+        """
+        from agent.page_steps import page_ai
+
+        return page_ai(self, page, cache=cache)
+
+    def export_script(self, run_id: str, heal: bool = False) -> str:
+        """A readable sync Playwright script replaying the completed run ``run_id``.
+
+        Plain (default) it imports nothing from this library; ``heal=True`` makes each step
+        fall back to ``agent.on(page).act(<its goal>)`` when its locator no longer fits.
+        See docs/export.md.
+        """
+        from agent.script_export import export_script
+
+        return export_script(self.get_run(run_id), self.list_steps(run_id), heal=heal)
+
     # -- lifecycle -------------------------------------------------------------------------------
     def close(self) -> None:
         """Cancel running runs, close the browser and the store, stop the loop (idempotent).

@@ -50,6 +50,10 @@ _OPENINGS = (
     ("Check whether a user's browser task is done", "validate_v2"),
     ("Summarize what a browser task achieved", "summarize_v2"),
     ("A user wants a browser agent to do this", "generate_url"),
+    ("You carry out one instruction on a web page", "page_act"),
+    ("Extract data from a web page that a program", "page_extract"),
+    ("Find elements on a web page that a program", "page_observe"),
+    ("Judge whether a statement about a web page", "page_check"),
 )
 
 
