@@ -52,3 +52,7 @@ __all__ = [
     "run_task_async",
     "run_tasks",
 ]
+
+from agent.ui_hooks import install as _install_views
+
+_install_views()  # the records' report, notebook cards and prompt text (agent.views)

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from agent.errors import RunError
+from agent.llm_pricing import price_of, prompt_tokens
 
 if TYPE_CHECKING:
     from agent.run_context import RunContext
@@ -51,32 +52,6 @@ def timeout_reason(seconds: float) -> str:
         f"Timed out: the run passed its wall-clock limit of {seconds:g} seconds "
         "(timeout_seconds); its steps so far are kept. Raise timeout_seconds to give it longer."
     )
-
-
-def prompt_tokens(model: str, messages: list[dict[str, Any]]) -> int:
-    """Tokens of ``messages`` as litellm counts them for ``model`` (gpt-4o's count for doubles)."""
-    import litellm
-
-    from agent.llm_doubles import TEST_PROVIDER
-
-    counting = "gpt-4o" if model.startswith(TEST_PROVIDER + "/") else model
-    try:
-        return int(litellm.token_counter(model=counting, messages=messages))
-    except Exception:  # an unknown tokenizer: count characters the way most tokenizers average
-        return sum(len(str(m.get("content", ""))) for m in messages) // 4
-
-
-def price_of(model: str, tokens_in: int, tokens_out: int) -> float | None:
-    """USD for these tokens on ``model`` from litellm's table; None when it has no price."""
-    import litellm
-
-    try:
-        cost_in, cost_out = litellm.cost_per_token(
-            model=model, prompt_tokens=tokens_in, completion_tokens=tokens_out
-        )
-    except Exception:  # not in the table
-        return None
-    return float(cost_in) + float(cost_out)
 
 
 def check_before_call(
@@ -140,7 +115,7 @@ async def within_limit(work: Awaitable[Any], seconds: float | None) -> Any:
     """Await ``work``; past ``seconds`` stop it and return a ``timed_out`` Outcome."""
     if seconds is None:
         return await work
-    from agent.run_context import Outcome
+    from agent.outcome import Outcome
 
     try:
         async with asyncio.timeout(seconds) as deadline:

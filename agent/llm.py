@@ -139,7 +139,7 @@ def _usage(model: str, response: Any) -> tuple[int, int, float]:
     import litellm
 
     if model.startswith(TEST_PROVIDER + "/"):
-        from agent.limits import price_of
+        from agent.llm_pricing import price_of
 
         priced_as = double_priced_as(model)  # a double may cost what a real model would
         cost = price_of(priced_as, tokens_in, tokens_out) if priced_as else None

@@ -29,6 +29,7 @@ from agent.request import (
     normalize_url,
 )
 from agent.statuses import FINAL_STATUSES, FinalFlag, RunStatus, StepStatus
+from agent.views import view
 
 ORGANIZATION_ID = "o_local"
 """Every local run belongs to this one organization (the seed's Step has the field)."""
@@ -163,15 +164,11 @@ class TaskRun(BaseModel):
 
         Needs the run's files (screenshots) from the data dir it ran with.
         """
-        from agent.report import write_report
-
-        return str(write_report(self, path))
+        return str(view("report")(self, path))
 
     def _repr_html_(self) -> str:
         """Rich display in Jupyter."""
-        from agent.display import run_html
-
-        return run_html(self)
+        return str(view("run_html")(self))
 
 
 class StepOutput(BaseModel):
@@ -250,9 +247,7 @@ class Step(BaseModel):
 
     def _repr_html_(self) -> str:
         """Rich display in Jupyter."""
-        from agent.display import step_html
-
-        return step_html(self)
+        return str(view("step_html")(self))
 
     def transition(self, new: StepStatus, **changes: Any) -> Step:
         if new != self.status and not self.status.can_become(new):

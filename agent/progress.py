@@ -20,6 +20,7 @@ from collections.abc import Callable
 
 from agent.engine_registry import engine_spec
 from agent.models import Step, StepStatus, TaskRun
+from agent.views import view
 
 logger = logging.getLogger("agent.progress")
 
@@ -113,11 +114,9 @@ def progress_for(enabled: bool | None) -> RunProgress:
     if enabled is False:
         return RunProgress()
     if in_notebook():
-        from agent.display import LiveCard
-
-        card = LiveCard.create()
+        card = view("notebook_card")()  # agent.display's LiveCard, registered by agent.ui_hooks
         if card is not None:
-            return card
+            return card  # type: ignore[no-any-return]
     show = _interactive() if enabled is None else enabled
     return ProgressLines() if show else RunProgress()
 

@@ -24,6 +24,7 @@ from urllib.parse import urljoin, urlsplit
 from pydantic import BaseModel, Field, PrivateAttr
 
 from agent.errors import BrowserError
+from agent.views import view  # the renderer registers itself there (it imports this)
 
 if TYPE_CHECKING:
     from playwright.async_api import Frame, Locator, Page
@@ -164,11 +165,9 @@ class Observation(BaseModel):
         beyond is summarized ("N more elements below"). Example line:
         ``[13]<input type=email name=email placeholder="you@x.com" value="">Email</input>``.
         """
-        from agent.browser.render import render_observation  # render imports this module
-
         budget = token_budget or self.token_budget
         if budget not in self._rendered:  # an observation is not changed after it is made
-            self._rendered[budget] = render_observation(self, budget)
+            self._rendered[budget] = str(view("observation_text")(self, budget))
         return self._rendered[budget]
 
     def element(self, element_id: str) -> Element | None:

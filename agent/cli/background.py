@@ -13,6 +13,7 @@ import argparse
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,9 +27,15 @@ START_TIMEOUT = 120.0
 """Seconds the first process waits for the background one to store the run."""
 ANNOUNCE = "agent-run-id "
 
+ShowRun = Callable[..., None]
+"""Prints a run: ``show_run(agent, run, as_json=...)``."""
 
-def start_in_background(args: argparse.Namespace) -> int:
-    """Start the command again, detached, with ``--background``; print the run it stored."""
+
+def start_in_background(args: argparse.Namespace, show_run: ShowRun) -> int:
+    """Start the command again, detached, with ``--background``; print the run it stored.
+
+    ``show_run`` prints it (the ``run`` command's own printer, handed down).
+    """
     if (args.store or os.environ.get("AGENT_STORE")) == "memory":
         print(
             "agent: --no-wait needs a store another process can see; "
@@ -62,8 +69,6 @@ def start_in_background(args: argparse.Namespace) -> int:
     child.stdout.close()
     child.stderr.close()
     run_id = line.removeprefix(ANNOUNCE).strip()
-    from agent.cli.runs import show_run
-
     with open_agent(args) as agent:
         show_run(agent, agent.get_run(run_id), as_json=args.json)
     return EXIT_OK

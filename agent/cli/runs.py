@@ -112,7 +112,7 @@ def _start(args: argparse.Namespace, start: Callable[[Agent, bool], TaskRun]) ->
     from agent.cli.background import announce, start_in_background
 
     if not args.wait and not args.background:
-        return start_in_background(args)
+        return start_in_background(args, show_run)
     with open_agent(args, progress=not (args.quiet or args.background)) as agent:
         if args.background:
             run = start(agent, False)
