@@ -5,8 +5,11 @@ block: ``navigate`` (a skyvern-1.0 step loop on a mini-goal), ``extract`` (read 
 from the page) or ``loop`` (collect a list of items, then one 1.0 loop per item,
 going on past a failed item). After each successful block the validator
 (``validate_v2``) decides whether the whole goal is achieved; the run never completes
-without it. On completion, and as a best-effort partial result when a budget runs
-out, ``summarize_v2`` writes ``output``.
+without it. Its "yes" carries the ``output`` read from the same page; ``summarize_v2``
+writes it only when that does not fit the schema (or, without one, when the validator
+gave none while a block read data), and as a best-effort partial result when a budget
+runs out. The planner may give a navigate block's first actions with its answer, so a
+single-block task costs what it costs on skyvern-1.0 (three calls for a form).
 
 All blocks share one step budget (``max_steps``, default 25) and one step sequence, so
 ``list_steps`` reads as one timeline; each step says which block it ran in. The blocks
