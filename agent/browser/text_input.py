@@ -147,13 +147,15 @@ async def input_text(ctx: ActionContext, action: InputTextAction) -> str | tuple
 
 
 async def _type(target: Target, text: str, *, multiline: bool) -> None:
-    """Clear the field and type ``text`` key by key (a long one: fill, then type its tail)."""
+    """Clear the field and type ``text`` key by key (a long one, or one with line breaks:
+    fill all but its tail, then type that)."""
     if not multiline and ("\n" in text or "\r" in text):  # Enter would submit the form
         await target.fill(text, timeout=CLICK_TIMEOUT_MS)
         return
-    head, tail = (
-        ("", text) if len(text) <= KEY_BY_KEY_MAX else (text[:-TYPED_TAIL], text[-TYPED_TAIL:])
-    )
+    cut = len(text) - TYPED_TAIL if len(text) > KEY_BY_KEY_MAX else 0
+    # Line breaks are filled, never typed: Enter in a chat box or an editor may send or submit.
+    cut = max(cut, text.rfind("\n") + 1, text.rfind("\r") + 1)
+    head, tail = text[:cut], text[cut:]
     await target.fill(head, timeout=CLICK_TIMEOUT_MS)
     if not tail:
         return
