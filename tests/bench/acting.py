@@ -2,7 +2,7 @@
 an autocomplete (whose wait for the list is part of the action), and of a click whose only
 effect is a late request.
 
-    .venv/bin/python tests/bench/typing.py [repeats]
+    .venv/bin/python tests/bench/acting.py [repeats]
 
 Run it from a checkout; it prints medians (the machine's load shows in them: compare runs
 made one after the other).
@@ -38,7 +38,8 @@ async def _timed(
     element_id = await page.locator(selector).get_attribute("data-agent-id")
     started = time.monotonic()
     result = await act(page, {**action, "id": element_id}, observation)
-    assert result.success, result.message
+    if not result.success:
+        print(f"  failed: {result.message[:100]}")
     return time.monotonic() - started
 
 
