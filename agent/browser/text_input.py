@@ -270,8 +270,8 @@ INPUT_TEXT = register_action(
     ActionKind(
         InputTextAction,
         input_text,
-        prompt="INPUT_TEXT (id, text) — replaces a field's content, typed key by key; on "
-        "another element that takes keys (a terminal, a game) it types the text there",
+        prompt="INPUT_TEXT (id, text) — types the text into a field, replacing its content; "
+        "into another element that takes keys (a terminal, a game) it types the keys there",
         aliases=("TYPE", "FILL", "INPUT", "TYPE_TEXT", "ENTER_TEXT", "PASTE_TEXT", "FILL_TEXT"),
         field_aliases=(("text", ("value", "input", "content", "input_text")),),
         uses_id=True,
