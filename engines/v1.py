@@ -5,8 +5,8 @@ actions, and runs them until one fails or the page changes under the batch. A
 COMPLETE is checked by a second call (``verify``) before the run completes; EXTRACT,
 or a schema on a completed run, fills ``output``. A failed step is retried on a fresh
 observation (same order, ``retry_index + 1``); retries do not count against
-``max_steps``. The same action on an unchanged page is pointed out to the model, and
-ends the run if it goes on.
+``max_steps``. The same action planned step after step on a page that shows the same
+thing is pointed out to the model, and ends the run if it goes on (:mod:`engines.loops`).
 
 :func:`run_steps` is also what each skyvern-2.0 ``navigate`` block runs.
 """

@@ -182,7 +182,7 @@
         for (const m of list) {
           if (contains(e, m.target) || (m.type === "attributes" && m.attributeName === "data-agent-id")) continue;
           rec.changes++;
-          rec.added.push(m.target);
+          if (rec.added.length < 500) rec.added.push(m.target);
         }
       });
       obs.observe(doc, { subtree: true, childList: true, attributes: true, characterData: true });

@@ -7,7 +7,7 @@ page is still again: a field that shows signs of suggesting (``probe``'s ``sugge
 combobox, ``aria-autocomplete``, ``autocomplete=off``, a search field) is watched for
 :data:`WAIT_SECONDS`, and any field whose typing sent a
 request for as long as its answer may take; once the page changes, it must stay still a
-moment (the list is drawn). A field that shows no such sign and changed nothing costs one
+moment (the list is drawn). A field that shows no such sign and sent nothing costs no
 round trip.
 
     async with watch_suggestions(page, field, may_suggest) as suggested:
@@ -75,15 +75,23 @@ async def watch_suggestions(
 
     page.on("request", on_request)
     try:
-        try:
-            started = bool(await js(target, "suggestStart"))
-        except PlaywrightError:
-            started = False
+        # A field that may suggest is watched from its first key; another only once its
+        # typing turned out to send a request (no round trip for a plain field).
+        started = may_suggest and await _start(target)
         yield found
+        if not started and requests:
+            started = await _start(target)
         if started:
             await _until_still(target, found, may_suggest, requests)
     finally:
         page.remove_listener("request", on_request)
+
+
+async def _start(target: Target) -> bool:
+    try:
+        return bool(await js(target, "suggestStart"))
+    except PlaywrightError:
+        return False
 
 
 async def _read(target: Target, stop: bool) -> dict[str, Any]:

@@ -1,13 +1,16 @@
 """INPUT_TEXT and UPLOAD_FILE: their models, handlers and declarations.
 
-Typing clears the field and types the text key by key, as a person does (keydown,
-keypress, input and keyup for each character), so pages that listen to keys (live
-search, autocompletes in the jQuery UI style, masks, "enable the button once something
-was typed") see real keystrokes; a long text is filled at once but for its last
-characters, which are typed. A field that opens suggestions while one types (a combobox,
-``autocomplete=off``, a search field, or one whose typing sent a request) is watched a
-moment after the last key (:mod:`agent.browser.suggestions`), so the list it opens is on the page when the next observation
-is made, and the message names its first options. The value is read back: a field that
+Typing clears the field and types keys, as a person does (keydown, keypress, input and
+keyup for each character). Into a field that may open suggestions while one types (a
+combobox, ``aria-autocomplete``, ``autocomplete=off``, a search field: autocompletes in
+the jQuery UI style that read keys only) the whole text is typed key by key (up to
+:data:`KEY_BY_KEY_MAX` characters), and the field is watched a moment after the last key
+(:mod:`agent.browser.suggestions`, also for any field whose typing sent a request), so the
+list it opens is on the page when the next observation
+is made, and the message names its first options. Into other fields all but the last
+:data:`TYPED_TAIL` characters are filled at once, and those are typed, so pages that listen
+to keys (live search, masks, "enable the button once something was typed") see real
+keystrokes while forms stay fast. The value is read back: a field that
 shows something else afterwards is reported (masked fields that only reformat, like phone
 numbers, count as a match). Date and time inputs get the format they accept; a
 ``<select>`` is handed to SELECT_OPTION; a read-only field is reported as a picker to click.
@@ -25,7 +28,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
@@ -46,6 +49,9 @@ from agent.browser.action_kind import ActionKind, TargetedAction, register_actio
 from agent.browser.effects import EffectProbe
 from agent.browser.mouse import pointer_click
 from agent.browser.suggestions import watch_suggestions
+
+if TYPE_CHECKING:
+    from playwright.async_api import Keyboard
 
 
 class InputTextAction(TargetedAction):
@@ -72,9 +78,10 @@ class UploadFileAction(TargetedAction):
 
 
 KEY_BY_KEY_MAX = 64
-"""Texts up to this long are typed key by key, whole; longer ones are filled but for their tail."""
+"""Texts up to this long are typed key by key, whole, into a field that may suggest."""
 TYPED_TAIL = 3
-"""How many trailing characters of a long text are typed key by key (the rest is filled at once)."""
+"""How many trailing characters are typed key by key into other fields and of longer
+texts (the rest is filled at once)."""
 KEY_DELAY_MS = 0
 
 DATE_TYPES = frozenset({"date", "time", "datetime-local", "month", "week"})
@@ -126,7 +133,9 @@ async def input_text(ctx: ActionContext, action: InputTextAction) -> str | tuple
     multiline = info["tag"] == "textarea" or info["contenteditable"]
     may_suggest = info["suggests"] and not secret
     async with watch_suggestions(ctx.page, target, may_suggest) as suggested:
-        await _type(target, action.text, multiline=multiline)
+        await _type(
+            target, ctx.page.keyboard, action.text, multiline=multiline, by_key=info["suggests"]
+        )
     shown = await js(target, "settledDisplay")
     if not isinstance(shown, str):
         shown = ""
@@ -146,22 +155,25 @@ async def input_text(ctx: ActionContext, action: InputTextAction) -> str | tuple
     )
 
 
-async def _type(target: Target, text: str, *, multiline: bool) -> None:
-    """Clear the field and type ``text`` key by key (a long one: fill, then type its tail)."""
+async def _type(
+    target: Target, keyboard: Keyboard, text: str, *, multiline: bool, by_key: bool
+) -> None:
+    """Clear the field and type ``text`` key by key (a long one, or one with line breaks:
+    fill all but its tail, then type that)."""
     if not multiline and ("\n" in text or "\r" in text):  # Enter would submit the form
         await target.fill(text, timeout=CLICK_TIMEOUT_MS)
         return
-    head, tail = (
-        ("", text) if len(text) <= KEY_BY_KEY_MAX else (text[:-TYPED_TAIL], text[-TYPED_TAIL:])
-    )
+    whole = len(text) <= KEY_BY_KEY_MAX and by_key
+    cut = 0 if whole else max(0, len(text) - TYPED_TAIL)
+    # Line breaks are filled, never typed: Enter in a chat box or an editor may send or submit.
+    cut = max(cut, text.rfind("\n") + 1, text.rfind("\r") + 1)
+    head, tail = text[:cut], text[cut:]
     await target.fill(head, timeout=CLICK_TIMEOUT_MS)
     if not tail:
         return
-    # fill() left the focus in the field and the caret at the end, where the keys go.
-    if isinstance(target, Locator):
-        await target.press_sequentially(tail, delay=KEY_DELAY_MS, timeout=CLICK_TIMEOUT_MS)
-    else:
-        await target.type(tail, delay=KEY_DELAY_MS, timeout=CLICK_TIMEOUT_MS)
+    # fill() left the focus in the field and the caret at the end, where the keys go; the
+    # keyboard types there without the per-key checks of press_sequentially (~3x faster).
+    await keyboard.type(tail, delay=KEY_DELAY_MS)
 
 
 async def _type_keys(
@@ -258,8 +270,8 @@ INPUT_TEXT = register_action(
     ActionKind(
         InputTextAction,
         input_text,
-        prompt="INPUT_TEXT (id, text) — replaces a field's content, typed key by key; on "
-        "another element that takes keys (a terminal, a game) it types the text there",
+        prompt="INPUT_TEXT (id, text) — types the text into a field, replacing its content; "
+        "into another element that takes keys (a terminal, a game) it types the keys there",
         aliases=("TYPE", "FILL", "INPUT", "TYPE_TEXT", "ENTER_TEXT", "PASTE_TEXT", "FILL_TEXT"),
         field_aliases=(("text", ("value", "input", "content", "input_text")),),
         uses_id=True,

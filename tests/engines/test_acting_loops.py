@@ -127,3 +127,36 @@ def test_a_button_that_changes_nothing_step_after_step_is_a_loop(agent_for, serv
     assert len(agent.list_steps(run.run_id)) == 4
     prompts = agent.llm.prompts_for("plan")
     assert "changed nothing" in prompts[-1].text and "changed nothing" not in prompts[-2].text
+
+
+def test_the_page_state_sees_any_value_and_a_plan_counts_once():
+    from agent.browser.action_types import parse_action
+    from agent.browser.observation import Element, Observation, TextLine, Viewport
+    from engines.loops import LoopGuard, page_state
+
+    def page(value: str, line: str = "Volume: 20", element_id: str = "3") -> Observation:
+        slider = Element(id=element_id, tag="div", role="slider", text="Volume")
+        slider.attributes["aria-valuenow"] = value
+        return Observation(
+            url="http://x/",
+            elements=[slider],
+            texts=[TextLine(text=line)],
+            viewport=Viewport(width=800, height=600),
+        )
+
+    assert page_state(page("20")) != page_state(page("30"))  # an attribute of any element
+    assert page_state(page("20")) != page_state(page("20", "Volume: 30"))  # any text line
+    assert page_state(page("20")) == page_state(page("20", element_id="9"))  # not the ids
+    guard, press = LoopGuard(), parse_action({"action_type": "KEYPRESS", "keys": ["ArrowRight"]})
+    for step in range(2):
+        guard.start_step(page("20"))
+        assert guard.stuck(press, "KEYPRESS") is None
+        warnings = [guard.done(press, "KEYPRESS") for _ in range(4)]  # four in one plan
+        assert [w is not None for w in warnings] == [step == 1, False, False, False]
+    guard.start_step(page("20"))
+    assert guard.stuck(
+        press,
+        "KEYPRESS",
+    ).startswith("Stuck in a loop: KEYPRESS")
+    guard.start_step(page("30"))
+    assert guard.stuck(press, "KEYPRESS") is None
