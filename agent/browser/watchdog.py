@@ -43,7 +43,7 @@ PROBE_TIMEOUT = 5.0
 """Seconds a live renderer needs, at most, to evaluate ``0``."""
 PROBE_INTERVAL = 2.0
 """Seconds between probes while a slow operation goes on."""
-RECOVERY_TRIAL = 3.0
+RECOVERY_TRIAL = 2.0
 """Seconds a page opened again after a hang must keep responding once loaded."""
 TRIAL_PROBE_INTERVAL = 0.5
 """Seconds between probes during :data:`RECOVERY_TRIAL`."""
