@@ -42,12 +42,14 @@ CHUNK = 64 * 1024
 
 
 def _stream(server: FixtureServer) -> Callable[[Request], Response]:
-    """``?mb=200&length=1&id=x``: ``mb`` megabytes in 64 KiB chunks, with a Content-Length
-    when ``length=1``; bytes really sent are counted in ``state["downloads"]["sent"][id]``."""
+    """``?mb=200&length=1&id=x``: ``mb`` megabytes in 64 KiB chunks (``mb=endless``: no end),
+    with a Content-Length when ``length=1``; bytes really sent are counted in
+    ``state["downloads"]["sent"][id]``."""
     sent: dict[str, int] = server.state.setdefault("downloads", {"sent": {}})["sent"]
 
     def handler(request: Request) -> Response:
-        size = int(float(request.query.get("mb", "200")) * 1_000_000)
+        megabytes = request.query.get("mb", "200")
+        size = 1 << 62 if megabytes == "endless" else int(float(megabytes) * 1_000_000)
         key = request.query.get("id", "")
         sent[key] = 0
 
