@@ -7,12 +7,14 @@ A download a page's document navigation starts (a link, a form, ``location.href`
 taken from the browser and streamed to its file by the agent
 (:mod:`agent.browser.download_stream`): the bytes on disk never pass
 :attr:`Downloads.max_bytes`, one chunk (:data:`~agent.browser.download_stream.
-CHUNK_BYTES`) is the most read past it, and the browser keeps no temporary copy. A
-download the browser saves itself (one a popup starts before its first document, or in
-a browser without DevTools) is followed through ``Page.downloadProgress`` events,
-which Chromium sends only every half second: such a download is canceled at the first
-event past the limit, so it may pass the limit by what arrives in half a second, and
-its size is checked again on the saved file. A download started when
+CHUNK_BYTES`) is the most read past it, and the browser keeps no temporary copy.
+
+A download the browser saves itself is weaker bounded. On a page with a DevTools
+session it is followed through ``Page.downloadProgress`` events, which Chromium sends
+only every half second, and canceled at the first one past the limit: it may pass the
+limit by what arrives in half a second. One a popup starts before its first document
+is in has no session yet (see :meth:`Downloads.watch_progress`) and is checked only
+once saved. Every saved file's size is checked again. A download started when
 :attr:`Downloads.max_count` files are already saved or in flight is refused before it
 transfers anything.
 
