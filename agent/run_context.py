@@ -22,8 +22,8 @@ from agent.browser.watchdog import (
     PAGE_TIMEOUT,
     BrowserGoneError,
     close_quietly,
+    freezes_by_itself,
     guard,
-    responds,
     settled_failure,
 )
 from agent.config import LLMOptions
@@ -342,20 +342,18 @@ class RunContext:
     async def recover_page(self) -> bool:
         """Replace a tab that stopped responding by a fresh one on the same URL.
 
-        Returns False when it cannot (done :data:`MAX_PAGE_RECOVERIES` times already, or
-        the fresh tab does not respond either): the run should end then.
+        Returns False when it cannot (done :data:`MAX_PAGE_RECOVERIES` times already, no
+        fresh tab opens, or the fresh tab stops responding by itself once loaded): the run
+        should end then, and the stuck tab is closed so that the run's ending (which reads
+        every tab's storage) is not held up by it.
         """
         if self.page_recoveries >= MAX_PAGE_RECOVERIES:
+            await self._close_active("the page that stopped responding")
             return False
         self.page_recoveries += 1
         url = self.page.url
         for attempt in range(2):  # the stuck renderer may take a moment to go away
-            try:
-                stuck = self.tabs.page  # the active tab: the stuck one, then a fresh one
-            except RuntimeError:  # no tab left open
-                stuck = None
-            if stuck is not None:
-                await close_quietly(stuck, "the page that stopped responding")
+            await self._close_active("the page that stopped responding")
             if attempt:
                 await asyncio.sleep(1.0)
             try:
@@ -371,10 +369,20 @@ class RunContext:
             except Exception as exc:  # it hangs again, the server is gone, or the browser is
                 logger.warning("run %s: no fresh page after a hang: %r", self.run_id, exc)
                 continue
-            if await responds(fresh):
-                return True
-            logger.warning("run %s: the fresh page does not respond either", self.run_id)
+            if await freezes_by_itself(fresh, load_timeout=self.page_timeout):
+                logger.warning("run %s: the page stops responding by itself", self.run_id)
+                await close_quietly(fresh, "the page that stopped responding again")
+                return False
+            return True
+        await self._close_active("the page that stopped responding")
         return False
+
+    async def _close_active(self, what: str) -> None:
+        try:
+            stuck = self.tabs.page
+        except RuntimeError:  # no tab left open
+            return
+        await close_quietly(stuck, what)
 
 
 def paused_observation(url: str, question: str) -> Observation:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from agent.answers import GenerateUrlAnswer
+from agent.browser.dialogs import OpenDialog, until_dialog
 from agent.models import RunStatus, Step, normalize_url
 from agent.run_context import Outcome, RunContext, user_message
 from engines.prompts import render
@@ -30,18 +31,27 @@ async def open_start_page(ctx: RunContext, step: Step | None) -> Outcome | None:
                     "No url was given and the model could not suggest a start page; pass url=."
                 ),
             )
-    try:
-        response = await ctx.page.goto(
-            url, wait_until="domcontentloaded", timeout=NAVIGATION_TIMEOUT_MS
+    dialogs = ctx.tabs.dialogs_state
+    shown = len(dialogs.history)
+    try:  # a confirm while it loads freezes the page: the first step shows the question
+        loaded = await until_dialog(
+            dialogs,
+            ctx.page,
+            ctx.page.goto(url, wait_until="domcontentloaded", timeout=NAVIGATION_TIMEOUT_MS),
         )
     except Exception as exc:  # DNS, refused connection, timeout: all end the run the same way
         message = str(exc).splitlines()[0]
         if ctx.tabs.blocked:  # refused by the run's browsing policy: say which rule
             message = f"{ctx.tabs.blocked[-1]} (the browsing policy)"
+        if dialogs.history[shown:]:
+            message += "; while it loaded, the page showed " + "; ".join(dialogs.history[shown:])
         return Outcome(
             RunStatus.failed,
             failure_reason=f"Failed to navigate to URL. URL:{url}, Error:{message}",
         )
+    if isinstance(loaded, OpenDialog):
+        return None
+    response = loaded
     if response is not None and response.status >= 400:
         return Outcome(
             RunStatus.failed,

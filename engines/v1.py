@@ -72,6 +72,10 @@ class _Memory:
     loops: LoopGuard = field(default_factory=LoopGuard)
     warnings: list[str] = field(default_factory=list)
     last_tried: str = "nothing yet"
+    hung: dict[str, str] = field(default_factory=dict)
+    """Actions that hung the page (by :func:`_target_key`), with why: never run twice."""
+    last_action: tuple[str, str] | None = None
+    """The action run last on the page since it was last read, by key and described."""
 
 
 @dataclass
@@ -135,9 +139,15 @@ async def run_steps(
         except PageUnresponsiveError as exc:  # a stuck script: try once more on a fresh page
             finish_step(ctx, step, started, StepStatus.failed, str(exc))
             retry += 1
+            culprit = None
+            if memory.last_action is not None:  # it hung during or right after this action
+                target, culprit = memory.last_action
+                memory.hung[target] = str(exc)
+                memory.last_action = None
             if retry <= MAX_RETRIES_PER_STEP and await ctx.recover_page():
                 memory.history.append(
                     f"step {step.order}: {exc}; the page was opened again in a fresh tab"
+                    + (f"; it hung after {culprit}, which will not be run again" if culprit else "")
                 )
                 continue
             return Outcome(RunStatus.failed, failure_reason=str(exc), last_step=step)
@@ -238,6 +248,7 @@ async def _one_step(
     given: PlanAnswer | None = None,
 ) -> _StepResult:
     observation = await ctx.observe()
+    memory.last_action = None  # the page was read after it: it did not hang the page
     step.url = observation.url
     # The picture of what the model saw is taken while the model thinks.
     screenshot = asyncio.ensure_future(ctx.screenshot(step, observation))
@@ -308,6 +319,12 @@ async def _one_step(
             # Nothing ran before it in this batch: the step's observation is still the page.
             return _StepResult(decision=action, observation=observation if index == 0 else None)
         described = _describe(action, observation)
+        target = _target_key(action, observation)
+        if target in memory.hung:  # it froze the page once: running it again would too
+            return _StepResult(
+                loop_error=f"{memory.hung[target]}; {described} was proposed again after it "
+                "hung the page, and was not run a second time"
+            )
         stuck = memory.loops.stuck(action, described)
         if stuck is not None:
             return _StepResult(loop_error=stuck)
@@ -315,7 +332,14 @@ async def _one_step(
             totp_code = await fetch_totp(ctx)
         real = await fill_action(_with_totp(action, totp_code), ctx.secrets, ctx.page, observation)
         started = time.monotonic()
-        result = await ctx.act(real, observation, followed=_acted_on(actions[index + 1 :]))
+        memory.last_action = (target, described)
+        try:
+            result = await ctx.act(real, observation, followed=_acted_on(actions[index + 1 :]))
+        except PageUnresponsiveError as exc:
+            hung = ActionOutcome(success=False, message=str(exc))
+            ms = int((time.monotonic() - started) * 1000)
+            step.actions.append(record_action(action, hung, None, observation, ms))
+            raise
         action_ms = int((time.monotonic() - started) * 1000)
         if totp_code:  # typed, never written down: prompts and steps keep the placeholder
             result.message = result.message.replace(totp_code, TOTP_PLACEHOLDER)
@@ -363,6 +387,21 @@ def _with_totp(action: Any, code: str | None) -> Any:
     if code is None or not isinstance(text, str) or TOTP_PLACEHOLDER not in text:
         return action
     return action.model_copy(update={"text": text.replace(TOTP_PLACEHOLDER, code)})
+
+
+def _target_key(action: Any, observation: Any) -> str:
+    """The action and its element by what they are (not the element's id), on this URL.
+
+    An element keeps its tag, text and name when the page is opened again in a fresh
+    tab, while its id may change.
+    """
+    element = observation.element(action.id) if action.id else None
+    identity = None
+    if element is not None:
+        names = {k: element.attributes.get(k) for k in ("id", "name", "href", "type")}
+        identity = (element.frame, element.tag, element.role, element.text[:200], names)
+    fields = action.model_dump(mode="json", exclude={"reasoning", "id"})
+    return json.dumps([observation.url, fields, identity], sort_keys=True, default=str)
 
 
 def _describe(action: Any, observation: Any) -> str:

@@ -1,13 +1,22 @@
 """Downloads bounded while they stream: a size limit, a count limit, safe unique names.
 
 :class:`Downloads` saves what a run's pages download into one folder. The limits are
-enforced during the transfer, not after it: each page's Chrome DevTools session reports
-``Page.downloadProgress`` (bytes received, total when the server said it), and a
-download past :attr:`Downloads.max_bytes` is canceled at once, so a 2 GB file costs
-about the limit in bytes and time, not 2 GB. A download started when
-:attr:`Downloads.max_downloads` files are already saved or in flight is canceled
-before it transfers anything. The size is checked again on the saved file (a backstop
-for pages whose progress events arrive late).
+enforced during the transfer, not after it.
+
+A download a page's document navigation starts (a link, a form, ``location.href``) is
+taken from the browser and streamed to its file by the agent
+(:mod:`agent.browser.download_stream`): the bytes on disk never pass
+:attr:`Downloads.max_bytes`, one chunk (:data:`~agent.browser.download_stream.
+CHUNK_BYTES`) is the most read past it, and the browser keeps no temporary copy.
+
+A download the browser saves itself is weaker bounded. On a page with a DevTools
+session it is followed through ``Page.downloadProgress`` events, which Chromium sends
+only every half second, and canceled at the first one past the limit: it may pass the
+limit by what arrives in half a second. One a popup starts before its first document
+is in has no session yet (see :meth:`Downloads.watch_progress`) and is checked only
+once saved. Every saved file's size is checked again. A download started when
+:attr:`Downloads.max_count` files are already saved or in flight is refused before it
+transfers anything.
 
 Names come from the server (``Content-Disposition``) or the URL and are never trusted:
 :func:`safe_filename` keeps only a plain file name, and a name already used in the
@@ -31,6 +40,13 @@ from typing import TYPE_CHECKING, Any
 
 from playwright.async_api import Error as PlaywrightError
 from pydantic import BaseModel
+
+from agent.browser.download_stream import (
+    DOCUMENT_RESPONSES,
+    PausedDownload,
+    as_download,
+    stream_to,
+)
 
 if TYPE_CHECKING:
     from playwright.async_api import Download, Page
@@ -149,7 +165,9 @@ class Downloads:
             session = await page.context.new_cdp_session(page)
             session.on("Page.downloadWillBegin", self._on_will_begin)
             session.on("Page.downloadProgress", self._on_progress)
+            session.on("Fetch.requestPaused", lambda event: self._on_paused(session, event))
             await session.send("Page.enable")
+            await session.send("Fetch.enable", {"patterns": DOCUMENT_RESPONSES})
         except PlaywrightError as exc:  # not Chromium, or the page closed meanwhile
             logger.debug("no download progress for this page: %s", exc)
             return
@@ -196,6 +214,71 @@ class Downloads:
                 f"{_megabytes(self.max_bytes)} limit per file"
             )
         task = asyncio.ensure_future(_cancel(transfer.download))
+        self._cancels.add(task)
+        task.add_done_callback(self._cancels.discard)
+
+    # -- downloads streamed by the agent (agent.browser.download_stream) -------------------------
+    def _on_paused(self, session: Any, event: dict[str, Any]) -> None:
+        found = as_download(event)
+        if found is None:  # a page to show: on it goes
+            self._in_background(_send(session, "Fetch.continueRequest", event["requestId"]))
+            return
+        self.started += 1
+        task = asyncio.ensure_future(self._take(session, found))
+        self._pending.add(task)
+        task.add_done_callback(self._pending.discard)
+
+    async def _take(self, session: Any, found: PausedDownload) -> None:
+        name = safe_filename(found.suggested)
+        target: Path | None = None
+        try:
+            if len(self.files) + len(self._pending) - 1 >= self.max_count:
+                self.errors.append(
+                    f"download of {name} refused: the limit of {self.max_count} "
+                    "downloads per run is reached"
+                )
+                return
+            if found.length is not None and found.length > self.max_bytes:
+                self.errors.append(
+                    f"download of {name} refused: it is {_megabytes(found.length)}, over the "
+                    f"{_megabytes(self.max_bytes)} limit per file"
+                )
+                return
+            target = self._reserve(name)
+            streamed = await stream_to(session, found.request_id, target, self.max_bytes)
+            if not streamed.complete:
+                self._release(target)
+                self.errors.append(
+                    f"download of {name} stopped at {_megabytes(streamed.arrived)}: over the "
+                    f"{_megabytes(self.max_bytes)} limit per file"
+                )
+                return
+            checksum = await asyncio.to_thread(_sha256, target)
+        except (PlaywrightError, OSError) as exc:
+            if target is not None:
+                self._release(target)
+            self.errors.append(f"download of {name} failed: {exc}")
+            return
+        finally:  # the page stays where it was, as it does for a download
+            await _send(session, "Fetch.failRequest", found.request_id, errorReason="Aborted")
+        self.files.append(
+            DownloadedFile(
+                url=target.resolve().as_uri(),
+                checksum=checksum,
+                filename=target.name,
+                file_size=streamed.written,
+                source_url=found.url,
+                modified_at=datetime.now(timezone.utc),
+            )
+        )
+
+    def _release(self, target: Path) -> None:
+        """Remove a file that was not kept, and free its name."""
+        target.unlink(missing_ok=True)
+        self._reserved.discard(target.name)
+
+    def _in_background(self, work: Any) -> None:
+        task = asyncio.ensure_future(work)
         self._cancels.add(task)
         task.add_done_callback(self._cancels.discard)
 
@@ -284,6 +367,14 @@ class Downloads:
                     self._reserved.add(candidate)
                     return path
             number += 1
+
+
+async def _send(session: Any, method: str, request_id: str, **params: Any) -> None:
+    """Release a paused request; a page that closed meanwhile has nothing left to release."""
+    try:
+        await session.send(method, {"requestId": request_id, **params})
+    except Exception as exc:  # the page or its session is gone
+        logger.debug("%s failed: %s", method, exc)
 
 
 async def _cancel(download: Download) -> None:

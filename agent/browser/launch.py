@@ -6,16 +6,19 @@ Where the browser comes from, in order:
 3. a system Chromium (Debian's ``chromium`` package, or ``chromium-browser``/``google-chrome``).
 
 When none is found, :class:`~agent.errors.BrowserNotInstalledError` says what to install.
+A headed browser (``headless=False``, ``pytest --headed``) on a Linux machine with no
+display is refused before Chromium starts, with the fix (:func:`check_display`).
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from agent.errors import BrowserNotInstalledError
+from agent.errors import BrowserNotInstalledError, ConfigError
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser, Playwright, ProxySettings
@@ -73,6 +76,24 @@ def find_chromium(browser_path: str | None = None, playwright: Playwright | None
     )
 
 
+def check_display(headless: bool) -> None:
+    """Raise :class:`~agent.errors.ConfigError` when a headed browser has nowhere to show.
+
+    On Linux a headed Chromium needs an X or Wayland display; without one it exits at once
+    and Playwright only says "Target page, context or browser has been closed".
+    """
+    if headless or not sys.platform.startswith("linux"):
+        return
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return
+    raise ConfigError(
+        "headless=False (pytest --headed, AGENT_HEADLESS=0) needs a display, and this machine "
+        "has none: DISPLAY and WAYLAND_DISPLAY are unset. Run under a virtual display "
+        "(`xvfb-run -a pytest --headed ...`, `xvfb-run -a python script.py`; Debian/Ubuntu: "
+        "`sudo apt-get install -y xvfb`), or run headless (drop --headed, or headless=True)."
+    )
+
+
 async def launch_chromium(
     playwright: Playwright,
     *,
@@ -80,7 +101,11 @@ async def launch_chromium(
     browser_path: str | None = None,
     proxy: ProxySettings | None = None,
 ) -> Browser:
-    """Launch Chromium with arguments suited to this kind of machine."""
+    """Launch Chromium with arguments suited to this kind of machine.
+
+    Raises :class:`~agent.errors.ConfigError` for a headed browser with no display.
+    """
+    check_display(headless)
     executable = find_chromium(browser_path, playwright)
     own_download = executable == str(_playwright_download(playwright))
     return await playwright.chromium.launch(

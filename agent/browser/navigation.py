@@ -92,12 +92,14 @@ _LOCAL_HOST = re.compile(r"^(localhost|127\.\d+\.\d+\.\d+|\[::1\]|0\.0\.0\.0)([:
 
 async def _goto(ctx: ActionContext, action: GotoUrlAction) -> str:
     url = _absolute_url(ctx, action.url)
+    downloads = ctx.tabs.started_downloads
     try:
         response = await ctx.page.goto(
             url, wait_until="domcontentloaded", timeout=NAVIGATION_TIMEOUT_MS
         )
     except PlaywrightError as exc:
-        if "Download is starting" in str(exc):
+        # A download the browser saves says so; one the agent streams aborts the navigation.
+        if "Download is starting" in str(exc) or ctx.tabs.started_downloads > downloads:
             return f"opening {url} started a download"
         raise ActionFailed(f"could not open {url}: {str(exc).splitlines()[0]}") from None
     status = f" (HTTP {response.status})" if response is not None and response.status >= 400 else ""

@@ -4,9 +4,10 @@ Playwright's own timeouts cover waiting for elements, but not a renderer whose m
 thread is stuck in a script (``while (true) {}`` after load, or in a click handler):
 ``page.evaluate`` then waits forever. :func:`guard` runs one page operation (observing
 the page, one action, a screenshot) and, once it has taken longer than
-``timeout`` seconds, asks the renderer a trivial question every few seconds. A
-renderer that does not answer within :data:`PROBE_TIMEOUT` is stuck: the operation is
-abandoned and :class:`PageUnresponsiveError` raised. An operation still running after
+``timeout - PROBE_TIMEOUT`` seconds, asks the renderer a trivial question every few
+seconds. A renderer that does not answer within :data:`PROBE_TIMEOUT` is stuck: at
+``timeout`` at the latest the operation is abandoned and :class:`PageUnresponsiveError`
+raised. An operation still running after
 ``hard_timeout`` ends the same way, whatever the probe says.
 
 :func:`limit_tabs` keeps a popup storm from opening tabs without end.
@@ -42,6 +43,10 @@ PROBE_TIMEOUT = 5.0
 """Seconds a live renderer needs, at most, to evaluate ``0``."""
 PROBE_INTERVAL = 2.0
 """Seconds between probes while a slow operation goes on."""
+RECOVERY_TRIAL = 2.0
+"""Seconds a page opened again after a hang must keep responding once loaded."""
+TRIAL_PROBE_INTERVAL = 0.5
+"""Seconds between probes during :data:`RECOVERY_TRIAL`."""
 CLOSE_TIMEOUT = 10.0
 """Seconds closing a page, context or browser may take before it is abandoned."""
 
@@ -129,6 +134,29 @@ async def responds(page: Page, timeout: float = PROBE_TIMEOUT) -> bool:
     return True
 
 
+async def freezes_by_itself(
+    page: Page, *, trial: float = RECOVERY_TRIAL, load_timeout: float = PAGE_TIMEOUT
+) -> bool:
+    """Whether ``page``, just opened, stops responding within ``trial`` s of its ``load``.
+
+    A page that loops by itself (after load, in an early timer) would hang the next
+    operation again; finding it here costs at most ``trial + PROBE_TIMEOUT`` seconds,
+    not another page timeout.
+    """
+    loop = asyncio.get_running_loop()
+    try:
+        await asyncio.wait_for(page.wait_for_load_state("load"), load_timeout)
+    except Exception:  # still loading, navigating or closed: the probes below tell
+        pass
+    end = loop.time() + trial
+    while True:
+        if not await responds(page):
+            return True
+        if loop.time() >= end:
+            return False
+        await asyncio.sleep(min(TRIAL_PROBE_INTERVAL, max(0.0, end - loop.time())))
+
+
 async def guard(
     operation: Awaitable[T],
     page: Page,
@@ -139,7 +167,10 @@ async def guard(
 ) -> T:
     """Await ``operation`` on ``page``; raise :class:`PageUnresponsiveError` if it hangs.
 
-    Past ``timeout`` seconds the renderer is probed; past ``hard_timeout`` (default
+    A renderer that has not answered a probe by ``timeout`` seconds is stuck (the first
+    probe is sent :data:`PROBE_TIMEOUT` seconds before, so a hang ends at ``timeout``, not
+    later); past ``timeout`` a live renderer is probed again every :data:`PROBE_INTERVAL`
+    seconds; past ``hard_timeout`` (default
     three times ``timeout``) the operation is abandoned regardless. Playwright errors
     that mean a crash or a lost browser are raised as :class:`PageCrashedError` or
     :class:`BrowserGoneError`; other errors pass through unchanged.
@@ -147,14 +178,25 @@ async def guard(
     _listen(page)
     task = asyncio.ensure_future(operation)
     loop = asyncio.get_running_loop()
-    deadline = loop.time() + (hard_timeout if hard_timeout is not None else 3 * timeout)
+    started = loop.time()
+    deadline = started + (hard_timeout if hard_timeout is not None else 3 * timeout)
+    probe: asyncio.Future[bool] | None = None
     try:
-        done, _ = await asyncio.wait({task}, timeout=timeout)
+        # The first probe starts early enough to have its answer when ``timeout`` is up.
+        early = max(0.0, timeout - PROBE_TIMEOUT)
+        done, _ = await asyncio.wait({task}, timeout=early)
+        if not done:
+            probe = asyncio.ensure_future(responds(page))
+            done, _ = await asyncio.wait({task}, timeout=max(0.0, started + timeout - loop.time()))
         while not done:
             failure = await settled_failure(page)
             if failure is not None:
                 raise failure
-            if not await responds(page):
+            if probe is None:
+                probe = asyncio.ensure_future(responds(page))
+            alive = await probe
+            probe = None
+            if not alive:
                 raise PageUnresponsiveError(
                     f"{STOPPED_RESPONDING}: {what} did not finish in {timeout:g}s and the page "
                     "does not run scripts any more (a script that never ends?)"
@@ -174,6 +216,8 @@ async def guard(
                 raise failure from exc
             raise
     finally:
+        if probe is not None and not probe.done():
+            probe.cancel()
         if not task.done():
             task.cancel()
             task.add_done_callback(_swallow)

@@ -42,19 +42,24 @@ CHUNK = 64 * 1024
 
 
 def _stream(server: FixtureServer) -> Callable[[Request], Response]:
-    """``?mb=200&length=1&id=x``: ``mb`` megabytes in 64 KiB chunks, with a Content-Length
-    when ``length=1``; bytes really sent are counted in ``state["downloads"]["sent"][id]``."""
+    """``?mb=200&length=1&id=x``: ``mb`` megabytes in 64 KiB chunks (``mb=endless``: no end,
+    in 256 KiB chunks),
+    with a Content-Length when ``length=1``; bytes really sent are counted in
+    ``state["downloads"]["sent"][id]``."""
     sent: dict[str, int] = server.state.setdefault("downloads", {"sent": {}})["sent"]
 
     def handler(request: Request) -> Response:
-        size = int(float(request.query.get("mb", "200")) * 1_000_000)
+        megabytes = request.query.get("mb", "200")
+        endless = megabytes == "endless"
+        size = 1 << 62 if endless else int(float(megabytes) * 1_000_000)
+        step = 4 * CHUNK if endless else CHUNK  # endless: as fast as a fast network
         key = request.query.get("id", "")
         sent[key] = 0
 
         def chunks() -> Iterator[bytes]:
-            block = bytes(range(256)) * (CHUNK // 256)
+            block = bytes(range(256)) * (step // 256)
             while sent[key] < size:
-                piece = block[: min(CHUNK, size - sent[key])]
+                piece = block[: min(step, size - sent[key])]
                 yield piece
                 sent[key] += len(piece)
                 time.sleep(0.001)  # a real network's pace, roughly 60 MB/s at most

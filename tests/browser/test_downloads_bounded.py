@@ -1,7 +1,16 @@
-"""Downloads are bounded while they stream: a 200 MB body costs about the limit, not 200 MB."""
+"""Downloads are bounded while they stream: the bytes on disk never pass the limit + a chunk."""
 
 from __future__ import annotations
 
+import asyncio
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from agent.browser.download_stream import CHUNK_BYTES
 from agent.browser.tabs import Tabs
 from tests.browser.action_support import by_text, do, open_page
 
@@ -46,3 +55,67 @@ async def test_a_file_already_in_the_folder_is_never_overwritten(page, server, t
         ["report-2025-03 (1).csv", "report-2025-03.csv", odd.filename]
     )
     tabs.detach()
+
+
+def _bytes_on_disk(folders: list[Path]) -> int:
+    total = 0
+    for folder in folders:
+        for root, _dirs, files in os.walk(folder):
+            for name in files:
+                try:
+                    total += os.stat(os.path.join(root, name)).st_size
+                except FileNotFoundError:  # renamed or deleted between listing and stat
+                    pass
+    return total
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("link", ["Live log (endless)", "Live log, saved by the browser"])
+async def test_an_endless_download_never_has_more_than_the_limit_and_a_chunk_on_disk(
+    server, tmp_path, monkeypatch, link
+):
+    """Sampled while it streams: the downloads folder and Playwright's temporary files."""
+    from playwright.async_api import async_playwright
+
+    from agent.browser.launch import launch_chromium
+
+    # This driver's temporary folder (short: Chromium's socket path there has a length limit)
+    playwright_tmp = Path(tempfile.mkdtemp(prefix="pw-"))
+    monkeypatch.setenv("TMPDIR", str(playwright_tmp))
+    downloads = tmp_path / "downloads"
+    samples: list[int] = []
+
+    def on_disk() -> int:  # the saved files and Playwright's artifacts (not the profile)
+        return _bytes_on_disk([downloads, *playwright_tmp.glob("playwright-artifacts-*")])
+
+    async with async_playwright() as playwright:
+        browser = await launch_chromium(playwright)
+        assert list(playwright_tmp.glob("playwright-artifacts-*")), "the artifacts are sampled"
+        context = await browser.new_context(accept_downloads=True)
+        page = await context.new_page()
+        tabs = Tabs(context, downloads_dir=downloads, max_download_bytes=LIMIT)
+        await tabs.start()
+        obs = await open_page(page, server, "/downloads/")
+        streaming = True
+
+        async def sample() -> None:
+            while streaming:
+                samples.append(on_disk())
+                await asyncio.sleep(0.005)
+
+        sampler = asyncio.ensure_future(sample())
+        try:
+            result = await do(page, obs, tabs, action_type="CLICK", id=by_text(obs, link))
+        finally:
+            streaming = False
+            await sampler
+        left = on_disk()
+        tabs.detach()
+        await browser.close()
+    shutil.rmtree(playwright_tmp, ignore_errors=True)
+    sent = max(server.state["downloads"]["sent"].get(k, 0) for k in ("endless", "endless-attr"))
+    assert not result.success and "download of dump.bin stopped at" in result.message
+    assert sent > LIMIT, "the server streamed past the limit"
+    assert max(samples) > 0 and len(samples) > 10, "the samples saw the download stream"
+    assert max(samples) <= LIMIT + CHUNK_BYTES, (max(samples), LIMIT + CHUNK_BYTES)
+    assert left == 0, "nothing left behind"
