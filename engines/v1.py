@@ -28,23 +28,29 @@ from agent.config import MAX_RETRIES_PER_STEP
 from agent.errors import AnswerMisfitError, BrowserError, LLMError
 from agent.models import RunStatus, Step, StepStatus
 from agent.records import ActionOutcome, ActionRecord, ElementSnapshot, ErrorEntry
-from agent.run_context import Outcome, RunContext, user_message
+from agent.run_context import Outcome, RunContext
 from agent.secrets import fill_action
 from agent.totp import TOTPTimeoutError
 from engines import V1
 from engines.error_codes import classify, with_error_code
 from engines.extraction import EXTRACT_TOKEN_BUDGET, extract, schema_errors
-from engines.prompts import render
+from engines.plan_prompt import (
+    HISTORY_LINES,
+    TOTP_PLACEHOLDER,
+    describe_action,
+    history_line,
+    plan_messages,
+    recent,
+)
+from engines.prompts import messages
 from engines.start import open_start_page
 
 logger = logging.getLogger("agent.engine")
 
-TOTP_PLACEHOLDER = "{{TOTP_CODE}}"
 LOOP_WARN_AT = 2
 """The same action on the same page state this many times gets a warning in the prompt..."""
 LOOP_FAIL_AT = 3
 """...and this many times ends the run."""
-HISTORY_LINES = 12
 
 
 async def run_v1(ctx: RunContext) -> Outcome:
@@ -125,7 +131,9 @@ async def run_steps(
         last_step = step
         started = time.monotonic()
         try:
-            result = await _one_step(ctx, step, memory, goal=goal, context_goal=context_goal)
+            result = await _one_step(
+                ctx, step, memory, goal=goal, context_goal=context_goal, schema=schema
+            )
         except LLMError as exc:
             finish_step(ctx, step, started, StepStatus.failed, str(exc))
             return Outcome(RunStatus.failed, failure_reason=f"Model error: {exc}", last_step=step)
@@ -226,36 +234,33 @@ def _reason(decision: Any) -> str:
 
 
 async def _one_step(
-    ctx: RunContext, step: Step, memory: _Memory, *, goal: str, context_goal: str | None
+    ctx: RunContext,
+    step: Step,
+    memory: _Memory,
+    *,
+    goal: str,
+    context_goal: str | None,
+    schema: Any = None,
 ) -> _StepResult:
     observation = await ctx.observe()
     step.url = observation.url
     # The picture of what the model saw is taken while the model thinks.
     screenshot = asyncio.ensure_future(ctx.screenshot(step, observation))
     totp_code: str | None = None
-    prompt = render(
-        "plan",
-        today=ctx.today(),
+    sent = plan_messages(
+        ctx,
+        observation,
         goal=goal,
         context_goal=context_goal,
-        error_codes=ctx.request.error_code_mapping or {},
-        tabs=ctx.tabs.describe(),
-        dialogs=ctx.tabs.take_dialogs(),
-        open_dialogs=ctx.tabs.dialogs_state.describe_open(),
-        secret_placeholders=ctx.secrets.placeholders,
-        totp_available=ctx.get_totp_code is not None,
-        totp_placeholder=TOTP_PLACEHOLDER,
-        upload_files=[p.name for p in ctx.upload_files],
-        tools=ctx.tools.listing() if ctx.tools else [],
-        elements=observation.render(),
-        history=memory.history[-HISTORY_LINES:],
+        history=memory.history,
         warnings=memory.warnings,
+        schema=schema,
     )
     memory.warnings = []
     try:
         answer = await ctx.llm(
             "plan",
-            [user_message(prompt, observation.screenshot)],
+            sent,
             step=step,
             goal=goal,
             observation=observation,
@@ -297,7 +302,7 @@ async def _one_step(
         key = fingerprint + json.dumps(
             action.model_dump(exclude={"reasoning"}), sort_keys=True, default=str
         )
-        described = _describe(action, observation)
+        described = describe_action(action, observation)
         done_before = memory.repeats.get(key, 0)
         if done_before >= LOOP_FAIL_AT - 1:
             return _StepResult(
@@ -323,7 +328,7 @@ async def _one_step(
                     "changed nothing; do something different."
                 )
         step.actions.append(record_action(action, result, None, observation, action_ms))
-        memory.last_tried = f"step {step.order}: {described} ({'ok' if result.success else 'failed: ' + result.message})"
+        memory.last_tried = history_line(step.order, described, result.success, result.message)
         memory.history.append(memory.last_tried)
         if not result.success:
             later_same_target = any(a.id == action.id for a in actions[index + 1 :] if action.id)
@@ -361,20 +366,6 @@ def _with_totp(action: Any, code: str | None) -> Any:
     if code is None or not isinstance(text, str) or TOTP_PLACEHOLDER not in text:
         return action
     return action.model_copy(update={"text": text.replace(TOTP_PLACEHOLDER, code)})
-
-
-def _describe(action: Any, observation: Any) -> str:
-    target = ""
-    if action.id:
-        element = observation.element(action.id)
-        label = (element.text or element.attributes.get("name", "")) if element else ""
-        target = f" #{action.id}" + (f" '{label[:40]}'" if label else "")
-    detail = ""
-    if getattr(action, "option", None) is not None:
-        detail = f" option {action.option.model_dump(exclude_none=True)}"
-    elif getattr(action, "url", None):
-        detail = f" {action.url}"
-    return f"{action.action_type}{target}{detail}"
 
 
 def record_action(
@@ -428,18 +419,25 @@ async def _verify(
     """Check the goal on the page; with a schema, the same call reads the output."""
     observation = observation or await ctx.observe()
     schema_text = json.dumps(schema, indent=1) if isinstance(schema, dict | list) else ""
-    prompt = render(
+    everything = ctx.request.include_action_history_in_verification
+    omitted, shown = recent(memory.history, len(memory.history) if everything else HISTORY_LINES)
+    sent = messages(
         "verify",
-        goal=goal,
-        elements=observation.render(token_budget=EXTRACT_TOKEN_BUDGET if schema_text else None),
-        history=memory.history
-        if ctx.request.include_action_history_in_verification
-        else memory.history[-HISTORY_LINES:],
-        schema=schema_text,
+        rules={},
+        task={
+            "goal": goal,
+            "elements": observation.render(
+                token_budget=EXTRACT_TOKEN_BUDGET if schema_text else None
+            ),
+            "history": shown,
+            "omitted": omitted,
+            "schema": schema_text,
+        },
+        screenshot=observation.screenshot,
     )
     answer = await ctx.llm(
         "verify",
-        [user_message(prompt, observation.screenshot)],
+        sent,
         step=step,
         goal=goal,
         observation=observation,
