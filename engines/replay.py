@@ -41,10 +41,10 @@ from agent.workflow_params import REDACTED, fill
 from agent.workflow_records import Workflow, WorkflowAction
 from agent.workflows import record_replay
 from engines.extraction import extract
-from engines.plan_prompt import plan_messages
+from engines.plan_prompt import TOTP_PLACEHOLDER, plan_messages
 from engines.prompts import messages, render
 from engines.start import open_start_page
-from engines.v1 import TOTP_PLACEHOLDER, fetch_totp, finish_step, record_action
+from engines.v1 import fetch_totp, finish_step, record_action
 
 MAX_REPAIR_CALLS = 2
 """Model calls one changed action may cost before the replay gives up."""

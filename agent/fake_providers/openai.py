@@ -15,7 +15,6 @@ steps of 128 (:meth:`FakeOpenAI.cached_tokens`).
 from __future__ import annotations
 
 import itertools
-import os
 import threading
 import time
 from collections.abc import Sequence
@@ -74,7 +73,7 @@ class FakeOpenAI(FakeProvider):
         then remembered too.
         """
         with self._seen_lock:
-            shared = max((len(os.path.commonprefix([text, seen])) for seen in self._seen), default=0)
+            shared = max((_shared_start(text, seen) for seen in self._seen), default=0)
             self._seen = [*self._seen[-(CACHE_PROMPTS - 1) :], text]
         tokens = count_tokens(text[:shared]) if self.caching and shared else 0
         if tokens < CACHE_MIN_TOKENS:
@@ -173,3 +172,11 @@ class FakeOpenAI(FakeProvider):
 def _messages(body: Any) -> list[dict[str, Any]]:
     messages = body.get("messages") if isinstance(body, dict) else None
     return [dict(m) for m in messages] if isinstance(messages, list) else []
+
+
+def _shared_start(text: str, other: str) -> int:
+    """How many leading characters ``text`` and ``other`` have in common."""
+    for index, (mine, theirs) in enumerate(zip(text, other, strict=False)):
+        if mine != theirs:
+            return index
+    return min(len(text), len(other))

@@ -71,8 +71,7 @@ def test_older_history_lines_are_counted_not_silently_dropped(agent_for, server)
         user = prompt.find(tag="input", name="username")
         return {
             "actions": [
-                {"action_type": "INPUT_TEXT", "id": user.id, "text": f"name {n}"}
-                for n in range(15)
+                {"action_type": "INPUT_TEXT", "id": user.id, "text": f"name {n}"} for n in range(15)
             ]
         }
 

@@ -52,9 +52,7 @@ def _run(provider_agent: Any, server: Any, *, caching: bool) -> tuple[Any, Any, 
     return agent, run, provider
 
 
-def test_later_calls_read_the_static_prefix_from_the_cache_and_cost_less(
-    server, provider_agent
-):
+def test_later_calls_read_the_static_prefix_from_the_cache_and_cost_less(server, provider_agent):
     agent, run, provider = _run(provider_agent, server, caching=True)
     plans = provider.calls_for("plan")
     assert len(plans) >= 4
