@@ -58,7 +58,7 @@ def browser_hints(ctx: RunContext, page_text: str) -> list[str]:
             f"[{t['index']}] {t['title']} {t['url']}" + (" (active)" if t["active"] else "")
             for t in tabs
         )
-        hints.append(f"{len(tabs)} tabs are open: {listed}. SWITCH_TAB with tab_index changes tab.")
+        hints.append(f"Open tabs: {listed}. SWITCH_TAB with tab_index changes the active tab.")
     if _CAPTCHA.search(page_text):
         hints.append(
             "The page seems to show a CAPTCHA: if it blocks the way, answer SOLVE_CAPTCHA."
