@@ -155,3 +155,20 @@ def test_answers_with_nulls_numbers_and_extra_keys_complete_a_v2_run(agent_for, 
     assert not any(p.is_reask for p in llm.prompts)  # taken as written, never asked again
     sent = server.wait_for_submission("/lever/apply")
     assert sent.form["name"] == "Chris P Bacon"
+
+
+def test_a_suspected_captcha_is_a_hint_in_the_task_naming_its_action(agent_for, server):
+    def policy(prompt: Prompt) -> Any:
+        hints = prompt.section("Browser") or ""
+        if "CAPTCHA" in hints and "SOLVE_CAPTCHA" in hints:
+            return {"actions": [{"action_type": "SOLVE_CAPTCHA", "reason": "the check blocks it"}]}
+        return {"actions": [{"action_type": "TERMINATE", "reason": "no hint"}]}
+
+    llm = PromptLLM(policy)
+    run = agent_for(llm).run_task(
+        "Send the message hello", server.url("/widgets/captcha.html"), engine="skyvern-1.0"
+    )
+    assert run.status == RunStatus.terminated and "CAPTCHA" in (run.failure_reason or "")
+    system, task = llm.prompts_for("plan")[0].messages[:2]
+    assert "seems to show a CAPTCHA" in str(task["content"])
+    assert "seems to show a CAPTCHA" not in system["content"]  # the static part stays static
