@@ -9,7 +9,10 @@ action_type 'FLY'", "action 1 (CLICK) names id 99, which is not on the page").
 a key the model left out is either optional here (and its default is harmless) or it
 is asked for again.
 
-Extra keys are allowed everywhere (models like to think aloud in ``thoughts``).
+Answers are taken as models commonly write them: extra keys are ignored (models like to
+think aloud), ``null`` in an optional field means the field is absent (its default
+applies), in the answer, in its actions and in its error entries alike; a number where
+a text is expected (an id, a code) is read as that text.
 
 ``extract`` answers are the caller's data; they are checked against the caller's JSON
 Schema by :mod:`engines.extraction`, not here.
@@ -20,13 +23,45 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from agent.browser.action_types import Action, parse_action
 
 
 class _Answer(BaseModel):
     model_config = ConfigDict(extra="allow")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _as_models_write(cls, data: Any) -> Any:
+        """``null`` in an optional field is the field left out; a number for a text is text."""
+        if not isinstance(data, dict):
+            return data
+        fields = cls.model_fields
+        taken: dict[str, Any] = {}
+        for key, value in data.items():
+            field = fields.get(key)
+            if field is not None and value is None and not field.is_required():
+                continue  # its default applies
+            if field is not None and _is_text(field.annotation) and _is_number(value):
+                value = str(value)
+            taken[key] = value
+        return taken
+
+
+def _is_text(annotation: Any) -> bool:
+    return annotation is str or annotation == (str | None)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _without_nulls(entry: Any) -> Any:
+    """An action as written, its ``null`` fields left out (each then takes its default)."""
+    if not isinstance(entry, dict):
+        return entry
+    return {key: value for key, value in entry.items() if value is not None}
 
 
 class PlanAnswer(_Answer):
@@ -54,7 +89,7 @@ def _action_list(value: Any) -> list[Action]:
     actions, problems = [], []
     for number, entry in enumerate(value, start=1):
         try:
-            actions.append(parse_action(entry))
+            actions.append(parse_action(_without_nulls(entry)))
         except ValueError as exc:
             problems.append(f"action {number}: {exc}")
     if problems:

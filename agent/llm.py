@@ -88,6 +88,8 @@ class LLMResult:
     """The answer as its purpose's model (:mod:`agent.answers`), when the purpose has one."""
     input_tokens: int = 0
     output_tokens: int = 0
+    cached_tokens: int = 0
+    """Input tokens the provider read from its prompt cache (included in ``input_tokens``)."""
     cost: float = 0.0
     seconds: float = 0.0
     calls: int = 1
@@ -116,7 +118,9 @@ async def _litellm_call(model: str, messages: list[dict[str, Any]], *, options: 
         try:
             return await asyncio.wait_for(
                 litellm.acompletion(
-                    model=model, messages=messages, **{**kwargs, **(call_options.get() or {})}
+                    model=model,
+                    messages=with_cache_control(litellm, model, messages),
+                    **{**kwargs, **(call_options.get() or {})},
                 ),
                 transport.outer_deadline(options.timeout),
             )
@@ -132,6 +136,60 @@ async def _litellm_call(model: str, messages: list[dict[str, Any]], *, options: 
     raise AssertionError("unreachable")
 
 
+CACHE_MARKED_PROVIDERS = frozenset({"anthropic", "bedrock", "vertex_ai", "vertex_ai_beta"})
+"""Providers that cache a prompt prefix only where ``cache_control`` marks it (through
+litellm). OpenAI, DeepSeek, xAI and local servers cache repeated prefixes by themselves
+and get no marker; Gemini's marker would create a paid context cache, so it gets none."""
+CACHE_CONTROL = {"type": "ephemeral"}
+
+
+def marks_cache(litellm: Any, model: str) -> bool:
+    """Whether calls to ``model`` should carry ``cache_control`` on their static part.
+
+    Anthropic's API always; Bedrock and Vertex AI for models litellm says cache prompts
+    (Claude on either), since others there refuse or ignore the marker.
+    """
+    try:
+        provider = str(litellm.get_llm_provider(model)[1])
+    except Exception:  # unknown to litellm: send the messages as they are
+        return False
+    if provider not in CACHE_MARKED_PROVIDERS:
+        return False
+    if provider == "anthropic":
+        return True
+    try:
+        return bool(litellm.supports_prompt_caching(model=model)) or "claude" in model.lower()
+    except Exception:
+        return "claude" in model.lower()
+
+
+def with_cache_control(
+    litellm: Any, model: str, messages: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """``messages`` with the leading system message marked cacheable, for providers that
+    need the mark (:func:`marks_cache`); the same list for every other provider."""
+    if not messages or messages[0].get("role") != "system" or not marks_cache(litellm, model):
+        return messages
+    content = messages[0].get("content")
+    if isinstance(content, str):
+        parts: list[Any] = [{"type": "text", "text": content}]
+    elif isinstance(content, list) and content:
+        parts = list(content)
+    else:
+        return messages
+    parts[-1] = {**parts[-1], "cache_control": dict(CACHE_CONTROL)}
+    return [{**messages[0], "content": parts}, *messages[1:]]
+
+
+def cached_tokens(response: Any) -> int:
+    """Input tokens the provider reports as read from its prompt cache (0 when it says none)."""
+    usage = getattr(response, "usage", None)
+    details = getattr(usage, "prompt_tokens_details", None)
+    if isinstance(details, dict):
+        return int(details.get("cached_tokens") or 0)
+    return int(getattr(details, "cached_tokens", 0) or 0)
+
+
 def _usage(model: str, response: Any) -> tuple[int, int, float]:
     usage = getattr(response, "usage", None)
     tokens_in = int(getattr(usage, "prompt_tokens", 0) or 0)
@@ -145,7 +203,7 @@ def _usage(model: str, response: Any) -> tuple[int, int, float]:
         cost = price_of(priced_as, tokens_in, tokens_out) if priced_as else None
         return tokens_in, tokens_out, cost or 0.0
 
-    try:
+    try:  # cached input tokens at the model's cache-read price, where the table has one
         cost = float(litellm.completion_cost(completion_response=response) or 0.0)
     except Exception:  # a model missing from litellm's price table costs "unknown", not a crash
         cost = 0.0
@@ -201,6 +259,7 @@ async def complete_json(
         tokens_in, tokens_out, cost = _usage(model, response)
         result.input_tokens += tokens_in
         result.output_tokens += tokens_out
+        result.cached_tokens += cached_tokens(response)
         result.cost += cost
         result.calls += 1
         text = response.choices[0].message.content or ""

@@ -230,6 +230,9 @@ class Step(BaseModel):
     is_last: bool = Field(False, description="True for the run's final step.")
     step_cost: float = Field(0.0, description="Model cost of this step, USD.")
     llm_calls: int = Field(0, description="Model calls made in this step.")
+    cached_token_count: int = Field(
+        0, description="Of input_token_count, tokens the provider read from its prompt cache."
+    )
     url: str | None = Field(None, description="Page URL when the step observed it.")
     actions: list[SerializeAsAny[ActionRecord]] = Field(
         default_factory=list, description="Each action the model chose, with its result."

@@ -31,9 +31,12 @@ from functools import cached_property
 from typing import Any
 
 _SECTION = re.compile(r"^## (.+)$", re.M)
-_PAGE = re.compile(r"<page>\n?(.*?)\n?</page>", re.S)
+_PAGE = re.compile(r"^<page>\n?(.*?)\n?^</page>$", re.S | re.M)
+"""The rendered page: between ``<page>`` and ``</page>`` lines (the rules mention the tags in
+running text, which is not a page)."""
 _ELEMENT = re.compile(r"^(?P<indent>\s*)\[(?P<id>[^\]\s]+)\]<(?P<tag>[A-Za-z][\w:-]*)(?P<rest>.*)$")
 _SCHEMA_SECTIONS = (
+    "Data the goal must capture (JSON Schema)",
     "JSON Schema the answer must follow",
     "The final answer must follow this JSON Schema",
     "The output must follow this JSON Schema",
@@ -171,8 +174,13 @@ class Prompt:
 
     @cached_property
     def first_text(self) -> str:
-        """The first message's text: the task prompt, before any re-ask that followed it."""
-        return Prompt(self.purpose, self.messages[:1]).text
+        """The task prompt: the messages before the first answer (the system part, then the
+        task and the page), without any re-ask that followed."""
+        first = next(
+            (i for i, m in enumerate(self.messages) if m.get("role") == "assistant"),
+            len(self.messages),
+        )
+        return Prompt(self.purpose, self.messages[:first]).text
 
     @cached_property
     def last_text(self) -> str:

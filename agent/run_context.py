@@ -260,6 +260,7 @@ class RunContext:
         else:
             step.input_token_count += result.input_tokens
             step.output_token_count += result.output_tokens
+            step.cached_token_count += result.cached_tokens
             step.step_cost += result.cost
             step.llm_calls += result.calls
             self.write_artifact(step, f"{purpose}-answer.json", result.text)

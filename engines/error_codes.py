@@ -15,8 +15,8 @@ from pydantic import ValidationError
 from agent.answers import ErrorCodeEntry, ErrorCodesAnswer
 from agent.models import Step
 from agent.records import ErrorEntry
-from agent.run_context import RunContext, user_message
-from engines.prompts import render
+from agent.run_context import RunContext
+from engines.prompts import messages
 
 
 def proposed_codes(raw: list[Any]) -> list[ErrorCodeEntry]:
@@ -62,16 +62,14 @@ async def classify(
     if direct:
         return direct
     observation = await ctx.observe(screenshot=False)
-    prompt = render(
+    sent = messages(
         "error_codes",
-        goal=goal,
-        reason=reason,
-        elements=observation.render(),
-        error_codes=mapping,
+        rules={"error_codes": mapping},
+        task={"goal": goal, "reason": reason, "elements": observation.render()},
     )
     result = await ctx.llm(
         "error_codes",
-        [user_message(prompt)],
+        sent,
         step=step,
         goal=goal,
         observation=observation,

@@ -17,6 +17,7 @@ from agent.browser.observation import Observation
 from agent.llm import LLMResult
 from agent.models import Step
 from agent.run_context import RunContext, user_message
+from engines.prompts import messages as prompt_messages
 from engines.prompts import render
 
 EXTRACT_TOKEN_BUDGET = 6000
@@ -41,13 +42,16 @@ async def extract(
     schema_text = (
         json.dumps(schema, indent=1) if isinstance(schema, (dict, list)) else (schema or "")
     )
-    prompt = render(
+    messages = prompt_messages(
         "extract",
-        goal=goal,
-        schema=schema_text,
-        page=observation.render(token_budget=EXTRACT_TOKEN_BUDGET),
+        rules={},
+        task={
+            "goal": goal,
+            "schema": schema_text,
+            "page": observation.render(token_budget=EXTRACT_TOKEN_BUDGET),
+        },
+        screenshot=observation.screenshot,
     )
-    messages = [user_message(prompt, observation.screenshot)]
     data, _, errors = await ask_fitting(
         ctx,
         "extract",

@@ -34,16 +34,17 @@ from agent.browser.observation import Observation
 from agent.errors import LLMError
 from agent.models import RunStatus, Step, StepStatus
 from agent.records import ActionOutcome, ActionRecord, ErrorEntry, ReplayMark
-from agent.run_context import Outcome, RunContext, user_message
+from agent.run_context import Outcome, RunContext
 from agent.secrets import fill_action
 from agent.totp import TOTPTimeoutError
 from agent.workflow_params import REDACTED, fill
 from agent.workflow_records import Workflow, WorkflowAction
 from agent.workflows import record_replay
 from engines.extraction import extract
-from engines.prompts import render
+from engines.plan_prompt import TOTP_PLACEHOLDER, plan_messages
+from engines.prompts import messages, render
 from engines.start import open_start_page
-from engines.v1 import TOTP_PLACEHOLDER, fetch_totp, finish_step, record_action
+from engines.v1 import fetch_totp, finish_step, record_action
 
 MAX_REPAIR_CALLS = 2
 """Model calls one changed action may cost before the replay gives up."""
@@ -205,24 +206,17 @@ class _Replay:
         notes = [f"The recorded element could not be used: {problem}"]
         for _ in range(MAX_REPAIR_CALLS):
             observation = await self.ctx.observe()
-            prompt = render(
-                "plan",
-                today=self.ctx.today(),
+            sent = plan_messages(
+                self.ctx,
+                observation,
                 goal=goal,
                 context_goal=self.ctx.request.prompt,
-                error_codes={},
-                tabs=self.ctx.tabs.describe(),
-                dialogs=self.ctx.tabs.take_dialogs(),
-                totp_available=False,
-                totp_placeholder=TOTP_PLACEHOLDER,
-                upload_files=[p.name for p in self.ctx.upload_files],
-                elements=observation.render(),
                 history=notes,
                 warnings=[],
             )
             answer = await self.ctx.llm(
                 "plan",
-                [user_message(prompt, observation.screenshot)],
+                sent,
                 step=step,
                 goal=goal,
                 observation=observation,
@@ -353,16 +347,21 @@ class _Replay:
 
     async def _verify(self, step: Step) -> tuple[bool, str]:
         observation = await self.ctx.observe()
-        prompt = render(
+        sent = messages(
             "verify",
-            goal=self.ctx.request.prompt,
-            schema="",
-            elements=observation.render(),
-            history=[a.intent for a in self.actions],
+            rules={},
+            task={
+                "goal": self.ctx.request.prompt,
+                "schema": "",
+                "elements": observation.render(),
+                "history": [a.intent for a in self.actions],
+                "omitted": 0,
+            },
+            screenshot=observation.screenshot,
         )
         answer = await self.ctx.llm(
             "verify",
-            [user_message(prompt, observation.screenshot)],
+            sent,
             step=step,
             observation=observation,
         )

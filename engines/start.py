@@ -7,8 +7,8 @@ from typing import Any
 from agent.answers import GenerateUrlAnswer
 from agent.browser.dialogs import OpenDialog, until_dialog
 from agent.models import RunStatus, Step, normalize_url
-from agent.run_context import Outcome, RunContext, user_message
-from engines.prompts import render
+from agent.run_context import Outcome, RunContext
+from engines.prompts import messages
 
 NAVIGATION_TIMEOUT_MS = 30_000
 
@@ -64,8 +64,8 @@ async def open_start_page(ctx: RunContext, step: Step | None) -> Outcome | None:
 
 
 async def _generate_url(ctx: RunContext, step: Step | None) -> str | None:
-    prompt = render("generate_url", goal=ctx.request.prompt)
-    result = await ctx.llm("generate_url", [user_message(prompt)], step=step)
+    sent = messages("generate_url", rules={}, task={"goal": ctx.request.prompt})
+    result = await ctx.llm("generate_url", sent, step=step)
     answer: GenerateUrlAnswer = result.answer
     raw = answer.url.strip()
     if not raw:

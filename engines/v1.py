@@ -28,20 +28,25 @@ from agent.config import MAX_RETRIES_PER_STEP
 from agent.errors import AnswerMisfitError, BrowserError, LLMError
 from agent.models import RunStatus, Step, StepStatus
 from agent.records import ActionOutcome, ActionRecord, ElementSnapshot, ErrorEntry
-from agent.run_context import Outcome, RunContext, user_message
+from agent.run_context import Outcome, RunContext
 from agent.secrets import fill_action
 from agent.totp import TOTPTimeoutError
 from engines import V1
 from engines.error_codes import classify, with_error_code
 from engines.extraction import EXTRACT_TOKEN_BUDGET, extract, schema_errors
 from engines.loops import LoopGuard
-from engines.prompts import render
+from engines.plan_prompt import (
+    HISTORY_LINES,
+    TOTP_PLACEHOLDER,
+    describe_action,
+    history_line,
+    plan_messages,
+    recent,
+)
+from engines.prompts import messages
 from engines.start import open_start_page
 
 logger = logging.getLogger("agent.engine")
-
-TOTP_PLACEHOLDER = "{{TOTP_CODE}}"
-HISTORY_LINES = 12
 
 
 async def run_v1(ctx: RunContext) -> Outcome:
@@ -131,7 +136,7 @@ async def run_steps(
         try:
             given = first_plan if done_steps == 0 and retry == 0 else None
             result = await _one_step(
-                ctx, step, memory, goal=goal, context_goal=context_goal, given=given
+                ctx, step, memory, goal=goal, context_goal=context_goal, schema=schema, given=given
             )
         except LLMError as exc:
             finish_step(ctx, step, started, StepStatus.failed, str(exc))
@@ -245,6 +250,7 @@ async def _one_step(
     *,
     goal: str,
     context_goal: str | None,
+    schema: Any = None,
     given: PlanAnswer | None = None,
 ) -> _StepResult:
     observation = await ctx.observe()
@@ -253,23 +259,14 @@ async def _one_step(
     # The picture of what the model saw is taken while the model thinks.
     screenshot = asyncio.ensure_future(ctx.screenshot(step, observation))
     totp_code: str | None = None
-    prompt = render(
-        "plan",
-        today=ctx.today(),
+    sent = plan_messages(
+        ctx,
+        observation,
         goal=goal,
         context_goal=context_goal,
-        error_codes=ctx.request.error_code_mapping or {},
-        tabs=ctx.tabs.describe(),
-        dialogs=ctx.tabs.take_dialogs(),
-        open_dialogs=ctx.tabs.dialogs_state.describe_open(),
-        secret_placeholders=ctx.secrets.placeholders,
-        totp_available=ctx.get_totp_code is not None,
-        totp_placeholder=TOTP_PLACEHOLDER,
-        upload_files=[p.name for p in ctx.upload_files],
-        tools=ctx.tools.listing() if ctx.tools else [],
-        elements=observation.render(),
-        history=memory.history[-HISTORY_LINES:],
+        history=memory.history,
         warnings=memory.warnings,
+        schema=schema,
     )
     memory.warnings = []
     try:
@@ -279,7 +276,7 @@ async def _one_step(
         else:
             answer = await ctx.llm(
                 "plan",
-                [user_message(prompt, observation.screenshot)],
+                sent,
                 step=step,
                 goal=goal,
                 observation=observation,
@@ -318,7 +315,7 @@ async def _one_step(
             step.actions.append(record_action(action, None, "decided by the engine"))
             # Nothing ran before it in this batch: the step's observation is still the page.
             return _StepResult(decision=action, observation=observation if index == 0 else None)
-        described = _describe(action, observation)
+        described = describe_action(action, observation)
         target = _target_key(action, observation)
         if target in memory.hung:  # it froze the page once: running it again would too
             return _StepResult(
@@ -349,7 +346,7 @@ async def _one_step(
             if warning is not None:
                 memory.warnings.append(warning)
         step.actions.append(record_action(action, result, None, observation, action_ms))
-        memory.last_tried = f"step {step.order}: {described} ({'ok' if result.success else 'failed: ' + result.message})"
+        memory.last_tried = history_line(step.order, described, result.success, result.message)
         memory.history.append(memory.last_tried)
         if not result.success:
             later_same_target = any(a.id == action.id for a in actions[index + 1 :] if action.id)
@@ -404,20 +401,6 @@ def _target_key(action: Any, observation: Any) -> str:
     return json.dumps([observation.url, fields, identity], sort_keys=True, default=str)
 
 
-def _describe(action: Any, observation: Any) -> str:
-    target = ""
-    if action.id:
-        element = observation.element(action.id)
-        label = (element.text or element.attributes.get("name", "")) if element else ""
-        target = f" #{action.id}" + (f" '{label[:40]}'" if label else "")
-    detail = ""
-    if getattr(action, "option", None) is not None:
-        detail = f" option {action.option.model_dump(exclude_none=True)}"
-    elif getattr(action, "url", None):
-        detail = f" {action.url}"
-    return f"{action.action_type}{target}{detail}"
-
-
 def record_action(
     action: Any,
     result: Any,
@@ -469,18 +452,25 @@ async def _verify(
     """Check the goal on the page; with a schema, the same call reads the output."""
     observation = observation or await ctx.observe()
     schema_text = json.dumps(schema, indent=1) if isinstance(schema, dict | list) else ""
-    prompt = render(
+    everything = ctx.request.include_action_history_in_verification
+    omitted, shown = recent(memory.history, len(memory.history) if everything else HISTORY_LINES)
+    sent = messages(
         "verify",
-        goal=goal,
-        elements=observation.render(token_budget=EXTRACT_TOKEN_BUDGET if schema_text else None),
-        history=memory.history
-        if ctx.request.include_action_history_in_verification
-        else memory.history[-HISTORY_LINES:],
-        schema=schema_text,
+        rules={},
+        task={
+            "goal": goal,
+            "elements": observation.render(
+                token_budget=EXTRACT_TOKEN_BUDGET if schema_text else None
+            ),
+            "history": shown,
+            "omitted": omitted,
+            "schema": schema_text,
+        },
+        screenshot=observation.screenshot,
     )
     answer = await ctx.llm(
         "verify",
-        [user_message(prompt, observation.screenshot)],
+        sent,
         step=step,
         goal=goal,
         observation=observation,

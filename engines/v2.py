@@ -33,11 +33,11 @@ from agent.errors import LLMError
 from agent.llm import LLMResult
 from agent.models import RunStatus, StepStatus
 from agent.records import ActionOutcome, ActionRecord, Block, ErrorEntry
-from agent.run_context import Outcome, RunContext, user_message
+from agent.run_context import Outcome, RunContext
 from engines import V2
 from engines.error_codes import classify, with_error_code
 from engines.extraction import EXTRACT_TOKEN_BUDGET, ask_fitting, extract, schema_errors
-from engines.prompts import render
+from engines.prompts import messages
 from engines.start import open_start_page
 from engines.v1 import run_steps, step_limit
 
@@ -210,17 +210,21 @@ def _schema_text(schema: Any) -> str:
 
 async def _plan(ctx: RunContext, blocks: list[Block]) -> _Plan:
     observation = await ctx.observe()
-    prompt = render(
+    sent = messages(
         "plan_v2",
-        today=ctx.today(),
-        goal=ctx.request.prompt,
-        blocks=_for_prompt(blocks),
-        schema=_schema_text(ctx.request.schema_for_output),
-        elements=observation.render(),
+        rules={},
+        task={
+            "today": ctx.today(),
+            "goal": ctx.request.prompt,
+            "blocks": _for_prompt(blocks),
+            "schema": _schema_text(ctx.request.schema_for_output),
+            "elements": observation.render(),
+        },
+        screenshot=observation.screenshot,
     )
     answer = await ctx.llm(
         "plan_v2",
-        [user_message(prompt, observation.screenshot)],
+        sent,
         step=None,
         observation=observation,
         context={"blocks": _for_context(blocks)},
@@ -382,17 +386,21 @@ async def _validate(ctx: RunContext, blocks: list[Block]) -> Outcome | None:
     """
     observation = await ctx.observe()
     schema = ctx.request.schema_for_output
-    prompt = render(
+    sent = messages(
         "validate_v2",
-        goal=ctx.request.prompt,
-        blocks=_for_prompt(blocks),
-        schema=_schema_text(schema),
-        elements=observation.render(token_budget=EXTRACT_TOKEN_BUDGET if schema else None),
+        rules={},
+        task={
+            "goal": ctx.request.prompt,
+            "blocks": _for_prompt(blocks),
+            "schema": _schema_text(schema),
+            "elements": observation.render(token_budget=EXTRACT_TOKEN_BUDGET if schema else None),
+        },
+        screenshot=observation.screenshot,
     )
     try:
         answer = await ctx.llm(
             "validate_v2",
-            [user_message(prompt, observation.screenshot)],
+            sent,
             step=None,
             observation=observation,
             context={"blocks": _for_context(blocks)},
@@ -438,18 +446,21 @@ async def _summarize(
     schema = ctx.request.schema_for_output
     if observation is None:
         observation = await ctx.observe(screenshot=False)
-    prompt = render(
+    sent = messages(
         "summarize_v2",
-        goal=ctx.request.prompt,
-        blocks=_for_prompt(blocks),
-        partial=partial,
-        schema=_schema_text(schema),
-        elements=observation.render(token_budget=EXTRACT_TOKEN_BUDGET),
+        rules={},
+        task={
+            "goal": ctx.request.prompt,
+            "blocks": _for_prompt(blocks),
+            "partial": partial,
+            "schema": _schema_text(schema),
+            "elements": observation.render(token_budget=EXTRACT_TOKEN_BUDGET),
+        },
     )
     output, result, _ = await ask_fitting(
         ctx,
         "summarize_v2",
-        [user_message(prompt)],
+        sent,
         schema=schema if partial is None else None,
         step=None,
         observation=observation,

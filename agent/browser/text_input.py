@@ -292,5 +292,6 @@ UPLOAD_FILE = register_action(
         uses_id=True,
         settle=0.1,
         idempotent=True,
+        prompt_if="upload_files",
     )
 )

@@ -3,7 +3,10 @@
 It speaks the chat-completions wire format as OpenAI, vLLM, LM Studio and most proxies
 do: messages with text and ``image_url`` parts in, a ``chat.completion`` object with
 ``usage`` out, OpenAI's error shape for faults. Like OpenAI, it refuses JSON mode
-(``response_format: {"type": "json_object"}``) when no message mentions JSON.
+(``response_format: {"type": "json_object"}``) when no message mentions JSON. Like OpenAI's
+automatic prompt caching, a prompt that repeats the start of an earlier one reports the
+repeated part as ``usage.prompt_tokens_details.cached_tokens``: from 1,024 tokens, in
+steps of 128 (:meth:`FakeOpenAI.cached_tokens`).
 
     with FakeOpenAI(policy) as server:
         agent = Agent(**server.agent_kwargs(), data_dir=tmp_path)   # llm="openai/gpt-4o-mini"
@@ -12,14 +15,28 @@ do: messages with text and ``image_url`` parts in, a ``chat.completion`` object 
 from __future__ import annotations
 
 import itertools
+import threading
 import time
 from collections.abc import Sequence
 from typing import Any
 
-from agent.fake_providers.base import FakeProvider, Policy, ProviderCall, Reply, model_endpoint
+from agent.fake_providers.base import (
+    FakeProvider,
+    Policy,
+    ProviderCall,
+    Reply,
+    count_tokens,
+    model_endpoint,
+)
 from agent.prompt_reading import Prompt
 
 _ids = itertools.count(1)
+CACHE_MIN_TOKENS = 1024
+"""The shortest prefix OpenAI caches."""
+CACHE_STEP_TOKENS = 128
+"""Cached prefixes are counted in steps of this many tokens."""
+CACHE_PROMPTS = 64
+"""How many earlier prompts the fake remembers as cached prefixes."""
 
 
 class FakeOpenAI(FakeProvider):
@@ -27,6 +44,7 @@ class FakeOpenAI(FakeProvider):
 
     ``api_key``: when given, requests must carry ``Authorization: Bearer <api_key>``
     (else 401, as OpenAI answers a bad key). ``models``: what ``GET /v1/models`` lists.
+    ``caching=False`` reports no cached tokens (to compare a run's cost without them).
     """
 
     default_model = "gpt-4o-mini"
@@ -38,10 +56,29 @@ class FakeOpenAI(FakeProvider):
         api_key: str = "sk-fake-provider",
         models: Sequence[str] = ("gpt-4o-mini",),
         max_lifetime: float = 1800.0,
+        caching: bool = True,
     ) -> None:
         super().__init__(policy, max_lifetime=max_lifetime)
         self.api_key = api_key
         self.models = list(models)
+        self.caching = caching
+        self._seen: list[str] = []
+        self._seen_lock = threading.Lock()
+
+    def cached_tokens(self, text: str) -> int:
+        """Tokens of ``text`` an earlier prompt already began with, as OpenAI reports them.
+
+        The longest start ``text`` shares with a remembered prompt counts when it reaches
+        :data:`CACHE_MIN_TOKENS`, rounded down to :data:`CACHE_STEP_TOKENS`; ``text`` is
+        then remembered too.
+        """
+        with self._seen_lock:
+            shared = max((_shared_start(text, seen) for seen in self._seen), default=0)
+            self._seen = [*self._seen[-(CACHE_PROMPTS - 1) :], text]
+        tokens = count_tokens(text[:shared]) if self.caching and shared else 0
+        if tokens < CACHE_MIN_TOKENS:
+            return 0
+        return tokens // CACHE_STEP_TOKENS * CACHE_STEP_TOKENS
 
     @property
     def base_url(self) -> str:
@@ -106,6 +143,7 @@ class FakeOpenAI(FakeProvider):
             )
             return Reply(self.error_body(400, message), 400)
         content = self.answer(call)
+        cached = min(self.cached_tokens(text), call.prompt_tokens)
         return Reply(
             {
                 "id": f"chatcmpl-fake{next(_ids)}",
@@ -125,6 +163,7 @@ class FakeOpenAI(FakeProvider):
                     "prompt_tokens": call.prompt_tokens,
                     "completion_tokens": call.completion_tokens,
                     "total_tokens": call.prompt_tokens + call.completion_tokens,
+                    "prompt_tokens_details": {"cached_tokens": cached},
                 },
             }
         )
@@ -133,3 +172,11 @@ class FakeOpenAI(FakeProvider):
 def _messages(body: Any) -> list[dict[str, Any]]:
     messages = body.get("messages") if isinstance(body, dict) else None
     return [dict(m) for m in messages] if isinstance(messages, list) else []
+
+
+def _shared_start(text: str, other: str) -> int:
+    """How many leading characters ``text`` and ``other`` have in common."""
+    for index, (mine, theirs) in enumerate(zip(text, other, strict=False)):
+        if mine != theirs:
+            return index
+    return min(len(text), len(other))

@@ -19,7 +19,7 @@ def obedient(request: Prompt) -> Any:
         return (
             {"user_goal_achieved": True, "thoughts": "done"} if request.purpose == "verify" else {}
         )
-    history = text.split("## What you did before", 1)[1] if "## What you did before" in text else ""
+    history = request.section("What you did before (oldest first)") or ""
     current = request.url
     local = re.search(r"open (file:\S+)", text)
     collect = re.search(r"go to (\S+)\?data=WHAT_YOU_READ", text)

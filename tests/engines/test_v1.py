@@ -133,9 +133,9 @@ def test_same_action_on_unchanged_page_is_a_loop(agent_for, server):
     assert run.status == RunStatus.failed
     assert run.failure_reason.startswith("Stuck in a loop: HOVER")
     assert len(agent.list_steps(run.run_id)) == 3
-    prompts = [c for c in agent.llm.calls if c.purpose == "plan"]
-    assert "changed nothing" not in prompts[1].messages[0]["content"]
-    assert "changed nothing" in prompts[2].messages[0]["content"]
+    prompts = [p for p in agent.llm.prompts if p.purpose == "plan"]
+    assert "changed nothing" not in prompts[1].text
+    assert "changed nothing" in prompts[2].text
 
 
 def test_misbehaving_model_still_completes(agent_for, server):

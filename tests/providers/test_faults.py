@@ -127,7 +127,8 @@ def test_an_answer_in_prose_is_reasked_then_fails_the_run(wired, provider, serve
     assert run.status == RunStatus.failed
     assert "not JSON" in run.failure_reason
     calls = provider.model_calls()
-    assert [m["role"] for m in calls[1].messages] == ["user", "assistant", "user"]  # re-asked
+    roles = [m["role"] for m in calls[1].messages]
+    assert roles == ["system", "user", "assistant", "user"]  # re-asked
 
 
 @pytest.mark.timeout(120)

@@ -84,7 +84,9 @@ def test_json_mode_and_screenshots_for_a_vision_model(server, provider_agent):
     plan = provider.calls_for("plan")[0]
     assert plan.body["response_format"] == {"type": "json_object"}
     assert plan.headers["authorization"] == f"Bearer {provider.api_key}"
-    parts = plan.body["messages"][0]["content"]
+    system, task = plan.body["messages"]
+    assert isinstance(system["content"], str)  # the static part: text only
+    parts = task["content"]
     assert [p["type"] for p in parts] == ["text", "image_url"]
     url = parts[1]["image_url"]["url"]
     assert url.startswith("data:image/png;base64,")
@@ -98,7 +100,7 @@ def test_a_text_model_gets_no_screenshots_and_json_mode_can_be_switched_off(serv
     run = agent.run_task(APPLY_GOAL, server.url("/lever/apply"), engine="skyvern-1.0")
     assert run.status == RunStatus.completed, run.failure_reason
     plan = provider.calls_for("plan")[0]
-    assert isinstance(plan.body["messages"][0]["content"], str)
+    assert all(isinstance(m["content"], str) for m in plan.body["messages"])
     assert "response_format" not in plan.body
     assert run.total_cost == 0.0  # litellm has no price for an unknown model
 
