@@ -550,7 +550,8 @@
     const disabledControl = !why && isShown && ((NATIVE.has(tag) && isDisabled(el)) ||
       looksDisabled(el, tag));
     const next = { clip, soft, out: out_, interactive: ctx.interactive, pointer: style.cursor === "pointer",
-      quiet: ctx.quiet, atomic: ctx.atomic, delegate: null, box: ctx.box, hb, hd, judged };
+      quiet: ctx.quiet, atomic: ctx.atomic, delegate: null, box: ctx.box, hb, hd, judged,
+      reads: ctx.reads };
     let scrollBox = null;
     if (style.overflowX !== "visible" || style.overflowY !== "visible") {
       if (sized && display !== "contents") {
@@ -585,6 +586,10 @@
         i: !!why && !isDisabled(el), x: rect.x, y: rect.y, w: rect.width, h: rect.height, oc: out_ };
       if (why === "hover") node.attrs.hover = "true";
       if (disabledControl) node.attrs.disabled = "true";
+      // A focusable container named by a label ("Shopping cart" on a table of rows): its
+      // content is not in its name, so its text is read as lines of its own.
+      next.reads = !next.atomic && !delegating && !!text && text.length < 200 &&
+        squash(el.innerText || "").length > text.length + 20 && !squash(el.innerText || "").startsWith(text);
       if (text && !delegating && !NATIVE.has(tag) && text === cap(squash(el.innerText || ""), NAME_CAP)) node.nt = true;
       const opts = optionsOf(el, tag, role);
       if (opts) node.opts = opts;
@@ -632,7 +637,7 @@
     next.shown = isShown;
     for (const child of childrenOf(el)) {
       if (child.nodeType === 1) visit(child, next);
-      else if (child.nodeType === 3 && next.shown && !next.interactive && !next.quiet) {
+      else if (child.nodeType === 3 && next.shown && (!next.interactive || next.reads) && !next.quiet) {
         const data = child.data;
         if (!data.trim()) {
           if (buf.length) buf.push(" ");
@@ -714,7 +719,7 @@
 
   const root = document.body || document.documentElement;
   const start = { clip: null, soft: null, out: false, interactive: false, pointer: false,
-    quiet: false, atomic: false, delegate: null, box: null, hb: undefined, hd: undefined, judged: false,
+    quiet: false, atomic: false, delegate: null, box: null, hb: undefined, hd: undefined, judged: false, reads: false,
     tag: "body", rect: null, shown: true };
   if (root) visit(root, start);
   flush();

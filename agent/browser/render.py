@@ -423,7 +423,8 @@ def _emit(items: list[Item], chosen: set[int], layout: _Layout) -> list[str]:
         vp = obs.viewport
         reach = max(0, vp.page_height - vp.height - vp.scroll_y)  # how far the page scrolls on
         screens = max(1, math.ceil(min(far_below, reach or far_below) / max(vp.height, 1)))
-        lines.append(_summary(below, "below", f"~{screens} screens down"))
+        unit = "screen" if screens == 1 else "screens"
+        lines.append(_summary(below, "below", f"~{screens} {unit} down"))
     if sum(off.values()):
         lines.append(_summary(off, "placed off the page", "not reachable by scrolling"))
     return lines

@@ -41,7 +41,7 @@ async def test_page_summaries_agree_with_the_scroll_position(page, server):
     assert "above (scroll up" not in text, text
     assert "placed off the page (not reachable by scrolling)" in text, text
     reach = int(re.search(r"Scroll: y=0 of (\d+)", text).group(1))  # type: ignore[union-attr]
-    screens = int(re.search(r"~(\d+) screens down", text).group(1))  # type: ignore[union-attr]
+    screens = int(re.search(r"~(\d+) screens? down", text).group(1))  # type: ignore[union-attr]
     assert screens <= -(-reach // 800), text
 
 
