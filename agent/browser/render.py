@@ -24,10 +24,15 @@ Budget left over after choosing goes to the cut lines that are read rather than 
 (the extraction prompt), to every cut line, in the order they were chosen.
 
 Scroll boxes: a box with more content than it shows is an element marked ``scrollable``.
-Content outside its visible part is listed within the budget under a line
-``… below the visible part of [12]:``, and what is not listed is counted after the box's
-content: ``… 6 more items below inside [12]: SCROLL 12 down``. A box with overflow hidden
-only counts what it hides.
+Content outside its visible part is listed within the budget; markers stand only where the
+listed items pass between the box's parts (``… above the visible part of [12]:``,
+``… the visible part of [12]:``, ``… below the visible part of [12]:``), and what is not
+listed is counted after the box's content: ``… 6 more items below inside [12]: SCROLL 12
+down``. A box with overflow hidden only counts what it hides.
+
+Page summaries agree with the scroll position: "screens down" is counted within how far
+the page still scrolls, and what no scrolling reaches is "placed off the page". Form
+fields up to half a screen below the fold are always listed.
 """
 
 from __future__ import annotations
