@@ -221,8 +221,9 @@
     const cur = a["aria-current"];
     delete a["aria-current"];
     if (cur) a.current = cur;
-    else if (CURRENT_CLASS.test(el.getAttribute("class") || "") && el.getAttribute("aria-selected") === null &&
-        el.closest("nav,[role=navigation],[class*=pag],[role=tablist],ul,ol")) a.current = "true";
+    else if (el.getAttribute("aria-selected") === null && el.closest("nav,[role=navigation],[class*=pag],[role=tablist],ul,ol") &&
+        (CURRENT_CLASS.test(el.getAttribute("class") || "") || (el.parentElement && el.parentElement.localName === "li" &&
+          CURRENT_CLASS.test(el.parentElement.getAttribute("class") || "")))) a.current = "true";
     const ac = el.getAttribute("aria-checked");
     if (ac && a.checked === undefined) a.checked = ac;
     if (el.getAttribute("aria-selected") === "true") a.selected = "true";
@@ -371,7 +372,7 @@
     if (!aria && !(cls && (tag === "a" || tag === "li" || tag === "span" || tag === "div"))) return false;
     const t = squash(el.textContent);
     return t.length > 0 && t.length <= 40 && !el.querySelector(NATIVE_SELECTOR) &&
-      (aria || tag === "a" || el.children.length === 0);
+      (aria || tag === "a" || tag === "li" || el.children.length === 0);
   }
 
   // True when el holds a visible element that is interactable by its tag or role.
