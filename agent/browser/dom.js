@@ -221,8 +221,9 @@
     const cur = a["aria-current"];
     delete a["aria-current"];
     if (cur) a.current = cur;
-    else if (CURRENT_CLASS.test(el.getAttribute("class") || "") && el.getAttribute("aria-selected") === null &&
-        el.closest("nav,[role=navigation],[class*=pag],[role=tablist],ul,ol")) a.current = "true";
+    else if (el.getAttribute("aria-selected") === null && el.closest("nav,[role=navigation],[class*=pag],[role=tablist],ul,ol") &&
+        (CURRENT_CLASS.test(el.getAttribute("class") || "") || (el.parentElement && el.parentElement.localName === "li" &&
+          CURRENT_CLASS.test(el.parentElement.getAttribute("class") || "")))) a.current = "true";
     const ac = el.getAttribute("aria-checked");
     if (ac && a.checked === undefined) a.checked = ac;
     if (el.getAttribute("aria-selected") === "true") a.selected = "true";
@@ -371,7 +372,7 @@
     if (!aria && !(cls && (tag === "a" || tag === "li" || tag === "span" || tag === "div"))) return false;
     const t = squash(el.textContent);
     return t.length > 0 && t.length <= 40 && !el.querySelector(NATIVE_SELECTOR) &&
-      (aria || tag === "a" || el.children.length === 0);
+      (aria || tag === "a" || tag === "li" || el.children.length === 0);
   }
 
   // True when el holds a visible element that is interactable by its tag or role.
@@ -550,7 +551,8 @@
     const disabledControl = !why && isShown && ((NATIVE.has(tag) && isDisabled(el)) ||
       looksDisabled(el, tag));
     const next = { clip, soft, out: out_, interactive: ctx.interactive, pointer: style.cursor === "pointer",
-      quiet: ctx.quiet, atomic: ctx.atomic, delegate: null, box: ctx.box, hb, hd, judged };
+      quiet: ctx.quiet, atomic: ctx.atomic, delegate: null, box: ctx.box, hb, hd, judged,
+      reads: ctx.reads };
     let scrollBox = null;
     if (style.overflowX !== "visible" || style.overflowY !== "visible") {
       if (sized && display !== "contents") {
@@ -585,6 +587,10 @@
         i: !!why && !isDisabled(el), x: rect.x, y: rect.y, w: rect.width, h: rect.height, oc: out_ };
       if (why === "hover") node.attrs.hover = "true";
       if (disabledControl) node.attrs.disabled = "true";
+      // A focusable container named by a label ("Shopping cart" on a table of rows): its
+      // content is not in its name, so its text is read as lines of its own.
+      next.reads = !next.atomic && !delegating && !!text && text.length < 200 &&
+        squash(el.innerText || "").length > text.length + 20 && !squash(el.innerText || "").startsWith(text);
       if (text && !delegating && !NATIVE.has(tag) && text === cap(squash(el.innerText || ""), NAME_CAP)) node.nt = true;
       const opts = optionsOf(el, tag, role);
       if (opts) node.opts = opts;
@@ -632,7 +638,7 @@
     next.shown = isShown;
     for (const child of childrenOf(el)) {
       if (child.nodeType === 1) visit(child, next);
-      else if (child.nodeType === 3 && next.shown && !next.interactive && !next.quiet) {
+      else if (child.nodeType === 3 && next.shown && (!next.interactive || next.reads) && !next.quiet) {
         const data = child.data;
         if (!data.trim()) {
           if (buf.length) buf.push(" ");
@@ -714,7 +720,7 @@
 
   const root = document.body || document.documentElement;
   const start = { clip: null, soft: null, out: false, interactive: false, pointer: false,
-    quiet: false, atomic: false, delegate: null, box: null, hb: undefined, hd: undefined, judged: false,
+    quiet: false, atomic: false, delegate: null, box: null, hb: undefined, hd: undefined, judged: false, reads: false,
     tag: "body", rect: null, shown: true };
   if (root) visit(root, start);
   flush();

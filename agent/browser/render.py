@@ -24,10 +24,15 @@ Budget left over after choosing goes to the cut lines that are read rather than 
 (the extraction prompt), to every cut line, in the order they were chosen.
 
 Scroll boxes: a box with more content than it shows is an element marked ``scrollable``.
-Content outside its visible part is listed within the budget under a line
-``… below the visible part of [12]:``, and what is not listed is counted after the box's
-content: ``… 6 more items below inside [12]: SCROLL 12 down``. A box with overflow hidden
-only counts what it hides.
+Content outside its visible part is listed within the budget; markers stand only where the
+listed items pass between the box's parts (``… above the visible part of [12]:``,
+``… the visible part of [12]:``, ``… below the visible part of [12]:``), and what is not
+listed is counted after the box's content: ``… 6 more items below inside [12]: SCROLL 12
+down``. A box with overflow hidden only counts what it hides.
+
+Page summaries agree with the scroll position: "screens down" is counted within how far
+the page still scrolls, and what no scrolling reaches is "placed off the page". Form
+fields up to half a screen below the fold are always listed.
 """
 
 from __future__ import annotations
@@ -423,7 +428,8 @@ def _emit(items: list[Item], chosen: set[int], layout: _Layout) -> list[str]:
         vp = obs.viewport
         reach = max(0, vp.page_height - vp.height - vp.scroll_y)  # how far the page scrolls on
         screens = max(1, math.ceil(min(far_below, reach or far_below) / max(vp.height, 1)))
-        lines.append(_summary(below, "below", f"~{screens} screens down"))
+        unit = "screen" if screens == 1 else "screens"
+        lines.append(_summary(below, "below", f"~{screens} {unit} down"))
     if sum(off.values()):
         lines.append(_summary(off, "placed off the page", "not reachable by scrolling"))
     return lines

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from typing import Any
 
 HANG_SECONDS = 3.0
@@ -13,8 +14,11 @@ def register(server: Any) -> None:
     def hang(_request: Any) -> Any:
         from fixtures_sites.server import Response
 
-        time.sleep(HANG_SECONDS)  # longer than any settle wait: the network never goes quiet
-        return Response("late")
+        def slowly() -> Iterator[bytes]:
+            time.sleep(HANG_SECONDS)  # longer than any settle wait: the network never goes quiet
+            yield b"late"
+
+        return Response(slowly(), content_type="text/plain")  # streamed: a closed tab is no error
 
     def slow_data(_request: Any) -> Any:
         from fixtures_sites.server import Response

@@ -29,6 +29,13 @@ async def test_fields_below_the_fold_are_listed_and_their_autofill_twins_are_not
     assert "… 3 more elements below" in small, small
 
 
+async def test_a_focusable_table_named_by_a_label_still_shows_its_rows(page, server):
+    obs = await open_page(page, server, "/seeing/checkout.html")
+    text = obs.render()
+    assert "<div role=table>Shopping cart</div>" in text, text
+    assert "Linen throw pillow Qty 2 $58.00" in text and "Stoneware mug Qty 1 $14.95" in text, text
+
+
 async def test_icon_only_controls_are_named_by_their_image_and_id(page, server):
     obs = await open_page(page, server, "/seeing/icons.html")
     text = obs.render()

@@ -41,7 +41,7 @@ async def test_page_summaries_agree_with_the_scroll_position(page, server):
     assert "above (scroll up" not in text, text
     assert "placed off the page (not reachable by scrolling)" in text, text
     reach = int(re.search(r"Scroll: y=0 of (\d+)", text).group(1))  # type: ignore[union-attr]
-    screens = int(re.search(r"~(\d+) screens down", text).group(1))  # type: ignore[union-attr]
+    screens = int(re.search(r"~(\d+) screens? down", text).group(1))  # type: ignore[union-attr]
     assert screens <= -(-reach // 800), text
 
 
@@ -57,6 +57,7 @@ async def test_states_a_person_sees_are_in_the_text(page, server):
     assert "<div role=tab selected>Profile</div>" in text
     nxt = obs.element(by_text(obs, "Next"))
     assert nxt is not None and nxt.attributes.get("disabled") == "true" and not nxt.interactable
+    assert "<li disabled>Previous</li>" in text and "?p=1 current>1</a>" in text, text
     assert f"…+4 more ({OPTIONS_NOTE})" in text, text
     chosen = await do(
         page, obs, action_type="SELECT_OPTION", id=by_text(obs, "Country"), option="Peru"
