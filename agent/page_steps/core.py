@@ -81,7 +81,7 @@ class PageSteps:
         return await self.agent._loop.run_async(coro)
 
     async def _observe(self) -> Observation:
-        from agent.browser import observe
+        from agent.browser.observe import observe
 
         if self._vision is None:
             from agent.llm import supports_vision
@@ -240,7 +240,7 @@ class PageSteps:
 
     async def _run(self, call: PageCall, fields: dict[str, Any], observation: Observation) -> Any:
         """Run one action (secrets filled in as it is typed) and record it on ``call``."""
-        from agent.browser import act
+        from agent.browser.actions import act
         from agent.secrets import fill_action
 
         action = parse_action(fields)
