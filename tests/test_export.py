@@ -172,6 +172,9 @@ def test_a_totp_login_exports_with_its_secrets_read_from_the_environment(
     text = plain(agent, run.run_id)
     assert PASSWORD not in text and TOTP_SECRET not in text
     assert 'os.environ["PASSWORD"]' in text and "totp_code()" in text
+    healing = agent.export_script(run.run_id, heal=True)
+    compile(healing, "flow_heal.py", "exec")
+    assert '"PASSWORD": PASSWORD, "TOTP_CODE": totp_code' in healing and PASSWORD not in healing
     before = len(server.state["totp_login"]["verified"])
     done = run_script(text, tmp_path, PASSWORD=PASSWORD, TOTP_SECRET=TOTP_SECRET)
     assert done.returncode == 0, done.stderr
