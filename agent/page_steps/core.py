@@ -55,7 +55,9 @@ class PageStepError(RunError):
 class PageSteps:
     """The four page steps on one async page, for one Agent (see the module docstring)."""
 
-    def __init__(self, agent: Agent, page: Page, *, cache: ActCache | None) -> None:
+    def __init__(
+        self, agent: Agent, page: Page, *, cache: ActCache | None, max_cost: float | None = None
+    ) -> None:
         if agent.model is None:
             from agent.errors import LLMNotConfiguredError
 
@@ -75,6 +77,8 @@ class PageSteps:
             block_private_networks=agent.block_private_networks,
         )
         self._vision: bool | None = None
+        self.max_cost = max_cost
+        """USD the session's model calls may cost; a call past it raises PageStepError."""
 
     # -- plumbing ---------------------------------------------------------------------------
     async def _on_agent(self, coro: Coroutine[Any, Any, T]) -> T:
@@ -116,6 +120,12 @@ class PageSteps:
             frozenset(e.id for e in observation.elements),
         )
         model = str(self.agent.model)
+        spent = sum(c.cost for c in self.history) + call.cost
+        if self.max_cost is not None and spent >= self.max_cost:
+            raise PageStepError(
+                f"the page steps' budget is spent: ${spent:.4f} of max_cost=${self.max_cost:.4f}; "
+                "create a new agent.on(page, max_cost=...) to go on"
+            )
         try:
             result = await self._on_agent(
                 complete_json(model, request, options=self.agent.llm_options)
@@ -165,9 +175,8 @@ class PageSteps:
             if self.cache is not None and cached:
                 self.cache.put(instruction, observation.url, cached)
             return call.actions
-        except PageStepError as exc:
-            call.ok = False
-            call.effect = str(exc)
+        except Exception as exc:
+            _failed(call, exc)
             raise
         finally:
             if not call.effect:
@@ -313,6 +322,9 @@ class PageSteps:
                 )
             call.effect = json.dumps(result.data, default=str)[:500]
             return value
+        except Exception as exc:
+            _failed(call, exc)
+            raise
         finally:
             await self._finish(call, started, observation.url)
 
@@ -346,6 +358,9 @@ class PageSteps:
                 )
             call.effect = ", ".join(c.selector or c.id for c in candidates) or "nothing found"
             return candidates
+        except Exception as exc:
+            _failed(call, exc)
+            raise
         finally:
             await self._finish(call, started, observation.url)
 
@@ -368,6 +383,9 @@ class PageSteps:
             verdict = Verdict(statement, answer.holds, answer.evidence)
             call.ok = verdict.holds
             call.effect = f"{'holds' if verdict.holds else 'does not hold'}: {verdict.evidence}"
+        except Exception as exc:
+            _failed(call, exc)
+            raise
         finally:
             await self._finish(call, started, observation.url)
         if not verdict.holds:
@@ -376,6 +394,13 @@ class PageSteps:
                 f"the page showed: {verdict.evidence or '(the model gave no evidence)'}"
             )
         return verdict
+
+
+def _failed(call: PageCall, exc: BaseException) -> None:
+    """Mark ``call`` as failed, keeping the first reason given."""
+    call.ok = False
+    if not call.effect:
+        call.effect = str(exc) if isinstance(exc, PageStepError) else f"{type(exc).__name__}: {exc}"
 
 
 def _check_text(value: Any, name: str) -> None:
