@@ -6,7 +6,8 @@ The flow is the order page (fixtures_sites/onpage/): type a name, press "Place o
 see the order placed. The model is a messages-only stand-in: in-process for run_task, and
 an OpenAI-protocol server on 127.0.0.1 (agent.fake_providers) for the healing script,
 which runs in its own process like a user's script. Script times include starting Python
-and Chromium (and, for healing, importing the library and litellm).
+and Chromium (the "floor" row: a script that only starts and closes the browser) and, for
+healing, importing the library and litellm. run_task runs in this process on a warm Agent.
 
     PYTHONPATH=$PWD .venv/bin/python tests/bench/export_flow.py [repeats]
 """
@@ -29,6 +30,15 @@ from fixtures_sites.server import FixtureServer
 from tests.test_export import order_policy
 
 ROOT = Path(__file__).resolve().parents[2]
+EMPTY_SCRIPT = """import os
+from playwright.sync_api import sync_playwright
+
+with sync_playwright() as playwright:
+    browser = playwright.chromium.launch(executable_path=os.environ["CHROMIUM_PATH"])
+    browser.new_context().new_page().goto("about:blank")
+    browser.close()
+"""
+"""What every script pays before its first action: Python, Playwright and Chromium starting."""
 
 
 def run_script(path: Path, **env: str) -> float:
@@ -64,6 +74,8 @@ def main(repeats: int) -> None:
             (folder / "flow.py").write_text(agent.export_script(run.run_id))
             (folder / "flow_heal.py").write_text(agent.export_script(run.run_id, heal=True))
         plain = [run_script(folder / "flow.py") for _ in range(repeats)]
+        (folder / "empty.py").write_text(EMPTY_SCRIPT)
+        floor = [run_script(folder / "empty.py") for _ in range(repeats)]
         changed = server.url("/onpage/?label=Confirm+order")
         heal_times, heal_calls = [], []
         with FakeOpenAI(order_policy) as model:
@@ -84,6 +96,7 @@ def main(repeats: int) -> None:
                     times.append(run_script(folder / "flow_heal.py", **env))
                     counted.append(len(model.model_calls()) - before)
         rows = [
+            ("floor: start+close, no action", [0] * repeats, floor),
             ("run_task (skyvern-1.0)", calls, run_times),
             ("exported script, plain", [0] * repeats, plain),
             ("healing script, label changed", heal_calls, heal_times),
