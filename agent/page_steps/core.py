@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Coroutine
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from agent.answers import ANSWER_MODELS, PlanAnswer
@@ -25,10 +24,17 @@ from agent.browser.locators import find, live_details, locator_from_snapshot
 from agent.browser.policy import BrowsingPolicy
 from agent.errors import RunError
 from agent.page_steps.cache import ActCache, CachedAction, CacheEntry
-from agent.page_steps.records import Candidate, CheckAnswer, ObserveAnswer, PageCall, Verdict
+from agent.page_steps.records import (
+    Candidate,
+    CheckAnswer,
+    ObserveAnswer,
+    PageCall,
+    Verdict,
+    action_record,
+)
 from agent.page_steps.selectors import selector_for
 from agent.prompts import render
-from agent.records import ActionOutcome, ActionRecord, ElementSnapshot
+from agent.records import ActionRecord
 
 if TYPE_CHECKING:
     from playwright.async_api import Page
@@ -262,21 +268,8 @@ class PageSteps:
         result = await act(self.page, real, observation, upload_files=self.agent.upload_files)
         result.message = self._secrets.redact(result.message)
         element = observation.element(action.id) if action.id else None
-        snapshot = None
-        if element is not None:
-            snapshot = ElementSnapshot.model_validate(element.model_dump(exclude_none=True))
-            if element.attributes.get("type") == "password":
-                snapshot.attributes.pop("value", None)
-        record = ActionRecord.model_validate(
-            {
-                **action.model_dump(mode="json", exclude_none=True),
-                "result": ActionOutcome(
-                    success=result.success, message=result.message, page_changed=result.page_changed
-                ),
-                "element": snapshot,
-                "duration_ms": int((time.monotonic() - started) * 1000),
-            }
-        )
+        duration_ms = int((time.monotonic() - started) * 1000)
+        record = action_record(action, result, element, duration_ms)
         call.actions.append(record)
         return result
 
@@ -406,12 +399,3 @@ def _failed(call: PageCall, exc: BaseException) -> None:
 def _check_text(value: Any, name: str) -> None:
     if not isinstance(value, str) or not value.strip():
         raise ValueError(f"{name} must be a non-empty string saying what to do on the page")
-
-
-def cache_folder(agent: Agent, cache: bool | str | Path) -> ActCache | None:
-    """The act cache for ``agent.on(page, cache=...)``: True = ``<data_dir>/page_cache``."""
-    if cache is False:
-        return None
-    if cache is True:
-        return ActCache(Path(agent.data_dir) / "page_cache")
-    return ActCache(Path(cache).expanduser().resolve())

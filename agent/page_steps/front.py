@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from agent.page_steps.bridge import async_view, is_async_page, is_sync_page, run_on_sync_page
-from agent.page_steps.core import PageSteps, cache_folder
+from agent.page_steps.cache import cache_folder
+from agent.page_steps.core import PageSteps
 from agent.page_steps.records import Candidate, PageCall, Verdict
 from agent.records import ActionRecord
 
