@@ -203,19 +203,22 @@ class Agent(RunMethods, ResourceMethods):
         """Seconds a page operation may take before the run checks that the page still runs."""
 
     # -- AI steps on your own page and scripts of runs ----------------------------------------
-    def on(self, page: Any, *, cache: bool | str | Path = True) -> Any:
+    def on(
+        self, page: Any, *, cache: bool | str | Path = True, max_cost: float | None = None
+    ) -> Any:
         """AI steps on a Playwright ``page`` you hold: ``ai = agent.on(page)``.
 
         An async page gives awaitable ``act``/``extract``/``observe``/``check``; a sync page
         (pytest-playwright's ``page``) gives plain calls, made from the page's own thread.
         They use this Agent's model, secrets, browsing policy and data dir; ``ai.history``
         lists each call and ``ai.run_id`` is the run recording them. ``cache`` keeps resolved
-        acts in ``data_dir/page_cache`` (True), in a folder of your own, or not (False).
+        acts in ``data_dir/page_cache`` (True), in a folder of your own, or not (False);
+        ``max_cost`` (USD) bounds what the session's model calls may cost.
         See docs/page-steps.md.
         """
         from agent.page_steps import page_ai
 
-        return page_ai(self, page, cache=cache)
+        return page_ai(self, page, cache=cache, max_cost=max_cost)
 
     def export_script(self, run_id: str, heal: bool = False) -> str:
         """A readable sync Playwright script replaying the completed run ``run_id``.

@@ -18,6 +18,12 @@ project that has ``local-browser-agent`` installed:
   one (``ollama``) or in-process (``direct``); set it with the ``agent_provider`` ini
   option or ``--agent-provider``.
 
+- ``ai``: AI steps on pytest-playwright's ``page`` fixture, with the ``agent`` fixture's
+  model (your ``agent_policy``, so the tests stay offline): ``ai.act("log in as member")``,
+  ``ai.extract(...)``, ``ai.observe(...)``, ``ai.check(...)``, then ordinary
+  ``expect(page...)`` assertions (:meth:`agent.Agent.on`, docs/page-steps.md). Needs
+  pytest-playwright.
+
 With pytest-playwright installed, its ``--headed`` shows the agent's browser and
 ``--browser-channel`` (``chrome``, ``msedge``, ``chromium``) picks which browser it drives.
 """
@@ -138,6 +144,19 @@ def agent(
         progress=False,
     ) as instance:
         yield instance
+
+
+@pytest.fixture
+def ai(request: pytest.FixtureRequest, agent: Any) -> Any:
+    """``agent.on(page)`` for pytest-playwright's ``page``: AI steps inside your own test."""
+    try:
+        page = request.getfixturevalue("page")
+    except pytest.FixtureLookupError:
+        raise pytest.UsageError(
+            "the `ai` fixture drives pytest-playwright's `page` fixture: "
+            "pip install pytest-playwright (or define a `page` fixture of your own)"
+        ) from None
+    return agent.on(page)
 
 
 def _ini(config: pytest.Config, name: str) -> Any:

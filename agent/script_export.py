@@ -22,7 +22,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from agent.browser.action_types import DECISIONS
-from agent.browser.locators import locator_from_snapshot
+from agent.browser.locators import describe, locator_from_snapshot
 from agent.errors import InvalidRequestError
 from agent.models import RunStatus, Step, TaskRun
 from agent.page_steps.selectors import selector_for
@@ -172,6 +172,7 @@ def _action_lines(script: _Script, record: ActionRecord, run: TaskRun) -> list[s
     if locator is not None and locator.get("frame"):
         lines.append("# (the run found this element inside a frame; the selector is the frame's)")
     call: str | None = None
+    value: str | None = None
     if kind == "CLICK" and target:
         call = f"{target}.click({timeout})"
     elif kind == "HOVER" and target:
@@ -210,17 +211,19 @@ def _action_lines(script: _Script, record: ActionRecord, run: TaskRun) -> list[s
     else:
         lines.append(f"# {kind} is not exported: {record.result.message if record.result else ''}")
     if call is not None:
-        lines.extend(_wrapped(script, record, call, run))
+        lines.extend(_wrapped(script, record, call, run, value))
     if record.result is not None and record.result.page_changed:
         lines.append("page.wait_for_load_state()")
     return lines
 
 
-def _wrapped(script: _Script, record: ActionRecord, call: str, run: TaskRun) -> list[str]:
+def _wrapped(
+    script: _Script, record: ActionRecord, call: str, run: TaskRun, value: str | None
+) -> list[str]:
     """The call as a line, with its instruction when healing and in a download catcher."""
     line = call
     if script.heal:
-        line = f"heal(lambda: {call}, {_instruction(record)})"
+        line = f"heal(lambda: {call}, {_instruction(script, record, value)})"
     if _downloaded(record, run):
         script.downloads = True
         return [
@@ -231,11 +234,15 @@ def _wrapped(script: _Script, record: ActionRecord, call: str, run: TaskRun) -> 
     return [line]
 
 
-def _instruction(record: ActionRecord) -> str:
+def _instruction(script: _Script, record: ActionRecord, value: str | None) -> str:
+    """The step in words, as a Python expression (a typed parameter stays a parameter)."""
+    snapshot = record.element.model_dump(mode="json") if record.element is not None else None
+    if value and value.isidentifier() and value not in script.secrets and snapshot:
+        target = describe(locator_from_snapshot(snapshot)).replace("{", "{{").replace("}", "}}")
+        return "f" + json.dumps(f"type {{{value}!r}} into {target}")
     fields = record.model_dump(
         mode="json", exclude={"id", "reasoning", "element", "result", "replay", "duration_ms"}
     )
-    snapshot = record.element.model_dump(mode="json") if record.element is not None else None
     action = WorkflowAction.model_validate(
         {**fields, "locators": [locator_from_snapshot(snapshot)] if snapshot else []}
     )

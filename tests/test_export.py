@@ -44,7 +44,11 @@ def agent_for(tmp_path: Path) -> Iterator[Callable[..., Agent]]:
 
     def make(policy: Callable[[Prompt], Any]) -> Agent:
         agent = Agent(
-            llm=PromptLLM(policy), data_dir=tmp_path / "data", record_video=False, progress=False
+            llm=PromptLLM(policy),
+            data_dir=tmp_path / "data",
+            record_video=False,
+            progress=False,
+            store="sqlite",  # what the CLI reads
         )
         agents.append(agent)
         return agent
@@ -168,6 +172,9 @@ def test_a_totp_login_exports_with_its_secrets_read_from_the_environment(
     text = plain(agent, run.run_id)
     assert PASSWORD not in text and TOTP_SECRET not in text
     assert 'os.environ["PASSWORD"]' in text and "totp_code()" in text
+    healing = agent.export_script(run.run_id, heal=True)
+    compile(healing, "flow_heal.py", "exec")
+    assert '"PASSWORD": PASSWORD, "TOTP_CODE": totp_code' in healing and PASSWORD not in healing
     before = len(server.state["totp_login"]["verified"])
     done = run_script(text, tmp_path, PASSWORD=PASSWORD, TOTP_SECRET=TOTP_SECRET)
     assert done.returncode == 0, done.stderr
@@ -236,3 +243,19 @@ def test_a_healing_script_asks_the_model_once_when_a_label_changed(agent_for, se
         plain(agent, run.run_id), tmp_path, START_URL=changed, STEP_TIMEOUT_MS="1500"
     )
     assert broken.returncode != 0 and "Place order" in broken.stderr  # plain: the step fails loudly
+
+
+def test_the_cli_prints_the_script(agent_for, server, tmp_path, capsys):
+    from agent.cli import EXIT_USAGE, main
+
+    agent = agent_for(offline_policy)
+    run = agent.run_task(
+        APPLY_PROMPT, server.url("/lever/apply"), APPLY_SCHEMA, engine="skyvern-1.0"
+    )
+    expected = agent.export_script(run.run_id, heal=True)
+    agent.close()
+    data = ["--data-dir", str(tmp_path / "data")]
+    assert main([*data, "export", run.run_id, "--heal"]) == 0
+    assert capsys.readouterr().out == expected
+    assert main([*data, "export", "tsk_0"]) == EXIT_USAGE
+    assert "tsk_0" in capsys.readouterr().err

@@ -13,6 +13,7 @@ import pytest
 from pydantic import BaseModel
 
 from agent import Agent
+from agent.page_steps import PageStepError
 from agent.prompt_reading import Prompt
 from agent.testing import PromptLLM
 
@@ -189,7 +190,19 @@ def test_another_page_never_reads_the_entry(
     assert len(llm.calls) == 2
 
 
+def test_a_spent_budget_stops_before_the_model_call(sync_page: Any, tmp_path: Path) -> None:
+    llm = PromptLLM(shop_policy, priced_as="gpt-4o")  # a stand-in that costs what gpt-4o would
+    with Agent(llm=llm, data_dir=tmp_path, record_video=False, progress=False) as agent:
+        ai = agent.on(sync_page, max_cost=1e-9, cache=False)
+        ai.observe("the order button")
+        with pytest.raises(PageStepError, match="budget is spent"):
+            ai.observe("the order button")
+    assert len(llm.calls) == 1 and not ai.history[-1].ok
+
+
 def test_bad_input_is_refused_before_anything_runs(agent: Agent, sync_page: Any) -> None:
+    with pytest.raises(ValueError, match="max_cost"):
+        agent.on(sync_page, max_cost=0)
     with pytest.raises(TypeError, match="Playwright Page"):
         agent.on("http://example.com")
     ai = agent.on(sync_page)

@@ -6,6 +6,7 @@
     agent show RUN_ID | agent steps RUN_ID | agent cancel RUN_ID
     agent workflows | agent replay WORKFLOW_ID --param name="Ada Lovelace"
     agent report RUN_ID [--open] | agent report --all [--open]
+    agent export RUN_ID [--heal] > flow.py
 
 Runs are kept in the SQLite store of the data dir (``--data-dir``, else ``AGENT_DATA_DIR``,
 default ``./agent-data``) unless ``--store`` / ``AGENT_STORE`` say otherwise, so each
@@ -48,7 +49,7 @@ EXIT_CODES = {
 EXIT_UNFINISHED = 7
 """A waited-for run that did not reach a final status (e.g. ``paused``, waiting for an answer)."""
 
-COMMAND_MODULES = ["agent.cli.runs", "agent.cli.reports", "agent.worker"]
+COMMAND_MODULES = ["agent.cli.runs", "agent.cli.reports", "agent.cli.export", "agent.worker"]
 """Modules whose :func:`command` functions make up the CLI, in the order ``--help`` lists them."""
 
 

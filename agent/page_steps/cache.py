@@ -23,12 +23,15 @@ import json
 import os
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field
 
 from agent.models import utcnow
+
+if TYPE_CHECKING:
+    from agent.client import Agent
 
 
 def page_key(url: str) -> str:
@@ -117,3 +120,12 @@ class ActCache:
             path.unlink(missing_ok=True)
             count += 1
         return count
+
+
+def cache_folder(agent: Agent, cache: bool | str | Path) -> ActCache | None:
+    """The act cache for ``agent.on(page, cache=...)``: True = ``<data_dir>/page_cache``."""
+    if cache is False:
+        return None
+    if cache is True:
+        return ActCache(Path(agent.data_dir) / "page_cache")
+    return ActCache(Path(cache).expanduser().resolve())

@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Coroutine
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from agent.answers import ANSWER_MODELS, PlanAnswer
@@ -25,10 +24,17 @@ from agent.browser.locators import find, live_details, locator_from_snapshot
 from agent.browser.policy import BrowsingPolicy
 from agent.errors import RunError
 from agent.page_steps.cache import ActCache, CachedAction, CacheEntry
-from agent.page_steps.records import Candidate, CheckAnswer, ObserveAnswer, PageCall, Verdict
+from agent.page_steps.records import (
+    Candidate,
+    CheckAnswer,
+    ObserveAnswer,
+    PageCall,
+    Verdict,
+    action_record,
+)
 from agent.page_steps.selectors import selector_for
 from agent.prompts import render
-from agent.records import ActionOutcome, ActionRecord, ElementSnapshot
+from agent.records import ActionRecord
 
 if TYPE_CHECKING:
     from playwright.async_api import Page
@@ -55,7 +61,9 @@ class PageStepError(RunError):
 class PageSteps:
     """The four page steps on one async page, for one Agent (see the module docstring)."""
 
-    def __init__(self, agent: Agent, page: Page, *, cache: ActCache | None) -> None:
+    def __init__(
+        self, agent: Agent, page: Page, *, cache: ActCache | None, max_cost: float | None = None
+    ) -> None:
         if agent.model is None:
             from agent.errors import LLMNotConfiguredError
 
@@ -75,13 +83,15 @@ class PageSteps:
             block_private_networks=agent.block_private_networks,
         )
         self._vision: bool | None = None
+        self.max_cost = max_cost
+        """USD the session's model calls may cost; a call past it raises PageStepError."""
 
     # -- plumbing ---------------------------------------------------------------------------
     async def _on_agent(self, coro: Coroutine[Any, Any, T]) -> T:
         return await self.agent._loop.run_async(coro)
 
     async def _observe(self) -> Observation:
-        from agent.browser import observe
+        from agent.browser.observe import observe
 
         if self._vision is None:
             from agent.llm import supports_vision
@@ -116,6 +126,12 @@ class PageSteps:
             frozenset(e.id for e in observation.elements),
         )
         model = str(self.agent.model)
+        spent = sum(c.cost for c in self.history) + call.cost
+        if self.max_cost is not None and spent >= self.max_cost:
+            raise PageStepError(
+                f"the page steps' budget is spent: ${spent:.4f} of max_cost=${self.max_cost:.4f}; "
+                "create a new agent.on(page, max_cost=...) to go on"
+            )
         try:
             result = await self._on_agent(
                 complete_json(model, request, options=self.agent.llm_options)
@@ -165,9 +181,8 @@ class PageSteps:
             if self.cache is not None and cached:
                 self.cache.put(instruction, observation.url, cached)
             return call.actions
-        except PageStepError as exc:
-            call.ok = False
-            call.effect = str(exc)
+        except Exception as exc:
+            _failed(call, exc)
             raise
         finally:
             if not call.effect:
@@ -240,7 +255,7 @@ class PageSteps:
 
     async def _run(self, call: PageCall, fields: dict[str, Any], observation: Observation) -> Any:
         """Run one action (secrets filled in as it is typed) and record it on ``call``."""
-        from agent.browser import act
+        from agent.browser.actions import act
         from agent.secrets import fill_action
 
         action = parse_action(fields)
@@ -253,21 +268,8 @@ class PageSteps:
         result = await act(self.page, real, observation, upload_files=self.agent.upload_files)
         result.message = self._secrets.redact(result.message)
         element = observation.element(action.id) if action.id else None
-        snapshot = None
-        if element is not None:
-            snapshot = ElementSnapshot.model_validate(element.model_dump(exclude_none=True))
-            if element.attributes.get("type") == "password":
-                snapshot.attributes.pop("value", None)
-        record = ActionRecord.model_validate(
-            {
-                **action.model_dump(mode="json", exclude_none=True),
-                "result": ActionOutcome(
-                    success=result.success, message=result.message, page_changed=result.page_changed
-                ),
-                "element": snapshot,
-                "duration_ms": int((time.monotonic() - started) * 1000),
-            }
-        )
+        duration_ms = int((time.monotonic() - started) * 1000)
+        record = action_record(action, result, element, duration_ms)
         call.actions.append(record)
         return result
 
@@ -313,6 +315,9 @@ class PageSteps:
                 )
             call.effect = json.dumps(result.data, default=str)[:500]
             return value
+        except Exception as exc:
+            _failed(call, exc)
+            raise
         finally:
             await self._finish(call, started, observation.url)
 
@@ -346,6 +351,9 @@ class PageSteps:
                 )
             call.effect = ", ".join(c.selector or c.id for c in candidates) or "nothing found"
             return candidates
+        except Exception as exc:
+            _failed(call, exc)
+            raise
         finally:
             await self._finish(call, started, observation.url)
 
@@ -368,6 +376,9 @@ class PageSteps:
             verdict = Verdict(statement, answer.holds, answer.evidence)
             call.ok = verdict.holds
             call.effect = f"{'holds' if verdict.holds else 'does not hold'}: {verdict.evidence}"
+        except Exception as exc:
+            _failed(call, exc)
+            raise
         finally:
             await self._finish(call, started, observation.url)
         if not verdict.holds:
@@ -378,15 +389,13 @@ class PageSteps:
         return verdict
 
 
+def _failed(call: PageCall, exc: BaseException) -> None:
+    """Mark ``call`` as failed, keeping the first reason given."""
+    call.ok = False
+    if not call.effect:
+        call.effect = str(exc) if isinstance(exc, PageStepError) else f"{type(exc).__name__}: {exc}"
+
+
 def _check_text(value: Any, name: str) -> None:
     if not isinstance(value, str) or not value.strip():
         raise ValueError(f"{name} must be a non-empty string saying what to do on the page")
-
-
-def cache_folder(agent: Agent, cache: bool | str | Path) -> ActCache | None:
-    """The act cache for ``agent.on(page, cache=...)``: True = ``<data_dir>/page_cache``."""
-    if cache is False:
-        return None
-    if cache is True:
-        return ActCache(Path(agent.data_dir) / "page_cache")
-    return ActCache(Path(cache).expanduser().resolve())

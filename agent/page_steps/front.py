@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from agent.page_steps.bridge import async_view, is_async_page, is_sync_page, run_on_sync_page
-from agent.page_steps.core import PageSteps, cache_folder
+from agent.page_steps.cache import cache_folder
+from agent.page_steps.core import PageSteps
 from agent.page_steps.records import Candidate, PageCall, Verdict
 from agent.records import ActionRecord
 
@@ -92,14 +93,17 @@ class SyncPageAI(_Front):
 
 
 def page_ai(
-    agent: Agent, page: Any, *, cache: bool | str | Path = True
+    agent: Agent, page: Any, *, cache: bool | str | Path = True, max_cost: float | None = None
 ) -> AsyncPageAI | SyncPageAI:
     """What :meth:`Agent.on` returns for ``page`` (see there)."""
+    if max_cost is not None and not max_cost > 0:
+        raise ValueError(f"max_cost must be a positive number of USD, not {max_cost!r}")
+    folder = cache_folder(agent, cache)
     if is_sync_page(page):
-        steps = PageSteps(agent, async_view(page), cache=cache_folder(agent, cache))
+        steps = PageSteps(agent, async_view(page), cache=folder, max_cost=max_cost)
         return SyncPageAI(steps, page)
     if is_async_page(page):
-        return AsyncPageAI(PageSteps(agent, page, cache=cache_folder(agent, cache)))
+        return AsyncPageAI(PageSteps(agent, page, cache=folder, max_cost=max_cost))
     raise TypeError(
         f"agent.on() takes a Playwright Page (playwright.sync_api or playwright.async_api), "
         f"not {type(page).__name__}"

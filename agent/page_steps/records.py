@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import Field
 
 from agent.answers import ANSWER_MODELS, _Answer
-from agent.records import ActionRecord
+from agent.records import ActionOutcome, ActionRecord, ElementSnapshot
 
 
 class ObserveAnswer(_Answer):
@@ -23,6 +23,10 @@ class CheckAnswer(_Answer):
     holds: bool
     evidence: str = ""
 
+
+if TYPE_CHECKING:
+    from agent.browser.actions import ActionResult
+    from agent.browser.observation import Element
 
 ANSWER_MODELS.setdefault("page_observe", ObserveAnswer)
 ANSWER_MODELS.setdefault("page_check", CheckAnswer)
@@ -81,3 +85,25 @@ class PageCall:
     step_id: str | None = None
     """The step recording this call in the session's run."""
     ok: bool = True
+
+
+def action_record(
+    action: Any, result: ActionResult, element: Element | None, duration_ms: int
+) -> ActionRecord:
+    """The step record of one action a page step ran (a password's value is never kept)."""
+    snapshot = None
+    if element is not None:
+        snapshot = ElementSnapshot.model_validate(element.model_dump(exclude_none=True))
+        if element.attributes.get("type") == "password":
+            snapshot.attributes.pop("value", None)
+    outcome = ActionOutcome(
+        success=result.success, message=result.message, page_changed=result.page_changed
+    )
+    return ActionRecord.model_validate(
+        {
+            **action.model_dump(mode="json", exclude_none=True),
+            "result": outcome,
+            "element": snapshot,
+            "duration_ms": duration_ms,
+        }
+    )
