@@ -111,23 +111,6 @@ def check_run_budget(ctx: RunContext, messages: list[dict[str, Any]]) -> None:
     )
 
 
-async def within_limit(work: Awaitable[Any], seconds: float | None) -> Any:
-    """Await ``work``; past ``seconds`` stop it and return a ``timed_out`` Outcome."""
-    if seconds is None:
-        return await work
-    from agent.outcome import Outcome
-
-    try:
-        async with asyncio.timeout(seconds) as deadline:
-            return await work
-    except TimeoutError:
-        if not deadline.expired():
-            raise  # a timeout of something inside, not ours
-        from agent.models import RunStatus
-
-        return Outcome(RunStatus.timed_out, failure_reason=timeout_reason(seconds))
-
-
 CALL_GRACE_SECONDS = 5.0
 """How long a model call cut off by a limit may take to finish before it is dropped."""
 

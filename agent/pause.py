@@ -29,8 +29,7 @@ from agent.models import RunStatus, TaskRun
 from agent.stores.base import RunStepStore
 
 if TYPE_CHECKING:
-    from agent.outcome import Outcome
-    from agent.run_context import RunContext
+    from agent.run_context import Outcome, RunContext
 
 logger = logging.getLogger("agent.run")
 
@@ -151,7 +150,7 @@ async def ask_or_stop(
     ctx: RunContext, decision: Any, url: str | None
 ) -> tuple[str, Outcome | None]:
     """Ask the person (pausing the run): ``(history line, None)``, or ``("", Outcome)`` to stop."""
-    from agent.outcome import Outcome
+    from agent.run_context import Outcome
 
     question = question_for(decision, url)
     if ctx.ask_person is None:

@@ -31,7 +31,6 @@ from agent.errors import AnswerMisfitError, RunError
 from agent.llm import LLMResult, call_options, complete_json
 from agent.llm_request import LLMRequest
 from agent.models import RunRequest, RunStatus, Step, StepStatus, TaskRun
-from agent.outcome import Outcome as Outcome  # re-exported: engines import it from here
 from agent.records import ErrorEntry
 from agent.run_folder import keep_run, keep_step, step_folder
 from agent.secrets import Secrets
@@ -55,6 +54,19 @@ ACTION_NAVIGATION_ALLOWANCE = 45.0
 
 class StepLimitError(RunError):
     """The run reached its step limit, retries included."""
+
+
+@dataclass
+class Outcome:
+    """How a run (or a skyvern-2.0 block) ended."""
+
+    status: RunStatus
+    output: Any = None
+    failure_reason: str | None = None
+    errors: list[ErrorEntry] = field(default_factory=list)
+    summary: str = ""
+    """What was achieved, in words (used by the v2 planner and budget messages)."""
+    last_step: Step | None = None
 
 
 @dataclass

@@ -24,10 +24,11 @@ from agent.browser.watchdog import PAGE_TIMEOUT, close_quietly
 from agent.config import LLMOptions
 from agent.engine_registry import engine_for
 from agent.errors import AgentError, BrowserError, InvalidTransitionError
-from agent.limits import RunLimitError, within_limit
+from agent.limits import RunLimitError
 from agent.models import FileInfo, RunRequest, RunStatus, Step, StepStatus, TaskRun, utcnow
 from agent.pause import asker
 from agent.records import ErrorEntry
+from agent.run_clock import within_limit
 from agent.run_context import Outcome, RunContext, StepLimitError
 from agent.run_folder import keep_run, keep_step
 from agent.secrets import RedactingStore, Secrets, redacting_logs
