@@ -129,12 +129,15 @@ def describe_action(action: Any, observation: Any) -> str:
         label = element_label(element)
         target = f" #{action.id}" + (f" '{label}'" if label else "")
     fields = action.model_dump(
-        mode="json", exclude={"action_type", "id", "reasoning"}, exclude_none=True
+        mode="json",
+        exclude={"action_type", "id", "reasoning"},
+        exclude_none=True,
+        exclude_defaults=True,  # a setting the model never gave is not news to it
     )
     details = " ".join(
         f"{name}={_short(json.dumps(value, ensure_ascii=False))}"
         for name, value in fields.items()
-        if value not in ("", [], {}) and not (name == "repeat" and value == 1)
+        if value not in ("", [], {})
     )
     return f"{action.action_type}{target}" + (f" {details}" if details else "")
 

@@ -215,7 +215,7 @@ class ActionWatch:
         elif self.page.url != self.url_before:
             notes.append(f"the page is now {self.page.url}")
         elif self._navigated:
-            notes.append("the page reloaded")
+            notes.append("a new page loaded at the same address")
         for new_page in self.new_pages:
             index = self.tabs.pages.index(new_page) if new_page in self.tabs.pages else None
             where = f"tab {index}" if index is not None else "a tab"
