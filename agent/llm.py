@@ -118,7 +118,8 @@ async def _litellm_call(model: str, messages: list[dict[str, Any]], *, options: 
                 litellm.acompletion(
                     model=model, messages=messages, **{**kwargs, **(call_options.get() or {})}
                 ),
-                transport.outer_deadline(options.timeout),
+                # a double answers in-process: its timeout is the call's, as a provider's is
+                options.timeout if is_double else transport.outer_deadline(options.timeout),
             )
         except Exception as exc:  # litellm maps provider errors to its own classes
             if isinstance(exc, asyncio.TimeoutError):

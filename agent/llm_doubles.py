@@ -10,7 +10,10 @@ what a double costs and whether it sees screenshots; it never imports :mod:`agen
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
 import threading
+from collections.abc import Callable, Coroutine, Generator
 from typing import Any, Protocol
 
 from agent.llm_request import LLMRequest, current_request
@@ -65,6 +68,73 @@ def _full_name(model: str) -> str:
     return model if model.startswith(TEST_PROVIDER + "/") else f"{TEST_PROVIDER}/{model}"
 
 
+async def off_the_loop(fn: Callable[[LLMRequest], str], request: LLMRequest) -> str:
+    """``fn(request)`` on a thread of its own, awaited without blocking the event loop.
+
+    A double's function is the user's code: it may sleep or block as a slow model would.
+    Run on the loop it would freeze the Agent (no timeout, no cancel could act). Here the
+    call's timeout and a cancel end the wait at once, as for a provider; the thread (a
+    daemon, so it never holds up the process's exit) finishes in the background and its
+    result is discarded.
+    """
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[str] = loop.create_future()
+    context = contextvars.copy_context()
+
+    def deliver(outcome: Callable[[], None]) -> None:
+        if not future.done():  # cancelled or timed out meanwhile: the answer is dropped
+            outcome()
+
+    def work() -> None:
+        try:
+            text = context.run(fn, request)
+        except BaseException as exc:  # handed to the awaiting call, whatever it is
+            error = exc
+            _post(loop, deliver, lambda: future.set_exception(error))
+        else:
+            _post(loop, deliver, lambda: future.set_result(text))
+
+    threading.Thread(target=work, name="agent-test-double", daemon=True).start()
+    return await future
+
+
+def _post(
+    loop: asyncio.AbstractEventLoop,
+    deliver: Callable[[Callable[[], None]], None],
+    outcome: Callable[[], None],
+) -> None:
+    try:
+        loop.call_soon_threadsafe(deliver, outcome)
+    except RuntimeError:  # the loop closed while the double still worked: nobody waits
+        pass
+
+
+class LazyCoroutine(Coroutine[Any, Any, Any]):
+    """A coroutine made by ``make()`` when first awaited; dropped unawaited, nothing was made."""
+
+    def __init__(self, make: Callable[[], Coroutine[Any, Any, Any]]) -> None:
+        self._make = make
+        self._made: Coroutine[Any, Any, Any] | None = None
+
+    def _coroutine(self) -> Coroutine[Any, Any, Any]:
+        if self._made is None:
+            self._made = self._make()
+        return self._made
+
+    def send(self, value: Any) -> Any:
+        return self._coroutine().send(value)
+
+    def throw(self, *args: Any) -> Any:
+        return self._coroutine().throw(*args)
+
+    def close(self) -> None:
+        if self._made is not None:
+            self._made.close()
+
+    def __await__(self) -> Generator[Any, None, Any]:
+        return self._coroutine().__await__()
+
+
 def _handler_class(litellm: Any) -> type:
     from litellm.llms.custom_llm import CustomLLM
     from litellm.types.utils import Choices, Message, ModelResponse, Usage
@@ -72,16 +142,19 @@ def _handler_class(litellm: Any) -> type:
     class _DoubleProvider(CustomLLM):
         """Serves ``agent-test/<name>`` models from the registered doubles."""
 
-        async def acompletion(
-            self, model: str, messages: list[Any], *args: Any, **kwargs: Any
-        ) -> Any:
+        def acompletion(self, model: str, messages: list[Any], *args: Any, **kwargs: Any) -> Any:
+            # litellm builds this in a worker thread; a call cancelled meanwhile drops it, so
+            # it is a coroutine made only when awaited (a dropped one would warn)
+            return LazyCoroutine(lambda: self._answer(model, messages))
+
+        async def _answer(self, model: str, messages: list[Any]) -> Any:
             full = _full_name(model)
             double = _doubles.get(full)
             if double is None:
                 raise RuntimeError(f"no test double registered as {full!r}")
             request = current_request() or LLMRequest("unknown", list(messages), "")
             try:
-                text = double.serve_request(request)
+                text = await off_the_loop(double.serve_request, request)
             except Exception as exc:
                 request.context[DOUBLE_ERROR_KEY] = exc
                 raise
