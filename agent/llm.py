@@ -228,11 +228,22 @@ async def complete_json(
         logger.info("re-asking %s: %s", request.purpose, "; ".join(problems))
         messages = [
             *messages,
-            {"role": "assistant", "content": text},
+            {"role": "assistant", "content": _echoed(text)},
             {"role": "user", "content": render("reask_json", problems=problems)},
         ]
     result.seconds = time.monotonic() - started
     return result
+
+
+ECHO_CHARS = 4000
+"""How much of an unusable answer is sent back with the re-ask (the rest is cut, marked)."""
+
+
+def _echoed(text: str) -> str:
+    """The model's unusable answer as the re-ask repeats it: bounded, with a marker if cut."""
+    if len(text) <= ECHO_CHARS:
+        return text
+    return f"{text[:ECHO_CHARS]}… [cut: {len(text) - ECHO_CHARS:,} more characters]"
 
 
 _FENCE = re.compile(r"```(?:json|JSON)?\s*(.*?)```", re.S)
@@ -246,6 +257,11 @@ def parse_json(text: str) -> Any:
     """
     if not text or not text.strip():
         raise ValueError("the answer was empty")
+    if len(text) > MAX_ANSWER_CHARS:
+        raise ValueError(
+            f"the answer was {len(text):,} characters long, over the {MAX_ANSWER_CHARS:,} "
+            "an answer may have; answer with the JSON object alone"
+        )
     candidates = [m.group(1) for m in _FENCE.finditer(text)] + [text]
     last_error = "no JSON object found"
     for candidate in candidates:
@@ -257,11 +273,26 @@ def parse_json(text: str) -> Any:
                 return json.loads(attempt)
             except ValueError as exc:
                 last_error = f"{exc.__class__.__name__}: {exc}"
+            except RecursionError:  # deeper than _outermost measures (it cannot be, but)
+                raise ValueError(_too_deep(MAX_ANSWER_DEPTH)) from None
         try:
             return ast.literal_eval(_repair(chunk))  # Python-style True/None/'quotes'
-        except (ValueError, SyntaxError):
+        except (ValueError, SyntaxError, RecursionError, MemoryError):
             pass
     raise ValueError(last_error)
+
+
+MAX_ANSWER_CHARS = 1_000_000
+"""The longest answer :func:`parse_json` reads; a longer one is a misfit (re-asked)."""
+MAX_ANSWER_DEPTH = 100
+"""The deepest nesting of ``{``/``[`` :func:`parse_json` reads; deeper is a misfit."""
+
+
+def _too_deep(depth: int) -> str:
+    return (
+        f"the JSON nests {depth:,} or more levels deep (at most {MAX_ANSWER_DEPTH} are read); "
+        "answer with the flat object the instructions show"
+    )
 
 
 def _outermost(text: str) -> str | None:
@@ -285,6 +316,8 @@ def _outermost(text: str) -> str | None:
             in_string = True
         elif char in "{[":
             stack.append("}" if char == "{" else "]")
+            if len(stack) > MAX_ANSWER_DEPTH:
+                raise ValueError(_too_deep(len(stack)))
         elif char in "}]":
             if not stack:
                 return text[start:index]

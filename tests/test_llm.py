@@ -222,3 +222,26 @@ async def test_errors_that_retrying_cannot_fix_fail_at_once(monkeypatch):
     with pytest.raises(LLMError, match="AuthenticationError"):
         await complete_json("gpt-4o-mini", _request())
     assert len(calls) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("[" * 200_000, "levels deep"),
+        ('{"a": ' * 5_000 + "1" + "}" * 5_000, "levels deep"),
+        ('{"thoughts": "' + "x" * 2_000_000 + '"}', "characters long"),
+    ],
+    ids=["open-brackets", "deep-objects", "huge"],
+)
+def test_unparseable_answers_are_value_errors_not_crashes(text, named):
+    with pytest.raises(ValueError, match=named):
+        parse_json(text)
+
+
+async def test_a_deeply_nested_answer_is_a_misfit_that_is_reasked():
+    double = ScriptedLLM(["[" * 200_000, '{"actions": [{"action_type": "WAIT"}]}'])
+    result = await complete_json(double.model_name, _request())
+    assert result.answer.actions[0].action_type == "WAIT" and result.calls == 2
+    reask = double.calls[1].messages
+    assert "levels deep" in reask[-1]["content"]
+    assert len(reask[-2]["content"]) < 5_000 and "[cut: " in reask[-2]["content"]
