@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from agent._loop import LoopThread
+from agent.agent_arguments import check_agent_arguments, check_store_argument
 from agent.browser.manager import BrowserManager
 from agent.client_resources import ResourceMethods
 from agent.client_runs import CANCEL_GRACE, RunMethods
@@ -129,6 +130,11 @@ class Agent(RunMethods, ResourceMethods):
         page_timeout: float | None = None,
         settings: Settings | None = None,
     ) -> None:
+        self._closed = True  # until made: close() on a half-made Agent does nothing
+        check_agent_arguments(
+            {name: value for name, value in locals().items() if name not in ("self", "settings")}
+        )
+        check_store_argument(store)
         settings = settings or Settings.from_env()
         self.settings = settings
         self.llm = llm if llm is not None else settings.llm
@@ -139,7 +145,12 @@ class Agent(RunMethods, ResourceMethods):
         self.data_dir = Path(data_dir if data_dir is not None else settings.data_dir).resolve()
         self.store = open_store(store if store is not None else settings.store, self.data_dir)
         self._owns_store = not isinstance(store, RunStore)  # a store passed in stays open
-        self._queue = _queue_for(broker or settings.broker, self.store)
+        try:
+            self._queue = _queue_for(broker or settings.broker, self.store)
+        except BaseException:
+            if self._owns_store:
+                self.store.close()
+            raise
         from agent.recovery import tidy_interrupted_runs
 
         try:  # runs whose process died: keep their video, drop half-written files
@@ -166,7 +177,6 @@ class Agent(RunMethods, ResourceMethods):
         )
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._engine_tasks: dict[str, asyncio.Task[Any]] = {}
-        self._closed = False
         from agent.totp import TOTPSecrets
 
         self.totp_secrets = TOTPSecrets()
@@ -197,6 +207,7 @@ class Agent(RunMethods, ResourceMethods):
 
         self.page_timeout = PAGE_TIMEOUT if page_timeout is None else float(page_timeout)
         """Seconds a page operation may take before the run checks that the page still runs."""
+        self._closed = False
 
     # -- lifecycle -------------------------------------------------------------------------------
     def close(self) -> None:
