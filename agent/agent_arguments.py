@@ -68,11 +68,7 @@ def _is_text_mapping(value: Any) -> bool:
 
 
 def _is_paths(value: Any) -> bool:
-    return (
-        isinstance(value, (list, tuple))
-        and not isinstance(value, str)
-        and all(_is_path(item) for item in value)
-    )
+    return isinstance(value, (list, tuple)) and all(_is_path(item) for item in value)
 
 
 def _is_texts(value: Any) -> bool:
