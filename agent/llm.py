@@ -47,6 +47,7 @@ from agent.llm_doubles import (
     warm_counting,
 )
 from agent.llm_request import LLMRequest, serving
+from agent.validation import cut_text
 
 logger = logging.getLogger("agent.llm")
 
@@ -228,7 +229,7 @@ async def complete_json(
         logger.info("re-asking %s: %s", request.purpose, "; ".join(problems))
         messages = [
             *messages,
-            {"role": "assistant", "content": _echoed(text)},
+            {"role": "assistant", "content": cut_text(text, ECHO_CHARS)},
             {"role": "user", "content": render("reask_json", problems=problems)},
         ]
     result.seconds = time.monotonic() - started
@@ -237,13 +238,6 @@ async def complete_json(
 
 ECHO_CHARS = 4000
 """How much of an unusable answer is sent back with the re-ask (the rest is cut, marked)."""
-
-
-def _echoed(text: str) -> str:
-    """The model's unusable answer as the re-ask repeats it: bounded, with a marker if cut."""
-    if len(text) <= ECHO_CHARS:
-        return text
-    return f"{text[:ECHO_CHARS]}… [cut: {len(text) - ECHO_CHARS:,} more characters]"
 
 
 _FENCE = re.compile(r"```(?:json|JSON)?\s*(.*?)```", re.S)
