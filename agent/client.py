@@ -83,9 +83,10 @@ class Agent(RunMethods, ResourceMethods):
     ``"openai/<name>"`` for any OpenAI-compatible server) or a double from ``agent.testing``.
     ``llm_base_url`` points it at a server of your own (Ollama, vLLM, LM Studio, a proxy);
     ``llm_timeout`` bounds each call in seconds and ``llm_retries`` how often a call that
-    failed on the way is retried; ``llm_options`` adds litellm arguments (``api_key``,
-    ``extra_headers``, ...). Unset, each comes from ``AGENT_LLM_BASE_URL``,
-    ``AGENT_LLM_TIMEOUT``, ``AGENT_LLM_RETRIES``, ``AGENT_LLM_OPTIONS``
+    failed on the way is retried, ``llm_deadline`` a call's attempts in all (180 s);
+    ``llm_options`` adds litellm arguments (``api_key``, ``extra_headers``, ...). Unset,
+    each comes from ``AGENT_LLM_BASE_URL``, ``AGENT_LLM_TIMEOUT``, ``AGENT_LLM_RETRIES``,
+    ``AGENT_LLM_DEADLINE``, ``AGENT_LLM_OPTIONS``
     (see ``docs/local-models.md``).
 
     ``store=`` takes a store or a store URL (:mod:`agent.stores.open`); with ``broker=`` (a
@@ -106,6 +107,7 @@ class Agent(RunMethods, ResourceMethods):
         llm_timeout: float | None = None,
         llm_retries: int | None = None,
         llm_options: Mapping[str, Any] | None = None,
+        llm_deadline: float | None = None,
         store: RunStore | str | os.PathLike[str] | None = None,
         broker: str | None = None,
         data_dir: str | Path | None = None,
@@ -140,7 +142,11 @@ class Agent(RunMethods, ResourceMethods):
         self.llm = llm if llm is not None else settings.llm
         self.model = _model_name(self.llm)
         self.llm_options = settings.llm_options_with(
-            base_url=llm_base_url, timeout=llm_timeout, retries=llm_retries, options=llm_options
+            base_url=llm_base_url,
+            timeout=llm_timeout,
+            retries=llm_retries,
+            options=llm_options,
+            deadline=llm_deadline,
         )
         self.data_dir = Path(data_dir if data_dir is not None else settings.data_dir).resolve()
         self.store = open_store(store if store is not None else settings.store, self.data_dir)

@@ -113,21 +113,29 @@ async def _litellm_call(model: str, messages: list[dict[str, Any]], *, options: 
         else transport.call_arguments(litellm, model, options)
     )
     backoff = 1.0
+    # a double answers in-process: its timeout is the call's, as a provider's is
+    per_attempt = options.timeout if is_double else transport.outer_deadline(options.timeout)
+    give_up_at = time.monotonic() + options.deadline  # all attempts and waits together
     for attempt in range(1, attempts + 1):
+        left = give_up_at - time.monotonic()
         try:
             return await asyncio.wait_for(
                 litellm.acompletion(
                     model=model, messages=messages, **{**kwargs, **(call_options.get() or {})}
                 ),
-                # a double answers in-process: its timeout is the call's, as a provider's is
-                options.timeout if is_double else transport.outer_deadline(options.timeout),
+                max(0.0, min(per_attempt, left)),
             )
         except Exception as exc:  # litellm maps provider errors to its own classes
             if isinstance(exc, asyncio.TimeoutError):
                 exc = TimeoutError()
-            if not transport.is_retryable(exc) or attempt == attempts:
-                raise LLMError(transport.describe_failure(model, exc, attempt, options)) from exc
             wait = transport.retry_wait(exc, backoff)
+            out_of_time = time.monotonic() + (0 if attempt == attempts else wait) >= give_up_at
+            if not transport.is_retryable(exc) or attempt == attempts or out_of_time:
+                raise LLMError(
+                    transport.describe_failure(
+                        model, exc, attempt, options, past_deadline=out_of_time
+                    )
+                ) from exc
             logger.warning("model %s: %s, retrying in %.1fs", model, type(exc).__name__, wait)
             await asyncio.sleep(wait)
             backoff *= 2
