@@ -41,7 +41,9 @@ from agent.llm_doubles import (
     DOUBLE_ERROR_KEY,
     TEST_PROVIDER,
     double_priced_as,
+    double_of,
     double_supports_vision,
+    policy_error,
     register_provider,
     warm_call,
     warm_counting,
@@ -202,11 +204,14 @@ async def complete_json(
                 response = await _litellm_call(model, messages, options=options)
         except LLMError:
             double_error = call_request.context.get(DOUBLE_ERROR_KEY)
-            if double_error is not None:  # say what the test's policy did, not litellm's wrapper
-                raise LLMError(
-                    f"the test double for {request.purpose!r} raised "
-                    f"{type(double_error).__name__}: {double_error}"
-                ) from double_error
+            if double_error is not None:  # the test's policy failed, not the model: say so
+                logger.error(
+                    "the test double %s raised answering %r",
+                    model,
+                    request.purpose,
+                    exc_info=double_error,
+                )
+                raise policy_error(double_of(model), request.purpose, double_error) from None
             raise
         tokens_in, tokens_out, cost = _usage(model, response)
         result.input_tokens += tokens_in

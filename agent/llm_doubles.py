@@ -12,11 +12,17 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import os
 import threading
+import traceback
 from collections.abc import Callable, Coroutine, Generator
+from pathlib import Path
 from typing import Any, Protocol
 
+from agent.errors import RunError
 from agent.llm_request import LLMRequest, current_request
+
+_LIBRARY_DIR = str(Path(__file__).resolve().parent) + os.sep
 
 TEST_PROVIDER = "agent-test"
 """litellm provider name under which the doubles in ``agent.testing`` are registered."""
@@ -26,6 +32,30 @@ COUNTING_MODEL = "gpt-4o"
 """The tokenizer the doubles count with (litellm's, offline)."""
 WARM_UP_MODEL = f"{TEST_PROVIDER}/warm-up"
 """A model name the provider answers itself (``{}``, no tokens): :func:`warm_call`'s."""
+
+
+class PolicyError(RunError):
+    """A test double's own function (the policy) raised: a bug in the test, not the model.
+
+    Not an :class:`~agent.errors.LLMError`, so no engine reports it as a model error; the
+    run fails with this message, which names the policy and the exception and carries the
+    traceback of the policy's own frames.
+    """
+
+
+def policy_error(double: Double | None, purpose: str, exc: BaseException) -> PolicyError:
+    """The :class:`PolicyError` for ``exc``, raised by ``double``'s policy answering ``purpose``."""
+    frames = [
+        frame
+        for frame in traceback.extract_tb(exc.__traceback__)
+        if not frame.filename.startswith(_LIBRARY_DIR)  # the policy's frames, not ours
+    ]
+    trace = "".join(traceback.format_list(frames)).rstrip()
+    name = getattr(getattr(double, "fn", None), "__name__", None) or type(double).__name__
+    message = f"the test policy {name}() raised {type(exc).__name__} answering {purpose!r}: {exc}"
+    if trace:
+        message += f"\nTraceback (the policy's frames, most recent call last):\n{trace}"
+    return PolicyError(message)
 
 
 class Double(Protocol):
@@ -49,6 +79,11 @@ def add_double(double: Double) -> None:
     """Make ``double`` reachable under its ``model_name``."""
     with _lock:
         _doubles[double.model_name] = double
+
+
+def double_of(model: str) -> Double | None:
+    """The double registered as ``model``, or None."""
+    return _doubles.get(model)
 
 
 def double_priced_as(model: str) -> str | None:

@@ -6,6 +6,7 @@ import pytest
 
 from agent.errors import AnswerMisfitError, LLMError, RealLLMBlockedError
 from agent.llm import LLMRequest, complete_json, parse_json
+from agent.llm_doubles import PolicyError
 from agent.testing import FunctionLLM, ScriptedLLM
 
 
@@ -94,10 +95,11 @@ async def test_a_misfit_corrected_on_the_reask_is_used():
     assert result.answer.user_goal_achieved is False and result.calls == 2
 
 
-async def test_a_failing_double_becomes_an_llm_error():
+async def test_a_failing_double_is_the_policys_error_not_the_models():
     double = ScriptedLLM([])  # runs out at once
-    with pytest.raises(LLMError, match="ran out of answers"):
+    with pytest.raises(PolicyError, match="ran out of answers") as caught:
         await complete_json(double.model_name, _request())
+    assert not isinstance(caught.value, LLMError)  # no engine reports it as a model error
 
 
 async def test_real_models_are_blocked_in_tests():
