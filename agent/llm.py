@@ -40,8 +40,8 @@ from agent.errors import AnswerMisfitError, LLMError, RealLLMBlockedError
 from agent.llm_doubles import (
     DOUBLE_ERROR_KEY,
     TEST_PROVIDER,
-    double_priced_as,
     double_of,
+    double_priced_as,
     double_supports_vision,
     policy_error,
     register_provider,
