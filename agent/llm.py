@@ -44,6 +44,7 @@ from agent.llm_doubles import (
     double_priced_as,
     double_supports_vision,
     policy_error,
+    policy_error_in,
     register_provider,
     warm_call,
     warm_counting,
@@ -130,6 +131,9 @@ async def _litellm_call(model: str, messages: list[dict[str, Any]], *, options: 
         except Exception as exc:  # litellm maps provider errors to its own classes
             if isinstance(exc, asyncio.TimeoutError):
                 exc = TimeoutError()
+            failed_policy = policy_error_in(str(exc))
+            if failed_policy is not None:  # a fake provider's policy raised: the test's bug
+                raise failed_policy from None
             wait = transport.retry_wait(exc, backoff)
             out_of_time = time.monotonic() + (0 if attempt == attempts else wait) >= give_up_at
             if not transport.is_retryable(exc) or attempt == attempts or out_of_time:

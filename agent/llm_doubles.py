@@ -43,19 +43,36 @@ class PolicyError(RunError):
     """
 
 
-def policy_error(double: Double | None, purpose: str, exc: BaseException) -> PolicyError:
-    """The :class:`PolicyError` for ``exc``, raised by ``double``'s policy answering ``purpose``."""
+POLICY_ERROR_MARK = "[test policy error] "
+"""Begins a fake provider's error answer when its policy raised (:mod:`agent.fake_providers`):
+:mod:`agent.llm` turns such an answer into a :class:`PolicyError`, not a model error."""
+
+
+def describe_policy_error(name: str, purpose: str, exc: BaseException) -> str:
+    """What a policy ``name`` that raised ``exc`` answering ``purpose`` did, with the
+    traceback of the policy's own frames (the library's are left out)."""
     frames = [
         frame
         for frame in traceback.extract_tb(exc.__traceback__)
-        if not frame.filename.startswith(_LIBRARY_DIR)  # the policy's frames, not ours
+        if not frame.filename.startswith(_LIBRARY_DIR)
     ]
     trace = "".join(traceback.format_list(frames)).rstrip()
-    name = getattr(getattr(double, "fn", None), "__name__", None) or type(double).__name__
     message = f"the test policy {name}() raised {type(exc).__name__} answering {purpose!r}: {exc}"
     if trace:
         message += f"\nTraceback (the policy's frames, most recent call last):\n{trace}"
-    return PolicyError(message)
+    return message
+
+
+def policy_error(double: Double | None, purpose: str, exc: BaseException) -> PolicyError:
+    """The :class:`PolicyError` for ``exc``, raised by ``double``'s policy answering ``purpose``."""
+    name = getattr(getattr(double, "fn", None), "__name__", None) or type(double).__name__
+    return PolicyError(describe_policy_error(name, purpose, exc))
+
+
+def policy_error_in(text: str) -> PolicyError | None:
+    """The :class:`PolicyError` a fake provider's error answer carries, if it carries one."""
+    _, mark, rest = text.partition(POLICY_ERROR_MARK)
+    return PolicyError(rest.strip()) if mark else None
 
 
 class Double(Protocol):
