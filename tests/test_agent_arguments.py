@@ -66,7 +66,7 @@ def test_the_documented_store_forms_pass_the_check(store: str):
 
 
 def test_open_store_names_an_unwritable_sqlite_file(tmp_path: Path):
-    with pytest.raises(UsageError, match="cannot open the SQLite file '/proc/x.db'"):
+    with pytest.raises(UsageError, match=r"cannot open the SQLite file '/proc/x\.db'"):
         open_store("/proc/x.db", tmp_path)
 
 
