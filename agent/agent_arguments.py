@@ -138,8 +138,11 @@ def check_agent_arguments(arguments: Mapping[str, Any]) -> None:
                     )
 
 
-def check_store_argument(store: Any) -> None:
-    """Refuse a ``store=`` that is none of the documented forms (see :data:`STORE_FORMS`)."""
+def check_store_argument(store: Any, name: str = "Agent(store=...)") -> None:
+    """Refuse a ``store=`` that is none of the documented forms (see :data:`STORE_FORMS`).
+
+    ``name`` says where the value came from (``AGENT_STORE`` for the environment's).
+    """
     from agent.stores.base import RunStore
 
     if store is None or isinstance(store, (RunStore, os.PathLike)):
@@ -154,6 +157,5 @@ def check_store_argument(store: Any) -> None:
     hint = ""
     if store.lower() in ("memory", "sqlite"):
         hint = f" (did you mean {store.lower()!r}?)"
-    raise ConfigError(
-        f"Agent(store={_shown(store)}): a bare word is not a store{hint}; {STORE_FORMS}"
-    )
+    where = name.replace("...", _shown(store)) if "..." in name else f"{name}={_shown(store)}"
+    raise ConfigError(f"{where}: a bare word is not a store{hint}; {STORE_FORMS}")

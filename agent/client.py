@@ -138,6 +138,8 @@ class Agent(RunMethods, ResourceMethods):
         )
         check_store_argument(store)
         settings = settings or Settings.from_env()
+        if store is None:
+            check_store_argument(settings.store, "AGENT_STORE")
         self.settings = settings
         self.llm = llm if llm is not None else settings.llm
         self.model = _model_name(self.llm)

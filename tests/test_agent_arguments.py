@@ -83,3 +83,11 @@ def test_good_arguments_make_an_agent(tmp_path: Path):
         page_timeout=5,
     ) as agent:
         assert agent.list_runs() == [] and agent.upload_files == [upload.resolve()]
+
+
+def test_a_bare_word_in_agent_store_is_refused_naming_the_variable(tmp_path: Path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("AGENT_STORE", "Sqlite")
+    with pytest.raises(ConfigError, match=r"AGENT_STORE='Sqlite'.*did you mean 'sqlite'"):
+        Agent(llm=ScriptedLLM([]), data_dir=tmp_path / "data")
+    assert not (tmp_path / "Sqlite").exists()
