@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import os
+import sysconfig
 import threading
 import traceback
 from collections.abc import Callable, Coroutine, Generator
@@ -22,7 +23,16 @@ from typing import Any, Protocol
 from agent.errors import RunError
 from agent.llm_request import LLMRequest, current_request
 
-_LIBRARY_DIR = str(Path(__file__).resolve().parent) + os.sep
+_NOT_THE_POLICY = tuple(
+    {str(Path(__file__).resolve().parent) + os.sep}
+    | {
+        str(Path(path)) + os.sep
+        for name, path in sysconfig.get_paths().items()
+        if name in ("stdlib", "platstdlib", "purelib", "platlib")
+    }
+)
+"""Where frames of the library, the standard library and installed packages (litellm) live:
+left out of a policy's traceback."""
 
 TEST_PROVIDER = "agent-test"
 """litellm provider name under which the doubles in ``agent.testing`` are registered."""
@@ -51,11 +61,9 @@ POLICY_ERROR_MARK = "[test policy error] "
 def describe_policy_error(name: str, purpose: str, exc: BaseException) -> str:
     """What a policy ``name`` that raised ``exc`` answering ``purpose`` did, with the
     traceback of the policy's own frames (the library's are left out)."""
-    frames = [
-        frame
-        for frame in traceback.extract_tb(exc.__traceback__)
-        if not frame.filename.startswith(_LIBRARY_DIR)
-    ]
+    every = traceback.extract_tb(exc.__traceback__)
+    frames = [frame for frame in every if not frame.filename.startswith(_NOT_THE_POLICY)]
+    frames = frames or every  # a policy installed as a package: show it all
     trace = "".join(traceback.format_list(frames)).rstrip()
     message = f"the test policy {name}() raised {type(exc).__name__} answering {purpose!r}: {exc}"
     if trace:
