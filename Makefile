@@ -1,5 +1,6 @@
 # `make demo` and `make test` each work on a fresh machine: they create .venv, install the
-# package with its test extras, make sure a Chromium and an ffmpeg are present, then run.
+# package with its test extras, make sure a Chromium and an ffmpeg are present (and, for
+# `make test`, PostgreSQL and Redis server binaries), then run.
 # They say in a few lines what they did; the tools' own output goes to $(SETUP_LOG), which
 # is named (with its last lines) when something fails.
 PYTHON ?= python3
@@ -17,7 +18,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # $(call quietly,WHAT,COMMAND): COMMAND's output into the log; on failure say WHAT failed and show the log's end.
 quietly = { $(2); } >>$(SETUP_LOG) 2>&1 || { echo "$(1) failed; the end of $(SETUP_LOG):"; tail -n 25 $(SETUP_LOG); exit 1; }
 
-.PHONY: demo test browser bench clean
+.PHONY: demo test test-deps browser bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || { echo "$(PYTHON) -m venv failed: install Python's venv module (Debian: apt-get install python3-venv)"; exit 1; }
@@ -31,12 +32,17 @@ $(STAMP): pyproject.toml
 browser: $(STAMP)
 	@$(PY) -m agent.browser.setup --log $(SETUP_LOG)
 
+# What the whole suite needs besides: PostgreSQL and Redis server binaries (apt-get as root or
+# with passwordless sudo; otherwise the command to run is printed and their tests skip).
+test-deps: $(STAMP)
+	@$(PY) -m agent.browser.setup --log $(SETUP_LOG) --servers
+
 demo: browser
 	@$(PY) -m agent.demo
 
 # pytest measures agent/ and engines/ and fails below the floor in pyproject.toml
 # ([tool.coverage.report] fail_under); `$(PY) -m coverage report` then lists file by file.
-test: browser
+test: test-deps
 	$(PY) -m ruff check agent engines fixtures_sites tests
 	$(PY) -m ruff format --check agent engines fixtures_sites tests
 	$(PY) -m mypy agent engines

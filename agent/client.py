@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from agent._loop import LoopThread
+from agent.agent_arguments import check_agent_arguments, check_store_argument
 from agent.browser.manager import BrowserManager
 from agent.client_resources import ResourceMethods
 from agent.client_runs import CANCEL_GRACE, RunMethods
@@ -86,9 +87,10 @@ class Agent(RunMethods, ResourceMethods):
     ``"openai/<name>"`` for any OpenAI-compatible server) or a double from ``agent.testing``.
     ``llm_base_url`` points it at a server of your own (Ollama, vLLM, LM Studio, a proxy);
     ``llm_timeout`` bounds each call in seconds and ``llm_retries`` how often a call that
-    failed on the way is retried; ``llm_options`` adds litellm arguments (``api_key``,
-    ``extra_headers``, ...). Unset, each comes from ``AGENT_LLM_BASE_URL``,
-    ``AGENT_LLM_TIMEOUT``, ``AGENT_LLM_RETRIES``, ``AGENT_LLM_OPTIONS``
+    failed on the way is retried, ``llm_deadline`` a call's attempts in all (180 s);
+    ``llm_options`` adds litellm arguments (``api_key``, ``extra_headers``, ...). Unset,
+    each comes from ``AGENT_LLM_BASE_URL``, ``AGENT_LLM_TIMEOUT``, ``AGENT_LLM_RETRIES``,
+    ``AGENT_LLM_DEADLINE``, ``AGENT_LLM_OPTIONS``
     (see ``docs/local-models.md``).
 
     ``store=`` takes a store or a store URL (:mod:`agent.stores.open`); with ``broker=`` (a
@@ -109,6 +111,7 @@ class Agent(RunMethods, ResourceMethods):
         llm_timeout: float | None = None,
         llm_retries: int | None = None,
         llm_options: Mapping[str, Any] | None = None,
+        llm_deadline: float | None = None,
         store: RunStore | str | os.PathLike[str] | None = None,
         broker: str | None = None,
         data_dir: str | Path | None = None,
@@ -133,17 +136,33 @@ class Agent(RunMethods, ResourceMethods):
         page_timeout: float | None = None,
         settings: Settings | None = None,
     ) -> None:
+        self._closed = True  # until made: close() on a half-made Agent does nothing
+        check_agent_arguments(
+            {name: value for name, value in locals().items() if name not in ("self", "settings")}
+        )
+        check_store_argument(store)
         settings = settings or Settings.from_env()
+        if store is None:
+            check_store_argument(settings.store, "AGENT_STORE")
         self.settings = settings
         self.llm = llm if llm is not None else settings.llm
         self.model = _model_name(self.llm)
         self.llm_options = settings.llm_options_with(
-            base_url=llm_base_url, timeout=llm_timeout, retries=llm_retries, options=llm_options
+            base_url=llm_base_url,
+            timeout=llm_timeout,
+            retries=llm_retries,
+            options=llm_options,
+            deadline=llm_deadline,
         )
         self.data_dir = Path(data_dir if data_dir is not None else settings.data_dir).resolve()
         self.store = open_store(store if store is not None else settings.store, self.data_dir)
         self._owns_store = not isinstance(store, RunStore)  # a store passed in stays open
-        self._queue = _queue_for(broker or settings.broker, self.store)
+        try:
+            self._queue = _queue_for(broker or settings.broker, self.store)
+        except BaseException:
+            if self._owns_store:
+                self.store.close()
+            raise
         from agent.recovery import tidy_interrupted_runs
 
         try:  # runs whose process died: keep their video, drop half-written files
@@ -170,7 +189,6 @@ class Agent(RunMethods, ResourceMethods):
         )
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._engine_tasks: dict[str, asyncio.Task[Any]] = {}
-        self._closed = False
         from agent.totp import TOTPSecrets
 
         self.totp_secrets = TOTPSecrets()
@@ -201,6 +219,7 @@ class Agent(RunMethods, ResourceMethods):
 
         self.page_timeout = PAGE_TIMEOUT if page_timeout is None else float(page_timeout)
         """Seconds a page operation may take before the run checks that the page still runs."""
+        self._closed = False
 
     # -- AI steps on your own page and scripts of runs ----------------------------------------
     def on(

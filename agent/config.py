@@ -19,6 +19,7 @@
 | ``AGENT_LLM_BASE_URL``| the model server's URL (litellm's ``api_base``)            | the provider's |
 | ``AGENT_LLM_TIMEOUT`` | seconds one model call may take before it is retried       | ``120``        |
 | ``AGENT_LLM_RETRIES`` | retries of a call that hit a rate limit, 5xx, drop, timeout| ``3``          |
+| ``AGENT_LLM_DEADLINE``| seconds one call may take in all, its retries included     | ``180``        |
 | ``AGENT_LLM_OPTIONS`` | JSON object of extra litellm arguments (``api_key``, ...)  | ``{}``         |
 
 litellm's own variables (``OPENAI_API_KEY``, ``OPENAI_API_BASE``, ``OLLAMA_API_BASE``, ...)
@@ -46,11 +47,15 @@ DEFAULT_LLM_TIMEOUT = 120.0
 """Seconds one model call may take (a local model on a CPU is slow; a hung server is not)."""
 DEFAULT_LLM_RETRIES = 3
 """Retries of a model call that failed on the way (rate limit, 5xx, dropped, timed out)."""
+DEFAULT_LLM_DEADLINE = 180.0
+"""Seconds one model call may take in all, its retries and their waits included: a dead
+server ends the run's call within this, not after ``(retries + 1) × timeout``."""
 _MANAGED_LITELLM_ARGS = {
     "model": "llm=",
     "messages": "the prompts",
     "timeout": "llm_timeout= (AGENT_LLM_TIMEOUT)",
     "num_retries": "llm_retries= (AGENT_LLM_RETRIES)",
+    "deadline": "llm_deadline= (AGENT_LLM_DEADLINE)",
     "max_retries": "llm_retries= (AGENT_LLM_RETRIES)",
     "stream": "nothing: answers are read whole",
 }
@@ -72,6 +77,8 @@ class LLMOptions:
     """Seconds one call may take; a call past it is abandoned and retried."""
     retries: int = DEFAULT_LLM_RETRIES
     """Retries after a rate limit (its ``Retry-After`` honoured, bounded), 5xx, drop or timeout."""
+    deadline: float = DEFAULT_LLM_DEADLINE
+    """Seconds a call may take in all, retries and their waits included; then it fails."""
     extra: Mapping[str, Any] = field(default_factory=dict, repr=False)  # may hold a key
     """Further ``litellm.acompletion`` arguments: ``api_key``, ``extra_headers``,
     ``temperature``, ``response_format`` (``None`` stops the JSON mode the library asks for)."""
@@ -94,6 +101,14 @@ class LLMOptions:
         if not isinstance(self.timeout, (int, float)) or self.timeout <= 0:
             raise ConfigError(
                 f"llm_timeout must be a number of seconds above 0, not {self.timeout!r}"
+            )
+        if (
+            not isinstance(self.deadline, (int, float))
+            or isinstance(self.deadline, bool)
+            or self.deadline <= 0
+        ):
+            raise ConfigError(
+                f"llm_deadline must be a number of seconds above 0, not {self.deadline!r}"
             )
         if not isinstance(self.retries, int) or self.retries < 0:
             raise ConfigError(f"llm_retries must be a whole number from 0, not {self.retries!r}")
@@ -132,6 +147,7 @@ class Settings:
     llm_base_url: str | None = None
     llm_timeout: float | None = None
     llm_retries: int | None = None
+    llm_deadline: float | None = None
     llm_options: Mapping[str, Any] = field(default_factory=dict, repr=False)  # may hold a key
     broker: str | None = None
     browser_cdp_url: str | None = None
@@ -168,6 +184,7 @@ class Settings:
             llm_base_url=env.get("AGENT_LLM_BASE_URL") or None,
             llm_timeout=_number(env, "AGENT_LLM_TIMEOUT", float),
             llm_retries=_number(env, "AGENT_LLM_RETRIES", int),
+            llm_deadline=_number(env, "AGENT_LLM_DEADLINE", float),
             llm_options=_json_object(env, "AGENT_LLM_OPTIONS"),
             broker=env.get("AGENT_BROKER") or None,
             browser_cdp_url=env.get("AGENT_BROWSER_CDP_URL") or None,
@@ -180,6 +197,7 @@ class Settings:
         timeout: float | None = None,
         retries: int | None = None,
         options: Mapping[str, Any] | None = None,
+        deadline: float | None = None,
     ) -> LLMOptions:
         """The model-call options: the given arguments over these settings over defaults."""
         return LLMOptions(
@@ -189,6 +207,9 @@ class Settings:
             if retries is not None
             else (DEFAULT_LLM_RETRIES if self.llm_retries is None else self.llm_retries),
             extra={**self.llm_options, **(options or {})},
+            deadline=deadline
+            if deadline is not None
+            else (self.llm_deadline or DEFAULT_LLM_DEADLINE),
         )
 
 

@@ -112,23 +112,24 @@ def check_run_budget(ctx: RunContext, messages: list[dict[str, Any]]) -> None:
 
 
 CALL_GRACE_SECONDS = 5.0
-"""How long a model call cut off by a limit may take to finish before it is dropped."""
+"""How long a model call that was cut off may take to wind down before it is dropped."""
 
 
 async def let_finish(work: Awaitable[Any], grace: float = CALL_GRACE_SECONDS) -> Any:
-    """Await ``work``; when cancelled meanwhile, give it ``grace`` seconds to end, then re-raise.
+    """Await ``work``; when cancelled meanwhile, cancel it too and let it wind down, then re-raise.
 
-    A run stopped by its wall clock is cancelled wherever it is. In the middle of a
-    litellm call that would leave litellm's own coroutine unawaited (some providers hand
-    it across a worker thread), so the call is allowed to end on its own first.
+    A run stopped by its wall clock, ``cancel_run`` or ``close`` is cancelled wherever it
+    is. In the middle of a litellm call the call's own task is cancelled at once (a model
+    that goes on thinking must not hold the cancel up) and awaited while it unwinds, at
+    most ``grace`` seconds, so litellm's coroutine is not left unawaited. A double's
+    function still running on its thread finishes there; its answer is dropped.
     """
     call = asyncio.ensure_future(work)
     try:
         return await asyncio.shield(call)
     except asyncio.CancelledError:
+        call.cancel()
         done, _ = await asyncio.wait({call}, timeout=grace)
         if call in done and not call.cancelled():
             call.exception()  # retrieved, so it is not reported as lost
-        else:
-            call.cancel()
         raise

@@ -40,13 +40,17 @@ from agent.errors import AnswerMisfitError, LLMError, RealLLMBlockedError
 from agent.llm_doubles import (
     DOUBLE_ERROR_KEY,
     TEST_PROVIDER,
+    double_of,
     double_priced_as,
     double_supports_vision,
+    policy_error,
+    policy_error_in,
     register_provider,
     warm_call,
     warm_counting,
 )
 from agent.llm_request import LLMRequest, serving
+from agent.validation import cut_text
 
 logger = logging.getLogger("agent.llm")
 
@@ -114,7 +118,11 @@ async def _litellm_call(model: str, messages: list[dict[str, Any]], *, options: 
         else transport.call_arguments(litellm, model, options)
     )
     backoff = 1.0
+    # a double answers in-process: its timeout is the call's, as a provider's is
+    per_attempt = options.timeout if is_double else transport.outer_deadline(options.timeout)
+    give_up_at = time.monotonic() + options.deadline  # all attempts and waits together
     for attempt in range(1, attempts + 1):
+        left = give_up_at - time.monotonic()
         try:
             return await asyncio.wait_for(
                 litellm.acompletion(
@@ -122,14 +130,22 @@ async def _litellm_call(model: str, messages: list[dict[str, Any]], *, options: 
                     messages=with_cache_control(litellm, model, messages),
                     **{**kwargs, **(call_options.get() or {})},
                 ),
-                transport.outer_deadline(options.timeout),
+                max(0.0, min(per_attempt, left)),
             )
         except Exception as exc:  # litellm maps provider errors to its own classes
             if isinstance(exc, asyncio.TimeoutError):
                 exc = TimeoutError()
-            if not transport.is_retryable(exc) or attempt == attempts:
-                raise LLMError(transport.describe_failure(model, exc, attempt, options)) from exc
+            failed_policy = policy_error_in(str(exc))
+            if failed_policy is not None:  # a fake provider's policy raised: the test's bug
+                raise failed_policy from None
             wait = transport.retry_wait(exc, backoff)
+            out_of_time = time.monotonic() + (0 if attempt == attempts else wait) >= give_up_at
+            if not transport.is_retryable(exc) or attempt == attempts or out_of_time:
+                raise LLMError(
+                    transport.describe_failure(
+                        model, exc, attempt, options, past_deadline=out_of_time
+                    )
+                ) from exc
             logger.warning("model %s: %s, retrying in %.1fs", model, type(exc).__name__, wait)
             await asyncio.sleep(wait)
             backoff *= 2
@@ -250,11 +266,14 @@ async def complete_json(
                 response = await _litellm_call(model, messages, options=options)
         except LLMError:
             double_error = call_request.context.get(DOUBLE_ERROR_KEY)
-            if double_error is not None:  # say what the test's policy did, not litellm's wrapper
-                raise LLMError(
-                    f"the test double for {request.purpose!r} raised "
-                    f"{type(double_error).__name__}: {double_error}"
-                ) from double_error
+            if double_error is not None:  # the test's policy failed, not the model: say so
+                logger.error(
+                    "the test double %s raised answering %r",
+                    model,
+                    request.purpose,
+                    exc_info=double_error,
+                )
+                raise policy_error(double_of(model), request.purpose, double_error) from None
             raise
         tokens_in, tokens_out, cost = _usage(model, response)
         result.input_tokens += tokens_in
@@ -286,11 +305,15 @@ async def complete_json(
         logger.info("re-asking %s: %s", request.purpose, "; ".join(problems))
         messages = [
             *messages,
-            {"role": "assistant", "content": text},
+            {"role": "assistant", "content": cut_text(text, ECHO_CHARS)},
             {"role": "user", "content": render("reask_json", problems=problems)},
         ]
     result.seconds = time.monotonic() - started
     return result
+
+
+ECHO_CHARS = 4000
+"""How much of an unusable answer is sent back with the re-ask (the rest is cut, marked)."""
 
 
 _FENCE = re.compile(r"```(?:json|JSON)?\s*(.*?)```", re.S)
@@ -304,6 +327,11 @@ def parse_json(text: str) -> Any:
     """
     if not text or not text.strip():
         raise ValueError("the answer was empty")
+    if len(text) > MAX_ANSWER_CHARS:
+        raise ValueError(
+            f"the answer was {len(text):,} characters long, over the {MAX_ANSWER_CHARS:,} "
+            "an answer may have; answer with the JSON object alone"
+        )
     candidates = [m.group(1) for m in _FENCE.finditer(text)] + [text]
     last_error = "no JSON object found"
     for candidate in candidates:
@@ -315,11 +343,26 @@ def parse_json(text: str) -> Any:
                 return json.loads(attempt)
             except ValueError as exc:
                 last_error = f"{exc.__class__.__name__}: {exc}"
+            except RecursionError:  # deeper than _outermost measures (it cannot be, but)
+                raise ValueError(_too_deep(MAX_ANSWER_DEPTH)) from None
         try:
             return ast.literal_eval(_repair(chunk))  # Python-style True/None/'quotes'
-        except (ValueError, SyntaxError):
+        except (ValueError, SyntaxError, RecursionError, MemoryError):
             pass
     raise ValueError(last_error)
+
+
+MAX_ANSWER_CHARS = 1_000_000
+"""The longest answer :func:`parse_json` reads; a longer one is a misfit (re-asked)."""
+MAX_ANSWER_DEPTH = 100
+"""The deepest nesting of ``{``/``[`` :func:`parse_json` reads; deeper is a misfit."""
+
+
+def _too_deep(depth: int) -> str:
+    return (
+        f"the JSON nests {depth:,} or more levels deep (at most {MAX_ANSWER_DEPTH} are read); "
+        "answer with the flat object the instructions show"
+    )
 
 
 def _outermost(text: str) -> str | None:
@@ -343,6 +386,8 @@ def _outermost(text: str) -> str | None:
             in_string = True
         elif char in "{[":
             stack.append("}" if char == "{" else "]")
+            if len(stack) > MAX_ANSWER_DEPTH:
+                raise ValueError(_too_deep(len(stack)))
         elif char in "}]":
             if not stack:
                 return text[start:index]

@@ -156,13 +156,23 @@ def _seconds(value: str | None, scale: float = 1.0) -> float | None:
         return None
 
 
-def describe_failure(model: str, exc: BaseException, attempts: int, options: LLMOptions) -> str:
-    """The sentence a run's ``failure_reason`` carries when a call could not be made."""
+def describe_failure(
+    model: str,
+    exc: BaseException,
+    attempts: int,
+    options: LLMOptions,
+    *,
+    past_deadline: bool = False,
+) -> str:
+    """The sentence a run's ``failure_reason`` carries when a call could not be made.
+
+    ``past_deadline``: the call's attempts ran out of ``options.deadline``, which is said.
+    """
     name = "Timeout" if isinstance(exc, TimeoutError) else type(exc).__name__
     lines = str(exc).strip().splitlines()  # litellm may append a whole traceback
     detail = lines[0] if lines else "no answer"
     if isinstance(exc, TimeoutError):
-        detail = f"no answer within {options.timeout:g}s"
+        detail = f"no answer within {min(options.timeout, options.deadline):g}s"
     elif "Expecting value" in detail or "invalid response" in detail.lower():
         detail += (
             " (the server did not answer JSON: is the base URL the model API, e.g. ending in "
@@ -170,6 +180,11 @@ def describe_failure(model: str, exc: BaseException, attempts: int, options: LLM
         )
     tries = f" after {attempts} attempts" if attempts > 1 else ""
     text = f"model {model} failed ({name}){tries}: {detail}"
+    if past_deadline:
+        return text + (
+            f"; gave up at the {options.deadline:g}s deadline for one call and its retries "
+            "(raise llm_deadline / AGENT_LLM_DEADLINE if the server is only slow)"
+        )
     if name == "Timeout":
         text += " (raise llm_timeout / AGENT_LLM_TIMEOUT if the model is only slow)"
     return text

@@ -17,7 +17,7 @@ import time
 from datetime import datetime, timezone
 from typing import Any
 
-from pydantic import BaseModel, Field, SerializeAsAny
+from pydantic import BaseModel, Field, SerializeAsAny, field_validator
 
 from agent.errors import InvalidTransitionError
 from agent.records import ActionOutcome, ActionRecord, Block, ErrorEntry
@@ -171,6 +171,31 @@ class TaskRun(BaseModel):
         return str(view("run_html")(self))
 
 
+def hosted_action(action: ActionRecord) -> dict[str, Any]:
+    """``action`` as the hosted ``Action`` JSON: its fields, ``action_type`` in the hosted
+    enum's lower case (``click``, ``input_text``), the target as ``element_id`` too, and the
+    hosted ``status`` (``completed``, ``failed``, ``skipped``; ``pending`` when not run).
+
+    The record itself keeps the upper-case names the ``plan`` answer uses; only this view,
+    read by the hosted SDK, is lower case. Types the hosted enum lacks (``answer_dialog``,
+    ``ask_user``, ``call_tool``) are lower-cased the same way.
+
+    >>> hosted_action(ActionRecord(action_type="INPUT_TEXT", id="4", text="hi"))["action_type"]
+    'input_text'
+    """
+    record: dict[str, Any] = action.model_dump(mode="json", exclude={"result", "element"})
+    record["action_type"] = action.action_type.lower()
+    if action.id is not None:
+        record.setdefault("element_id", action.id)
+    if action.skipped:
+        record["status"] = "skipped"
+    elif action.result is None:
+        record["status"] = "pending"
+    else:
+        record["status"] = "completed" if action.result.success else "failed"
+    return record
+
+
 class StepOutput(BaseModel):
     """What a finished step did, in the hosted ``AgentStepOutput`` shape.
 
@@ -187,16 +212,26 @@ class StepOutput(BaseModel):
     browser_metadata: dict[str, Any] | None = Field(None, description="{'website_url': ...}")
     step_exception: str | None = Field(None, description="Why the step failed, if it did.")
 
+    @field_validator("actions_and_results", mode="after")
+    @classmethod
+    def _hosted_case(
+        cls, pairs: list[tuple[dict[str, Any], list[dict[str, Any]]]]
+    ) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
+        """Outputs stored by an earlier version carried upper-case types: read as hosted."""
+        for action, _ in pairs:
+            if isinstance(action.get("action_type"), str):
+                action["action_type"] = action["action_type"].lower()
+        return pairs
+
     @classmethod
     def of(cls, step: Step) -> StepOutput:
         """The output of ``step`` from its recorded actions."""
         pairs = []
         for action in map(ActionRecord.coerce, step.actions):
             result = action.result or ActionOutcome(success=True)
-            record = action.model_dump(mode="json", exclude={"result", "element"})
             pairs.append(
                 (
-                    record,
+                    hosted_action(action),
                     [
                         {
                             "success": result.success,
@@ -280,6 +315,7 @@ __all__ = [
     "build_request",
     "check_schema",
     "effective_schema",
+    "hosted_action",
     "new_id",
     "normalize_url",
     "utcnow",

@@ -35,6 +35,7 @@ from agent.records import ErrorEntry
 from agent.run_folder import keep_run, keep_step, step_folder
 from agent.secrets import Secrets
 from agent.stores.base import RunStore
+from agent.validation import MODEL_TEXT_CHARS, cut_text
 
 if TYPE_CHECKING:
     from playwright.async_api import Page
@@ -67,6 +68,26 @@ class Outcome:
     summary: str = ""
     """What was achieved, in words (used by the v2 planner and budget messages)."""
     last_step: Step | None = None
+
+    def __post_init__(self) -> None:
+        self.bound()
+
+    def bound(self) -> Outcome:
+        """Cut the text the model may have written here (a TERMINATE reason, a summary,
+        an error's reasoning) to :data:`~agent.validation.MODEL_TEXT_CHARS`, marked."""
+        if self.failure_reason is not None:
+            self.failure_reason = cut_text(self.failure_reason)
+        self.summary = cut_text(self.summary)
+        self.errors = [bounded_error(entry) for entry in self.errors]
+        return self
+
+
+def bounded_error(entry: ErrorEntry) -> ErrorEntry:
+    """``entry`` with its reasoning cut to :data:`~agent.validation.MODEL_TEXT_CHARS`."""
+    reasoning = cut_text(entry.reasoning)
+    if reasoning == entry.reasoning:
+        return entry
+    return entry.model_copy(update={"reasoning": reasoning})
 
 
 @dataclass
@@ -133,7 +154,7 @@ class RunContext:
     ) -> None:
         """Note an error code on the run without ending it (e.g. output that misfits)."""
         run = self.store.get_run(self.run_id)
-        entry = ErrorEntry(error_code=code, reasoning=reasoning, error_type=error_type)
+        entry = ErrorEntry(error_code=code, reasoning=cut_text(reasoning), error_type=error_type)
         self.store.update_run(self.run_id, errors=[*run.errors, entry])
 
     # -- steps -------------------------------------------------------------------------------
@@ -160,7 +181,7 @@ class RunContext:
         return step
 
     def save_step(self, step: Step) -> None:
-        step = self.secrets.redact_model(step)
+        step = self.secrets.redact_model(_bounded_step(step))
         self.store.save_step(step)
         run = self.store.get_run(self.run_id)
         keep_step(self.run_dir, step)  # the run folder keeps the records (agent.run_folder)
@@ -396,6 +417,21 @@ class RunContext:
         except RuntimeError:  # no tab left open
             return
         await close_quietly(stuck, what)
+
+
+def _bounded_step(step: Step) -> Step:
+    """``step`` with the model's reasoning and the failure reason cut to size, marked."""
+    for action in step.actions:  # the plan answer's own words, kept with each action
+        for key in ("reasoning", "reason"):
+            value = action.get(key)
+            if isinstance(value, str) and len(value) > MODEL_TEXT_CHARS:
+                action[key] = cut_text(value)
+    changes = {
+        name: cut_text(value)
+        for name, value in (("reasoning", step.reasoning), ("failure_reason", step.failure_reason))
+        if value is not None and len(value) > MODEL_TEXT_CHARS
+    }
+    return step.model_copy(update=changes) if changes else step
 
 
 def paused_observation(url: str, question: str) -> Observation:

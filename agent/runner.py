@@ -357,6 +357,7 @@ async def _record_ending(
     recording: str | None,
 ) -> None:
     store = config.store
+    outcome.bound()  # an engine may have set a reason after making the outcome
     steps = store.list_steps(run_id)
     for step in steps:  # a step cut short by cancel or a crash is closed, never left running
         if step.status in (StepStatus.created, StepStatus.running):

@@ -28,6 +28,12 @@ sent, read back with helpers (``prompt.find(tag="button")``, ``prompt.page``,
 ``FunctionLLM`` also hands over the structured observation; keep it for tests of the
 page layer. ``ScriptedLLM([...])`` answers from a list, in order. All of them record
 every request they served in ``.calls``.
+
+A double's function runs on a thread of its own, never on the Agent's event loop: one
+that sleeps or blocks is cut off by ``llm_timeout``, ``cancel_run`` and ``close`` as a
+slow provider would be (it finishes in the background and its answer is dropped). One
+that raises fails the run with a ``PolicyError`` naming it, with its traceback, not as a
+model error.
 """
 
 from __future__ import annotations

@@ -239,3 +239,21 @@ def check_data_dir(data_dir: Path) -> None:
             f"data_dir {str(data_dir)!r} is not writable ({exc.strerror or exc}): pass "
             "Agent(data_dir=...) or set AGENT_DATA_DIR to a folder this process can write"
         ) from None
+
+
+MODEL_TEXT_CHARS = 4000
+"""The most a run field keeps of text the model wrote (a reason, a summary, an error's
+reasoning); the rest is cut, with :func:`cut_text`'s marker."""
+
+
+def cut_text(text: str, limit: int = MODEL_TEXT_CHARS) -> str:
+    """``text`` kept to ``limit`` characters, with a marker saying how much was cut.
+
+    >>> cut_text("abcdefgh", 3)
+    'abc… [cut: 5 more characters]'
+    >>> cut_text("short", 10)
+    'short'
+    """
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… [cut: {len(text) - limit:,} more characters]"

@@ -7,8 +7,9 @@ database behind). PostgreSQL refuses to run as root, so as root its ``initdb`` a
 server run as the ``postgres`` user (``subprocess`` switches user in the child, which
 keeps the server's pid the one we started and can stop).
 
-Where the binaries are missing the fixtures skip with the reason, except in CI
-(``CI=true``), where a missing server is a failure.
+Where the binaries are missing the fixtures skip with the reason and the exact command
+that installs them, except in CI (``CI=true``), where a missing server is a failure.
+``make test`` installs them first where it can (``agent.browser.setup --servers``).
 
     def test_something(postgres_url, redis_url): ...
 """
@@ -29,7 +30,9 @@ from pathlib import Path
 
 import pytest
 
-PG_BIN = Path(os.environ.get("AGENT_TEST_PG_BIN", "/usr/lib/postgresql/15/bin"))
+from agent.browser.setup import SERVER_PACKAGES, manual_command, postgres_bin
+
+PG_BIN = postgres_bin() or Path("/usr/lib/postgresql/<version>/bin")
 REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
 INITDB = ["-E", "UTF8", "--locale=C", "--no-sync"]
 PG_OPTIONS = [
@@ -83,7 +86,10 @@ def free_port() -> int:
 
 def missing(what: str) -> None:
     """Skip for a developer without ``what``; fail in CI, where it must be installed."""
-    message = f"{what} is not installed (Debian: apt-get install postgresql redis-server)"
+    message = (
+        f"{what} is not installed: run `{manual_command(SERVER_PACKAGES)}` "
+        "(Debian/Ubuntu; `make test` does it itself as root or with passwordless sudo)"
+    )
     if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
         pytest.fail(f"CI must have it: {message}")
     pytest.skip(message)

@@ -12,6 +12,10 @@ in one namespace, like a notebook, in a fresh working directory, with ``server``
 sites, :class:`fixtures_sites.server.FixtureServer`) already defined; unmarked blocks are
 shown, not run. Agents a page leaves open are closed afterwards. A page opts in by
 marking its blocks; nothing else needs to change here.
+
+A page may also hold a whole small pytest project (the plugin example in
+``docs/testing.md``): blocks marked ``project=<path>`` after the language are written to
+those paths in a fresh folder, and pytest runs there with the plugin, as a user would.
 """
 
 from __future__ import annotations
@@ -30,6 +34,16 @@ FENCE = re.compile(r"^```python run[ \t]*\n(.*?)^```[ \t]*$", re.MULTILINE | re.
 def runnable_blocks(text: str) -> list[tuple[int, str]]:
     """``(line number, code)`` of each ``python run`` block of a page."""
     return [(text.count("\n", 0, m.start()) + 2, m[1]) for m in FENCE.finditer(text)]
+
+
+PROJECT_FENCE = re.compile(
+    r"^```\w+ project=(\S+)[ \t]*\n(.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL
+)
+
+
+def project_files(text: str) -> dict[str, str]:
+    """``{path: content}`` of a page's ``project=<path>`` blocks."""
+    return {m[1]: m[2] for m in PROJECT_FENCE.finditer(text)}
 
 
 RUNNABLE = [page for page in PAGES if runnable_blocks(page.read_text(encoding="utf-8"))]
@@ -58,3 +72,35 @@ def test_docs_page_code_runs(
         for value in list(namespace.values()):
             if isinstance(value, Agent):
                 value.close()
+
+
+PROJECT_PAGES = [p for p in PAGES if project_files(p.read_text(encoding="utf-8"))]
+
+
+@pytest.mark.timeout(300)
+@pytest.mark.parametrize(
+    "page", PROJECT_PAGES, ids=[p.relative_to(ROOT).as_posix() for p in PROJECT_PAGES]
+)
+def test_docs_pytest_project_runs_as_written(page: Path, tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    files = project_files(page.read_text(encoding="utf-8"))
+    assert any(name.startswith("test_") for name in files), "the project has no test file"
+    for name, content in files.items():
+        target = tmp_path / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(content, encoding="utf-8")
+    env = {**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "PYTHONPATH": str(ROOT)}
+    plugins = ["-p", "agent.pytest_plugin", "-p", "pytest_playwright.pytest_playwright"]
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", *plugins, "-p", "no:cacheprovider"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=280,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    assert " passed" in done.stdout and "failed" not in done.stdout

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any, Literal
 
 import pytest
+from pydantic import BaseModel, ConfigDict, Field
 
 from agent import RunStatus, StepStatus
 from agent.errors import InvalidRequestError, InvalidTransitionError
 from agent.models import RunRequest, Step, TaskRun, build_request
+from agent.records import ErrorEntry
 
 DATA = Path(__file__).parent / "data"
 HOSTED_FIELDS = {
@@ -139,7 +142,7 @@ def _hosted_is_goal_achieved(step: dict) -> bool:
     if not _hosted_is_success(step) or not step["output"]["actions_and_results"]:
         return False
     action, results = step["output"]["actions_and_results"][-1]
-    return action["action_type"] in ("COMPLETE", "EXTRACT") and any(r["success"] for r in results)
+    return action["action_type"] in ("complete", "extract") and any(r["success"] for r in results)
 
 
 def test_a_completed_step_has_output_the_hosted_helpers_read_as_success():
@@ -155,3 +158,228 @@ def test_a_completed_step_has_output_the_hosted_helpers_read_as_success():
     failed = step.transition(StepStatus.failed, failure_reason="click failed")
     assert failed.output.step_exception == "click failed"
     assert not _hosted_is_success(json.loads(failed.model_dump_json()))
+
+
+# -- the hosted field types, written out (values: ../shared/reference/skyvern-behaviour.md) -----
+
+HOSTED_ACTION_TYPES = (
+    "click input_text paste_text upload_file download_file select_option checkbox wait hover "
+    "null_action solve_captcha terminate complete reload_page close_page new_tab switch_tab "
+    "extract verification_code goto_url go_back go_forward scroll keypress move drag "
+    "left_mouse execute_js"
+).split()
+HostedActionType = Literal[tuple(HOSTED_ACTION_TYPES)]  # type: ignore[valid-type]
+HostedRunStatus = Literal[
+    "created", "queued", "running", "paused", "timed_out", "failed", "terminated",
+    "completed", "canceled",
+]  # fmt: skip
+HostedStepStatus = Literal["created", "running", "failed", "canceled", "completed"]
+
+
+class _Hosted(BaseModel):
+    model_config = ConfigDict(extra="ignore", strict=True)
+
+
+class HostedSelectOption(_Hosted):
+    label: str | None = None
+    value: str | None = None
+    index: int | None = None
+
+
+class HostedUserDefinedError(_Hosted):
+    error_code: str
+    reasoning: str
+    confidence_float: float = Field(ge=0, le=1)
+
+
+class HostedAction(_Hosted):
+    action_type: HostedActionType
+    status: Literal["pending", "skipped", "failed", "completed"] = "pending"
+    element_id: str | None = None
+    reasoning: str | None = None
+    text: str | None = None
+    option: HostedSelectOption | None = None
+    file_url: str | None = None
+    url: str | None = None
+    keys: list[str] | None = None
+    tab_index: int | None = None
+    errors: list[HostedUserDefinedError] | None = None
+    data_extraction_goal: str | None = None
+
+
+class HostedActionResult(_Hosted):
+    success: bool
+    exception_type: str | None = None
+    exception_message: str | None = None
+    data: dict[str, Any] | list[Any] | str | None = None
+
+
+class HostedAgentStepOutput(_Hosted):
+    actions_and_results: list[tuple[HostedAction, list[HostedActionResult]]] | None = None
+    errors: list[HostedUserDefinedError] = []
+    browser_metadata: dict[str, Any] | None = None
+    step_exception: str | None = None
+
+
+class HostedStep(_Hosted):
+    created_at: str
+    modified_at: str
+    task_id: str = Field(pattern=r"^tsk_")
+    step_id: str = Field(pattern=r"^stp_")
+    status: HostedStepStatus
+    output: HostedAgentStepOutput | None = None
+    order: int
+    is_last: bool
+    retry_index: int = 0
+    organization_id: str | None = None
+    input_token_count: int = 0
+    output_token_count: int = 0
+    step_cost: float = 0
+
+
+class HostedFileInfo(_Hosted):
+    url: str
+    checksum: str | None = None
+    filename: str | None = None
+
+
+class HostedTaskRunRequest(_Hosted):
+    prompt: str
+    url: str | None = None
+    engine: Literal["skyvern-1.0", "skyvern-2.0", "openai-cua", "anthropic-cua", "ui-tars"]
+    title: str | None = None
+    proxy_location: str | dict[str, Any] | None = None
+    data_extraction_schema: dict[str, Any] | list[Any] | str | None = None
+    error_code_mapping: dict[str, str] | None = None
+    max_steps: int | None = None
+    webhook_url: str | None = None
+    totp_identifier: str | None = None
+    totp_url: str | None = None
+    browser_session_id: str | None = None
+    publish_workflow: bool = False
+    browser_profile_id: str | None = None
+    start_fresh_browser: bool = False
+    model: dict[str, Any] | None = None
+    extra_http_headers: dict[str, str] | None = None
+    include_action_history_in_verification: bool | None = None
+    max_screenshot_scrolls: int | None = None
+    browser_address: str | None = None
+    run_with: Literal["agent", "code"] | None = None
+
+
+class HostedTaskRunResponse(_Hosted):
+    run_id: str = Field(pattern=r"^tsk_")
+    status: HostedRunStatus
+    output: dict[str, Any] | list[Any] | str | None = None
+    downloaded_files: list[HostedFileInfo] | None = None
+    recording_url: str | None = None
+    screenshot_urls: list[str] | None = None
+    failure_reason: str | None = None
+    created_at: str
+    modified_at: str
+    queued_at: str | None = None
+    started_at: str | None = None
+    finished_at: str | None = None
+    browser_session_id: str | None = None
+    browser_profile_id: str | None = None
+    max_screenshot_scrolls: int | None = None
+    errors: list[dict[str, Any]] | None = None
+    step_count: int | None = None
+    run_type: Literal["task_v1", "task_v2", "task_v3", "openai_cua", "anthropic_cua", "ui_tars"]
+    run_request: HostedTaskRunRequest | None = None
+
+
+def _hosted(model: type[BaseModel], data: Any) -> Any:
+    """Validate ``data`` as the hosted SDK reads a response: from its JSON text."""
+    return model.model_validate_json(json.dumps(data))
+
+
+SAMPLE_ACTIONS: list[dict[str, Any]] = [
+    {"action_type": "CLICK", "id": "3", "reasoning": "the button"},
+    {"action_type": "INPUT_TEXT", "id": "4", "text": "Ada", "reasoning": "the name"},
+    {"action_type": "SELECT_OPTION", "id": "5", "option": {"label": "Blue"}},
+    {"action_type": "UPLOAD_FILE", "id": "6", "file_url": "file:///tmp/cv.pdf"},
+    {"action_type": "HOVER", "id": "7"},
+    {"action_type": "KEYPRESS", "keys": ["Enter"]},
+    {"action_type": "SCROLL", "direction": "down"},
+    {"action_type": "WAIT", "seconds": 1},
+    {"action_type": "GOTO_URL", "url": "http://127.0.0.1/next"},
+    {"action_type": "GO_BACK"},
+    {"action_type": "RELOAD_PAGE"},
+    {"action_type": "NEW_TAB", "url": "http://127.0.0.1/tab"},
+    {"action_type": "SWITCH_TAB", "tab_index": 0},
+    {"action_type": "CLOSE_PAGE", "tab_index": 1},
+    {"action_type": "SOLVE_CAPTCHA"},
+    {"action_type": "EXTRACT", "data_extraction_goal": "the price"},
+    {"action_type": "TERMINATE", "reason": "no such page", "errors": []},
+    {"action_type": "COMPLETE", "reason": "done"},
+]
+
+
+def _sample_step(action: dict[str, Any], status: StepStatus, success: bool) -> dict[str, Any]:
+    from agent.browser.action_types import parse_actions
+
+    parsed, notes = parse_actions({"actions": [action]})
+    assert not notes, notes
+    record = parsed[0].model_dump(mode="json", exclude_none=True)
+    record["result"] = {"success": success, "message": "" if success else "it did not work"}
+    step = Step(task_id="tsk_1", status=StepStatus.running, url="http://127.0.0.1/x")
+    step.actions.append(record)
+    return json.loads(step.transition(status, is_last=True).model_dump_json(exclude_none=True))
+
+
+@pytest.mark.parametrize("action", SAMPLE_ACTIONS, ids=lambda a: a["action_type"])
+@pytest.mark.parametrize(
+    ("status", "success"), [(StepStatus.completed, True), (StepStatus.failed, False)]
+)
+def test_sample_steps_validate_against_the_hosted_step(action, status, success):
+    step = _sample_step(action, status, success)
+    hosted = _hosted(HostedStep, step)
+    assert hosted.output is not None and hosted.output.actions_and_results
+    hosted_action, results = hosted.output.actions_and_results[0]
+    assert hosted_action.action_type == action["action_type"].lower()
+    assert hosted_action.status == ("completed" if success else "failed")
+    assert hosted_action.element_id == action.get("id")
+    assert [r.success for r in results] == [success]
+
+
+def test_steps_of_every_status_validate_and_stored_upper_case_outputs_read_hosted():
+    for status in StepStatus:
+        step = Step(task_id="tsk_1", status=status)
+        HostedStep.model_validate_json(step.model_dump_json())
+    old = _sample_step(SAMPLE_ACTIONS[1], StepStatus.completed, True)
+    old["output"]["actions_and_results"][0][0]["action_type"] = "INPUT_TEXT"  # an older store
+    again = json.loads(Step.model_validate(old).model_dump_json())
+    assert again["output"]["actions_and_results"][0][0]["action_type"] == "input_text"
+
+
+@pytest.mark.parametrize("status", list(RunStatus), ids=str)
+def test_runs_of_every_status_validate_against_the_hosted_response(status):
+    request = build_request(
+        prompt="Buy the blue one",
+        url="http://127.0.0.1/shop",
+        data_extraction_schema={"type": "object"},
+        error_code_mapping={"sold_out": "the item is sold out"},
+        max_steps=5,
+    )
+    run = TaskRun(run_id="tsk_1", status=status, run_type="task_v1", run_request=request)
+    if status.is_final:
+        run = run.model_copy(
+            update={
+                "failure_reason": None if status == "completed" else "it went wrong",
+                "errors": [ErrorEntry(error_code="sold_out", reasoning="the page said so")],
+                "step_count": 3,
+            }
+        )
+    hosted = HostedTaskRunResponse.model_validate_json(run.model_dump_json())
+    assert hosted.status == status.value and hosted.run_request is not None
+    for entry in hosted.errors or []:
+        _hosted(HostedUserDefinedError, entry)
+
+
+@pytest.mark.parametrize(
+    "name", ["hosted_task_run_request.json", "hosted_task_run_request_exclude_none.json"]
+)
+def test_requests_validate_against_the_hosted_request(name):
+    data = json.loads((DATA / name).read_text())
+    HostedTaskRunRequest.model_validate_json(build_request(**data).model_dump_json())

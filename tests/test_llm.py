@@ -6,6 +6,7 @@ import pytest
 
 from agent.errors import AnswerMisfitError, LLMError, RealLLMBlockedError
 from agent.llm import LLMRequest, complete_json, parse_json
+from agent.llm_doubles import PolicyError
 from agent.testing import FunctionLLM, ScriptedLLM
 
 
@@ -94,10 +95,11 @@ async def test_a_misfit_corrected_on_the_reask_is_used():
     assert result.answer.user_goal_achieved is False and result.calls == 2
 
 
-async def test_a_failing_double_becomes_an_llm_error():
+async def test_a_failing_double_is_the_policys_error_not_the_models():
     double = ScriptedLLM([])  # runs out at once
-    with pytest.raises(LLMError, match="ran out of answers"):
+    with pytest.raises(PolicyError, match="ran out of answers") as caught:
         await complete_json(double.model_name, _request())
+    assert not isinstance(caught.value, LLMError)  # no engine reports it as a model error
 
 
 async def test_real_models_are_blocked_in_tests():
@@ -222,3 +224,26 @@ async def test_errors_that_retrying_cannot_fix_fail_at_once(monkeypatch):
     with pytest.raises(LLMError, match="AuthenticationError"):
         await complete_json("gpt-4o-mini", _request())
     assert len(calls) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("[" * 200_000, "levels deep"),
+        ('{"a": ' * 5_000 + "1" + "}" * 5_000, "levels deep"),
+        ('{"thoughts": "' + "x" * 2_000_000 + '"}', "characters long"),
+    ],
+    ids=["open-brackets", "deep-objects", "huge"],
+)
+def test_unparseable_answers_are_value_errors_not_crashes(text, named):
+    with pytest.raises(ValueError, match=named):
+        parse_json(text)
+
+
+async def test_a_deeply_nested_answer_is_a_misfit_that_is_reasked():
+    double = ScriptedLLM(["[" * 200_000, '{"actions": [{"action_type": "WAIT"}]}'])
+    result = await complete_json(double.model_name, _request())
+    assert result.answer.actions[0].action_type == "WAIT" and result.calls == 2
+    reask = double.calls[1].messages
+    assert "levels deep" in reask[-1]["content"]
+    assert len(reask[-2]["content"]) < 5_000 and "[cut: " in reask[-2]["content"]

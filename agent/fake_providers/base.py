@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from agent.fake_providers.faults import Fault, FaultQueue
+from agent.llm_doubles import POLICY_ERROR_MARK, describe_policy_error
 from agent.prompt_reading import Prompt, purpose_of
 
 Policy = Callable[[Prompt], Any]
@@ -185,10 +186,10 @@ class FakeProvider:
         else:
             try:
                 reply = self.policy(prompt)
-            except Exception as exc:
+            except Exception as exc:  # marked, so the run reports the policy, not the model
+                name = getattr(self.policy, "__name__", "policy")
                 raise PolicyError(
-                    f"the fake provider's policy raised {type(exc).__name__} "
-                    f"answering {prompt.purpose!r}: {exc}"
+                    POLICY_ERROR_MARK + describe_policy_error(name, prompt.purpose, exc)
                 ) from exc
         return reply if isinstance(reply, str) else json.dumps(reply)
 

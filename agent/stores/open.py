@@ -35,14 +35,14 @@ def open_store(store: RunStore | str | os.PathLike[str] | None, data_dir: Path) 
     if store is None or store == "memory":
         return MemoryStore()
     if isinstance(store, os.PathLike):
-        return SQLiteStore(Path(store))
+        return _sqlite(Path(store))
     if not isinstance(store, str):
         return store
     if store == "sqlite":
-        return SQLiteStore(data_dir / "agent.db")
+        return _sqlite(data_dir / "agent.db")
     scheme, sep, rest = store.partition("://")
     if not sep:
-        return SQLiteStore(Path(store))
+        return _sqlite(Path(store))
     if scheme in ("postgresql", "postgres") or scheme.startswith("postgresql+"):
         from agent.stores.postgres import PostgresStore
 
@@ -51,8 +51,24 @@ def open_store(store: RunStore | str | os.PathLike[str] | None, data_dir: Path) 
         path = rest.removeprefix("/")
         if not path:
             raise InvalidRequestError("store", f"{store!r} names no file; {_URL_HELP}")
-        return SQLiteStore(path if path == ":memory:" else Path(path))
+        return SQLiteStore(path) if path == ":memory:" else _sqlite(Path(path))
     raise InvalidRequestError("store", f"unknown store URL scheme {scheme!r} ({_URL_HELP})")
+
+
+def _sqlite(path: Path) -> RunStore:
+    """A SQLite store at ``path``, or an error naming the file and the fix."""
+    import sqlite3
+
+    from agent.stores.sqlite import SQLiteStore
+
+    try:
+        return SQLiteStore(path)
+    except (sqlite3.Error, OSError) as exc:
+        raise InvalidRequestError(
+            "store",
+            f"cannot open the SQLite file {str(path)!r} ({exc}); give a path in a folder "
+            "this process can write, or store='memory'",
+        ) from None
 
 
 def shared_store(store: RunStore) -> bool:

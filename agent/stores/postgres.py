@@ -304,8 +304,6 @@ class PostgresStore:
                 f"Run interrupted: the process running it (pid {pid} on {host}) stopped before "
                 f"it finished (last heartbeat {beat:%Y-%m-%d %H:%M:%S} UTC). Start the task again."
             )
-            failed = run.transition(RunStatus.failed, failure_reason=reason)
-            self._save_run(conn, failed)
             rows = conn.execute(
                 "SELECT data::text FROM steps WHERE task_id = %s FOR UPDATE", (run_id,)
             ).fetchall()
@@ -315,6 +313,9 @@ class PostgresStore:
                     self._upsert_step(
                         conn, step.transition(StepStatus.failed, failure_reason=reason)
                     )
+            # step_count: only the run's ending writes it, and that never came
+            failed = run.transition(RunStatus.failed, failure_reason=reason, step_count=len(rows))
+            self._save_run(conn, failed)
             return failed
 
     def _start_heartbeat(self) -> None:

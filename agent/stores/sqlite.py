@@ -236,12 +236,18 @@ class SQLiteStore:
                 run = self._load_run(conn, run_id)
                 if run.status in ACTIVE_STATUSES:
                     reason = interrupted_reason(run.owner_pid)
-                    self._save_run(conn, run.transition(RunStatus.failed, failure_reason=reason))
-                    self._fail_open_steps(conn, run_id, reason)
+                    steps = self._fail_open_steps(conn, run_id, reason)
+                    failed = run.transition(
+                        RunStatus.failed, failure_reason=reason, step_count=steps
+                    )
+                    self._save_run(conn, failed)
         return len(dead)
 
-    def _fail_open_steps(self, conn: sqlite3.Connection, run_id: str, reason: str) -> None:
-        """The step the dead process was in the middle of ends failed, with the run's cause."""
+    def _fail_open_steps(self, conn: sqlite3.Connection, run_id: str, reason: str) -> int:
+        """The step the dead process was in the middle of ends failed, with the run's cause.
+
+        Returns how many steps the run has (its ``step_count``, which only the run's
+        ending would have written)."""
         rows = conn.execute("SELECT data FROM steps WHERE task_id = ?", (run_id,)).fetchall()
         for (data,) in rows:
             step = Step.model_validate_json(data)
@@ -251,6 +257,7 @@ class SQLiteStore:
                     "UPDATE steps SET data = ? WHERE step_id = ?",
                     (ended.model_dump_json(), ended.step_id),
                 )
+        return len(rows)
 
     # -- steps ---------------------------------------------------------------------------------
     def save_step(self, step: Step) -> None:

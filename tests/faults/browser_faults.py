@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import os
 import signal
 from pathlib import Path
@@ -52,7 +53,7 @@ def kill_browsers(pids: set[int]) -> None:
 def crash_active_page(agent: Agent) -> None:
     """Crash the renderer of the Agent's newest page (CDP ``Page.crash``), from its loop.
 
-    Call it from a model stand-in, which runs on the Agent's loop thread.
+    Call it from a model stand-in (which runs on a thread of its own).
     """
     browser = agent.launched_browser
     assert browser is not None, "the Agent has no browser yet"
@@ -65,9 +66,9 @@ def crash_active_page(agent: Agent) -> None:
         except Exception:
             pass
 
-    task = asyncio.get_running_loop().create_task(crash())
-    _pending.add(task)
-    task.add_done_callback(_pending.discard)
+    # the stand-in runs on a thread of its own: the crash is scheduled on the page's loop
+    loop: asyncio.AbstractEventLoop = page._loop  # type: ignore[attr-defined]
+    _pending.add(asyncio.run_coroutine_threadsafe(crash(), loop))
 
 
-_pending: set[asyncio.Task[None]] = set()
+_pending: set[concurrent.futures.Future[None]] = set()

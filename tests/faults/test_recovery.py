@@ -58,6 +58,7 @@ def test_a_run_killed_mid_step_ends_failed_with_its_step_and_no_stray_files(
         assert steps, "the step that was running is kept"
         assert all(s.status == StepStatus.failed for s in steps)
         assert steps[-1].failure_reason == run.failure_reason
+        assert run.step_count == len(steps)  # the run and its report count the stored steps
     finally:
         store.close()
 

@@ -98,6 +98,7 @@ def test_a_dead_owner_on_this_host_fails_the_run_and_closes_its_step(postgres_ur
     assert run.failure_reason.startswith("Run interrupted: the process running it (pid ")
     [step] = store.list_steps(run_id)
     assert step.status == StepStatus.failed and "interrupted" in step.failure_reason
+    assert run.step_count == 1  # the stored steps, as the ending would have counted them
     store.close()
 
 
