@@ -16,8 +16,6 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from playwright.async_api import Error as PlaywrightError
-
 if TYPE_CHECKING:
     from playwright.async_api import Page
 
@@ -71,6 +69,8 @@ async def labelled_screenshot(page: Page, elements: list[Element]) -> bytes:
         return await page.screenshot(type="png")
     finally:
         if drawn:
+            from playwright.async_api import Error as PlaywrightError  # off `import agent`'s path
+
             try:
                 await page.main_frame.evaluate(_REMOVE_JS)
             except PlaywrightError as exc:  # the page navigated away: nothing left to remove
