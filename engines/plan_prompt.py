@@ -134,6 +134,8 @@ def describe_action(action: Any, observation: Any) -> str:
         exclude_none=True,
         exclude_defaults=True,  # a setting the model never gave is not news to it
     )
+    if isinstance(fields.get("keys"), list):
+        fields["keys"] = _runs(fields["keys"])
     details = " ".join(
         f"{name}={_short(json.dumps(value, ensure_ascii=False))}"
         for name, value in fields.items()
@@ -147,6 +149,17 @@ def history_line(order: int, described: str, success: bool, message: str) -> str
     outcome = "ok" if success else "failed"
     said = _short(" ".join(message.split()), OUTCOME_CHARS)
     return f"step {order}: {described} → {outcome}" + (f": {said}" if said else "")
+
+
+def _runs(keys: list[Any]) -> list[Any]:
+    """``["ArrowRight" x 40]`` for forty presses in a row: the count survives the cut."""
+    runs: list[list[Any]] = []
+    for key in keys:
+        if runs and runs[-1][0] == key:
+            runs[-1][1] += 1
+        else:
+            runs.append([key, 1])
+    return [key if count == 1 else f"{key} x {count}" for key, count in runs]
 
 
 def _short(text: str, limit: int = DETAIL_CHARS) -> str:

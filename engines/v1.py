@@ -339,7 +339,10 @@ async def _one_step(
             raise
         action_ms = int((time.monotonic() - started) * 1000)
         if totp_code:  # typed, never written down: prompts and steps keep the placeholder
-            result.message = result.message.replace(totp_code, TOTP_PLACEHOLDER)
+            said = f"the code {TOTP_PLACEHOLDER} stands for"  # not the placeholder's letters
+            result.message = result.message.replace(repr(totp_code), said).replace(
+                totp_code, TOTP_PLACEHOLDER
+            )
         result.message = ctx.secrets.redact(result.message)
         if result.success:  # failed actions are the retry logic's business
             warning = memory.loops.done(action, described)
@@ -353,10 +356,10 @@ async def _one_step(
             if later_same_target:
                 continue
             return _StepResult(failed=f"{described} failed: {result.message}")
-        if result.page_changed and index < len(actions) - 1:
+        if index < len(actions) - 1 and (result.page_changed or result.list_opened):
+            what = "a list opened to choose from" if result.list_opened else "the page changed"
             memory.history.append(
-                f"the page changed; {len(actions) - index - 1} remaining "
-                "planned action(s) were not run"
+                f"{what}; {len(actions) - index - 1} remaining planned action(s) were not run"
             )
             break
     return _StepResult()

@@ -204,8 +204,9 @@ class FixtureServer:
             return handler(request)
         if request.method == "GET":
             return self._static(request.path)
-        fields = "".join(
-            f"<li>{html.escape(k)}: {html.escape(v)}</li>" for k, v in request.form.items()
+        fields = "".join(  # every value of a repeated field, as a real echo page shows
+            f"<li>{html.escape(k)}: {html.escape(', '.join(request.form_lists.get(k) or [v]))}</li>"
+            for k, v in request.form.items()
         ) + "".join(
             f"<li>{html.escape(k)}: file {html.escape(f.filename)} ({len(f.content)} bytes)</li>"
             for k, f in request.files.items()

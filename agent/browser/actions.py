@@ -29,6 +29,7 @@ from agent.browser import action_types as at
 from agent.browser._context import ActionContext, ActionFailed
 from agent.browser.dialogs import OpenDialog, until_dialog
 from agent.browser.effects import verify_effect
+from agent.browser.suggestions import Suggested
 from agent.browser.tabs import DownloadedFile, Tabs
 from agent.browser.watch import ActionWatch
 
@@ -58,6 +59,12 @@ class ActionResult(BaseModel):
     """Files downloaded during the action."""
     dialog: str | None = None
     """JS dialogs the page showed during the action, joined with "; "."""
+    list_opened: int = 0
+    """Options a list showed once the action typed (an autocomplete's suggestions, 0: none).
+
+    The plan's later actions were chosen before the list existed, so an engine stops the
+    batch here and lets the model pick from the list.
+    """
 
 
 async def act(
@@ -194,14 +201,16 @@ def _result(
     except RuntimeError:  # every tab is closed
         active = ctx.page
     tab_changed = at.KINDS[action.action_type].changes_tab and success
+    opened = data.count if isinstance(data, Suggested) else 0
     return ActionResult(
         success=success,
         message=message,
         page_changed=watch.page_changed or tab_changed,
         url=active.url,
-        data=data,
+        data=None if isinstance(data, Suggested) else data,
         downloaded=list(watch.new_downloads),
         dialog="; ".join(watch.new_dialogs) or None,
+        list_opened=opened,
     )
 
 

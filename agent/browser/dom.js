@@ -39,7 +39,8 @@
   const CLASS_HINT = /(^|[\s_-])(btn|button|dropdown-item|menu-item|select-option|clickable)($|[\s_-])/i;
   const KEEP = ["type", "name", "placeholder", "href", "aria-label", "title", "alt", "for",
     "aria-haspopup", "min", "max", "step", "maxlength", "pattern", "accept", "multiple",
-    "autocomplete", "aria-valuenow", "aria-valuetext", "aria-current", "aria-invalid"];
+    "autocomplete", "aria-valuenow", "aria-valuemin", "aria-valuemax", "aria-valuetext",
+    "aria-current", "aria-invalid"];
   // Attribute values that say nothing the tag or the label does not already say.
   const NOISE = { type: /^text$/, "aria-invalid": /^false$/, "aria-current": /^false$/,
     autocomplete: /^(?!one-time-code$|new-password$|current-password$).*/, pattern: /^.{13,}$/ };

@@ -144,7 +144,8 @@ async def input_text(ctx: ActionContext, action: InputTextAction) -> str | tuple
         shown, wanted = shown.strip(), re.sub(r"\s+", " ", wanted).strip()
     if shown == wanted or (_alnum(shown) == _alnum(wanted) and _alnum(wanted)):
         extra = "" if shown == wanted or secret else f" (the field shows {shown!r})"
-        return f"typed {_shown(action.text, secret)} into {what}{extra}{suggested.note()}"
+        message = f"typed {_shown(action.text, secret)} into {what}{extra}{suggested.note()}"
+        return (message, suggested) if suggested.count else message
     if not shown:
         raise ActionFailed(
             f"typed into {what} but the field is empty afterwards; the page cleared it"

@@ -76,3 +76,39 @@ def test_a_secret_typed_into_a_terminal_stays_a_placeholder(agent_for, server):
     assert typed["result"]["success"] and "key by key" in typed["result"]["message"]
     assert secret not in json.dumps([s.model_dump(mode="json") for s in steps])
     assert f"{len(secret)} characters" in typed["result"]["message"]
+
+
+def test_a_list_opened_by_typing_ends_the_batch_so_the_model_picks(agent_for, server):
+    """Actions planned after the typing were chosen before the list existed: not run."""
+
+    def policy(prompt: Prompt) -> Any:
+        chosen = f"Chosen airport: {AIRPORT}" in prompt.page
+        if prompt.purpose != "plan":
+            return {"user_goal_achieved": chosen, "thoughts": "read the page"}
+        if chosen:
+            return {"actions": [{"action_type": "COMPLETE", "reason": "it is chosen"}]}
+        option = prompt.find(text=AIRPORT)
+        if option is not None:
+            return {"actions": [{"action_type": "CLICK", "id": option.id}]}
+        field = prompt.find(tag="input", name="from")
+        assert field is not None, prompt.page
+        return {  # a hasty plan: type, then press Enter before seeing any suggestion
+            "actions": [
+                {"action_type": "INPUT_TEXT", "id": field.id, "text": "Pullm"},
+                {"action_type": "KEYPRESS", "id": field.id, "keys": ["Enter"]},
+            ]
+        }
+
+    model = PromptLLM(policy)
+    agent = agent_for(model)
+    run = agent.run_task(
+        f"Choose {AIRPORT} as the departure airport",
+        server.url("/acting/airports.html"),
+        engine="skyvern-1.0",
+        max_steps=4,
+    )
+    assert run.status == RunStatus.completed, run.failure_reason
+    first = agent.list_steps(run.run_id)[0]
+    assert [a["action_type"] for a in first.actions] == ["INPUT_TEXT"]
+    second = model.prompts_for("plan")[1].text
+    assert "a list opened to choose from; 1 remaining planned action(s) were not run" in second

@@ -172,3 +172,22 @@ def test_a_suspected_captcha_is_a_hint_in_the_task_naming_its_action(agent_for, 
     system, task = llm.prompts_for("plan")[0].messages[:2]
     assert "seems to show a CAPTCHA" in str(task["content"])
     assert "seems to show a CAPTCHA" not in system["content"]  # the static part stays static
+
+
+def test_many_presses_of_one_key_are_counted_in_the_history_line():
+    from agent.browser.page_actions import KeypressAction
+    from engines.plan_prompt import describe_action
+
+    presses = KeypressAction(keys=["ArrowRight"] * 40 + ["Enter"])
+    assert 'keys=["ArrowRight x 40", "Enter"]' in describe_action(presses, None)
+
+
+def test_the_fixture_echo_page_shows_every_value_of_a_repeated_field(server):
+    import urllib.request
+
+    body = b"topics=science&topics=travel&name=Ada"
+    request = urllib.request.Request(server.url("/any/form"), data=body, method="POST")
+    request.add_header("Content-Type", "application/x-www-form-urlencoded")
+    with urllib.request.urlopen(request) as answer:
+        page = answer.read().decode()
+    assert "topics: science, travel" in page and "name: Ada" in page
