@@ -450,7 +450,7 @@ SELECT_OPTION = register_action(
         prompt=(
             'SELECT_OPTION (id, option: {"label": "..."} or {"value": "..."} or {"index": n}) '
             '— selects and dropdowns; in a `multiple` select add "add": true to keep earlier '
-            "choices, or give a list of options"
+            'choices, or give them all as a list (option: [{"label": "A"}, {"label": "B"}])'
         ),
         aliases=(
             "SELECT",

@@ -9,36 +9,31 @@ import pytest
 
 from agent.browser.action_kind import ActionKind, TargetedAction, action_kind, register_action
 from agent.browser.action_types import ACTION_TYPES, DECISIONS, KINDS, parse_action
-from engines.prompts import render
+from engines.prompts import action_lines, render
 
 
-def _plan_prompt(**extra: object) -> str:
+def _plan_prompt(tools: list[dict[str, str]] | None = None) -> str:
+    """The plan prompt's static part, as a run with these options sends it."""
+    tools = tools or []
     return render(
-        "plan",
-        today="Monday 7 December 2026",
-        goal="Apply for the job",
-        context_goal="",
+        "plan_system",
         error_codes={},
-        tabs=[],
-        dialogs=[],
-        totp_available=False,
-        totp_placeholder="{{TOTP_CODE}}",
-        upload_files=[],
-        elements="[1] <button> Apply",
-        history=[],
-        warnings=[],
-        **extra,
+        secret_placeholders=[],
+        totp_placeholder="",
+        upload_files=["cv.pdf"],  # every type listed: UPLOAD_FILE shows only with files
+        tools=tools,
+        action_lines=action_lines(tools=bool(tools), upload_files=True),
     )
 
 
 def _listed(prompt: str) -> list[str]:
-    listing = prompt.split("Action types and their fields:\n", 1)[1].split("\n\nRules:", 1)[0]
-    return [line.removeprefix("- ") for line in listing.splitlines()]
+    listing = prompt.split("## Action types\n", 1)[1].split("\n\n## Rules", 1)[0]
+    return [line.removeprefix("- ") for line in listing.splitlines()[1:]]
 
 
 def test_the_plan_prompt_lists_every_declared_type_from_its_declaration():
     listed = _listed(_plan_prompt())
-    assert listed == [kind.prompt for kind in KINDS.values() if kind.prompt_if is None]
+    assert listed == [kind.prompt for kind in KINDS.values() if kind.prompt_if != "tools"]
     assert [line.split()[0] for line in listed] == [n for n in ACTION_TYPES if n != "CALL_TOOL"]
     with_tools = _listed(_plan_prompt(tools=[{"signature": "f()", "description": "d"}]))
     assert with_tools[-1] == KINDS["CALL_TOOL"].prompt

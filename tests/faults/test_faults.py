@@ -95,7 +95,8 @@ def test_a_popup_storm_is_held_to_the_tab_limit(fault_agent, server: FixtureServ
     )
     assert run.status == RunStatus.completed, run.failure_reason
     _assert_no_step_running(agent, run.run_id)
-    tabs = re.findall(r"^- \[\d+\] ", seen[0], flags=re.M)
+    listing = next(line for line in seen[0].splitlines() if "Open tabs:" in line)
+    tabs = re.findall(r"\[\d+\] ", listing)
     assert 1 < len(tabs) <= MAX_TABS, seen[0]
 
 
