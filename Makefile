@@ -30,15 +30,15 @@ $(STAMP): pyproject.toml
 
 # A Chromium: one already here, Playwright's own download where it works, else the system's (Debian: apt).
 browser: $(STAMP)
-	@$(PY) -m agent.browser.setup --log $(SETUP_LOG)
+	@$(PY) -m agent.browser.lifecycle.setup --log $(SETUP_LOG)
 
 # What the whole suite needs besides: PostgreSQL and Redis server binaries (apt-get as root or
 # with passwordless sudo; otherwise the command to run is printed and their tests skip).
 test-deps: $(STAMP)
-	@$(PY) -m agent.browser.setup --log $(SETUP_LOG) --servers
+	@$(PY) -m agent.browser.lifecycle.setup --log $(SETUP_LOG) --servers
 
 demo: browser
-	@$(PY) -m agent.demo
+	@$(PY) -m agent.cli.demo
 
 # pytest measures agent/ and engines/ and fails below the floor in pyproject.toml
 # ([tool.coverage.report] fail_under); `$(PY) -m coverage report` then lists file by file.

@@ -7,6 +7,13 @@
     print(run.status, run.output)
 
 Importing this package is cheap: Playwright and litellm load on first use.
+
+The face: ``Agent`` and its method groups (``client*``), the module-level functions
+(``_api``), the checks on ``Agent(...)``'s arguments, the pytest plugin, the documented
+paths kept as thin re-exports (``engine_registry``, ``prompt_reading``,
+``workflow_records``) and the old paths kept for one release (``_moved``). May import
+every package below it; never ``engines`` and never
+``agent.cli`` (the layers are in docs/architecture.md).
 """
 
 from agent._api import (
@@ -19,7 +26,7 @@ from agent._api import (
     run_tasks,
 )
 from agent.client import Agent
-from agent.errors import (
+from agent.records.errors import (
     AgentError,
     InvalidRequestError,
     LLMError,
@@ -28,7 +35,7 @@ from agent.errors import (
     RunNotFoundError,
     UsageError,
 )
-from agent.models import RunRequest, RunStatus, Step, StepStatus, TaskRun
+from agent.records.runs import RunRequest, RunStatus, Step, StepStatus, TaskRun
 
 __all__ = [
     "Agent",
@@ -53,6 +60,10 @@ __all__ = [
     "run_tasks",
 ]
 
-from agent.ui_hooks import install as _install_views
+from agent.ui.hooks import install as _install_views
 
-_install_views()  # the records' report, notebook cards and prompt text (agent.views)
+_install_views()  # the records' report, notebook cards and prompt text (agent.records.views)
+
+from agent._moved import install as _allow_old_paths  # noqa: E402
+
+_allow_old_paths()  # old module paths import for one release, with a warning

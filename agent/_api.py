@@ -1,7 +1,7 @@
 """Module-level functions over one default :class:`~agent.client.Agent`.
 
 The default Agent is configured from the environment (``AGENT_LLM``, ``AGENT_STORE``,
-``AGENT_DATA_DIR``, ... see :mod:`agent.config`), created on first use and closed at
+``AGENT_DATA_DIR``, ... see :mod:`agent.records.config`), created on first use and closed at
 interpreter exit. Each function is a thin call of the method of the same name.
 """
 
@@ -13,8 +13,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from agent.client import Agent
-from agent.models import Step, TaskRun
-from agent.run_parameters import parameters_of, run_task_parameters
+from agent.records.runs import Step, TaskRun
+from agent.run.parameters import parameters_of, run_task_parameters
 
 _default: Agent | None = None
 _lock = threading.Lock()

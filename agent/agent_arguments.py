@@ -1,13 +1,13 @@
 """Checks on ``Agent(...)``'s arguments, made before the Agent starts anything.
 
-Each wrong argument raises a :class:`~agent.errors.ConfigError` that names the argument,
+Each wrong argument raises a :class:`~agent.records.errors.ConfigError` that names the argument,
 what it got and the fix, instead of a raw ``TypeError`` or ``sqlite3.OperationalError``
 from deep inside (or, worse, a run that fails later, or a file created by accident):
 
 >>> check_agent_arguments({"headless": "no"})
 Traceback (most recent call last):
 ...
-agent.errors.ConfigError: Agent(headless='no'): takes True or False (or None for \
+agent.records.errors.ConfigError: Agent(headless='no'): takes True or False (or None for \
 AGENT_HEADLESS), not str
 
 The store is checked by :func:`check_store_argument`: a store object, ``memory``,
@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from agent.errors import ConfigError
+from agent.records.errors import ConfigError
 
 STORE_FORMS = (
     "use 'memory', 'sqlite', 'sqlite:///path.db', a file path such as 'runs.db' or "

@@ -1,7 +1,7 @@
 """The :class:`Agent`: configuration, a store, a browser, and the Tasks API as methods.
 
 Every behaviour lives in async methods run on the Agent's own event-loop thread
-(:mod:`agent._loop`); the sync methods submit to that loop and wait. That is why the
+(:mod:`agent.run.loop_thread`); the sync methods submit to that loop and wait. That is why the
 same Agent works in a script, in async code and in a notebook cell whose loop is
 already running, and why browser sessions survive between calls.
 
@@ -19,20 +19,20 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from agent._loop import LoopThread
 from agent.agent_arguments import check_agent_arguments, check_store_argument
-from agent.browser.manager import BrowserManager
+from agent.browser.lifecycle.manager import BrowserManager
 from agent.client_resources import ResourceMethods
 from agent.client_runs import CANCEL_GRACE, RunMethods
-from agent.config import Settings
-from agent.errors import InvalidRequestError
-from agent.models import RunStatus, TaskRun
-from agent.secrets import SecretValue
+from agent.integrations.secrets import SecretValue
+from agent.records.config import Settings
+from agent.records.errors import InvalidRequestError
+from agent.records.runs import RunStatus, TaskRun
+from agent.run.loop_thread import LoopThread
 from agent.stores import open_store
 from agent.stores.base import RunStore
 
 if TYPE_CHECKING:
-    from agent.queue import CeleryQueue
+    from agent.scale.queue import CeleryQueue
 
 logger = logging.getLogger("agent")
 
@@ -42,7 +42,7 @@ CLOSE_TIMEOUT = 15.0
 
 def _model_name(llm: Any) -> str | None:
     if isinstance(llm, str) and llm.startswith("manual/"):
-        from agent.llm_manual import relay_name
+        from agent.llm.manual import relay_name
 
         relay_name(llm)  # a bad relay name fails here, before any run
     if llm is None or isinstance(llm, str):
@@ -50,14 +50,14 @@ def _model_name(llm: Any) -> str | None:
     name = getattr(llm, "model_name", None)
     if not isinstance(name, str):
         raise TypeError(
-            f"llm= takes a litellm model name or a double from agent.testing, "
+            f"llm= takes a litellm model name or a double from agent.testing.stand_ins, "
             f"not {type(llm).__name__}"
         )
     return name
 
 
 def _patterns(value: Sequence[str] | None, name: str) -> list[str]:
-    from agent.browser.policy import check_patterns
+    from agent.records.policy import check_patterns
 
     try:
         return check_patterns(value or ())
@@ -68,8 +68,8 @@ def _patterns(value: Sequence[str] | None, name: str) -> list[str]:
 def _queue_for(broker: str | None, store: RunStore) -> CeleryQueue | None:
     if not broker:
         return None
-    from agent.errors import UsageError
-    from agent.queue import CeleryQueue
+    from agent.records.errors import UsageError
+    from agent.scale.queue import CeleryQueue
     from agent.stores import shared_store
 
     if not shared_store(store):
@@ -84,7 +84,7 @@ class Agent(RunMethods, ResourceMethods):
     """A local browser agent with the hosted Tasks API's methods.
 
     The model: ``llm`` is a litellm model name (``"gpt-4o-mini"``, ``"ollama_chat/llama3.1"``,
-    ``"openai/<name>"`` for any OpenAI-compatible server) or a double from ``agent.testing``.
+    ``"openai/<name>"`` for any OpenAI-compatible server) or a double from ``agent.testing.stand_ins``.
     ``llm_base_url`` points it at a server of your own (Ollama, vLLM, LM Studio, a proxy);
     ``llm_timeout`` bounds each call in seconds and ``llm_retries`` how often a call that
     failed on the way is retried, ``llm_deadline`` a call's attempts in all (180 s);
@@ -95,9 +95,9 @@ class Agent(RunMethods, ResourceMethods):
 
     ``store=`` takes a store or a store URL (:mod:`agent.stores.open`); with ``broker=`` (a
     Redis URL) runs go to ``python -m agent worker`` processes instead of this one
-    (:mod:`agent.queue`, docs/scaling-out.md).
+    (:mod:`agent.scale.queue`, docs/scaling-out.md).
 
-    >>> from agent.testing import ScriptedLLM
+    >>> from agent.testing.stand_ins import ScriptedLLM
     >>> with Agent(llm=ScriptedLLM([])) as agent:
     ...     agent.list_runs()
     []
@@ -163,7 +163,7 @@ class Agent(RunMethods, ResourceMethods):
             if self._owns_store:
                 self.store.close()
             raise
-        from agent.recovery import tidy_interrupted_runs
+        from agent.run.recovery import tidy_interrupted_runs
 
         try:  # runs whose process died: keep their video, drop half-written files
             tidy_interrupted_runs(self.store, self.data_dir)
@@ -178,7 +178,7 @@ class Agent(RunMethods, ResourceMethods):
         self.progress = progress
         self.record_video = record_video
         if self.model is not None:
-            from agent.llm import warm_up
+            from agent.llm.call import warm_up
 
             warm_up(self.model)  # litellm's slow import overlaps the browser launch
         self._loop = LoopThread()
@@ -189,7 +189,7 @@ class Agent(RunMethods, ResourceMethods):
         )
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._engine_tasks: dict[str, asyncio.Task[Any]] = {}
-        from agent.totp import TOTPSecrets
+        from agent.integrations.totp import TOTPSecrets
 
         self.totp_secrets = TOTPSecrets()
         self.totp_timeout = totp_timeout
@@ -204,10 +204,10 @@ class Agent(RunMethods, ResourceMethods):
         )
         self.max_download_bytes = max_download_bytes or settings.max_download_bytes
         self.max_downloads = max_downloads or settings.max_downloads
-        from agent.files import FileRegistry
-        from agent.pause import PauseBoard
-        from agent.profiles import BrowserProfiles
-        from agent.tools import ToolBox
+        from agent.integrations.files import FileRegistry
+        from agent.integrations.profiles import BrowserProfiles
+        from agent.run.pause import PauseBoard
+        from agent.run.tools import ToolBox
 
         self.tools = ToolBox(tools)  # a function that cannot be a tool fails here, at once
         self.run_timeout_seconds = run_timeout_seconds
@@ -215,7 +215,7 @@ class Agent(RunMethods, ResourceMethods):
         self.files = FileRegistry(self.data_dir)
         self._pauses = PauseBoard(self.store, on_pause)
         self._cdp_headers: dict[str, dict[str, str]] = {}
-        from agent.browser.watchdog import PAGE_TIMEOUT
+        from agent.browser.lifecycle.watchdog import PAGE_TIMEOUT
 
         self.page_timeout = PAGE_TIMEOUT if page_timeout is None else float(page_timeout)
         """Seconds a page operation may take before the run checks that the page still runs."""
@@ -246,7 +246,7 @@ class Agent(RunMethods, ResourceMethods):
         fall back to ``agent.on(page).act(<its goal>)`` when its locator no longer fits.
         See docs/export.md.
         """
-        from agent.script_export import export_script
+        from agent.ui.script_export import export_script
 
         return export_script(self.get_run(run_id), self.list_steps(run_id), heal=heal)
 

@@ -11,18 +11,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from agent.client_runs import the_agent
-from agent.models import TaskRun
-from agent.secrets import SecretValue
+from agent.integrations.secrets import SecretValue
+from agent.records.runs import TaskRun
 from agent.stores.base import RunStore
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser
 
-    from agent._loop import LoopThread
-    from agent.browser.manager import BrowserManager
-    from agent.files import FileRegistry
-    from agent.profiles import BrowserProfiles
-    from agent.totp import TOTPSecrets
+    from agent.browser.lifecycle.manager import BrowserManager
+    from agent.integrations.files import FileRegistry
+    from agent.integrations.profiles import BrowserProfiles
+    from agent.integrations.totp import TOTPSecrets
+    from agent.run.loop_thread import LoopThread
 
 
 class ResourceMethods:
@@ -45,12 +45,12 @@ class ResourceMethods:
     def create_browser_profile(self, name: str, *, run_id: str | None = None) -> Any:
         """A new browser profile (``bp_...``), empty or saved from finished run ``run_id``.
 
-        Returns an :class:`agent.profiles.BrowserProfile`. Runs given its id start from its
+        Returns an :class:`agent.integrations.profiles.BrowserProfile`. Runs given its id start from its
         cookies and storage and save theirs back into it.
         """
-        from agent.errors import InvalidRequestError
-        from agent.profiles import run_state_path
-        from agent.runner import run_dir
+        from agent.integrations.profiles import run_state_path
+        from agent.records.errors import InvalidRequestError
+        from agent.run.runner import run_dir
 
         source = None
         if run_id is not None:
@@ -70,7 +70,7 @@ class ResourceMethods:
         return self.profiles.list()
 
     def get_browser_profile(self, browser_profile_id: str) -> Any:
-        """One profile; raises :class:`~agent.errors.RunNotFoundError`."""
+        """One profile; raises :class:`~agent.records.errors.RunNotFoundError`."""
         return self.profiles.get(browser_profile_id)
 
     def delete_browser_profile(self, browser_profile_id: str) -> None:
@@ -84,7 +84,7 @@ class ResourceMethods:
 
     def push_totp_code(self, totp_identifier: str, code: str) -> None:
         """Hand a code (from mail or SMS) to a run waiting for one; each code is used once."""
-        from agent.totp import push_totp_code
+        from agent.integrations.totp import push_totp_code
 
         push_totp_code(self.store, totp_identifier, code)
 
@@ -93,7 +93,7 @@ class ResourceMethods:
         self, timeout_minutes: float = 60, proxy_location: str | dict[str, Any] | None = None
     ) -> str:
         """Open a browser that stays alive between runs; returns its ``pbs_...`` id."""
-        from agent.proxy import resolve_proxy
+        from agent.integrations.proxy import resolve_proxy
 
         proxy = resolve_proxy(proxy_location, self.proxies)
 
@@ -144,9 +144,9 @@ class ResourceMethods:
     def publish_workflow(self, run_id: str) -> dict[str, Any]:
         """Save a completed run as a workflow (``wpid_...``) that replays without the model.
 
-        Returns its JSON; ``agent.workflow_records.Workflow.model_validate`` reads it as a record.
+        Returns its JSON; ``agent.records.workflows.Workflow.model_validate`` reads it as a record.
         """
-        from agent.workflows import publish
+        from agent.workflows.recipes import publish
 
         return publish(self.store, run_id).as_json()
 
@@ -164,7 +164,7 @@ class ResourceMethods:
         A workflow published from a run with secrets stores their names only: the values
         come from ``secrets`` here or the Agent's.
         """
-        from agent.workflows import start_replay
+        from agent.workflows.recipes import start_replay
 
         return self._loop.run(
             start_replay(
@@ -182,7 +182,7 @@ class ResourceMethods:
         secrets: Mapping[str, SecretValue] | None = None,
     ) -> TaskRun:
         """The awaitable form of :meth:`run_workflow`."""
-        from agent.workflows import start_replay
+        from agent.workflows.recipes import start_replay
 
         return await self._loop.run_async(
             start_replay(
@@ -195,9 +195,9 @@ class ResourceMethods:
         return [workflow.as_json() for workflow in self.store.list_workflows()]
 
     def get_workflow(self, workflow_id: str) -> dict[str, Any]:
-        """One workflow's JSON; raises :class:`~agent.errors.RunNotFoundError`."""
+        """One workflow's JSON; raises :class:`~agent.records.errors.RunNotFoundError`."""
         return self.store.get_workflow(workflow_id).as_json()
 
     def delete_workflow(self, workflow_id: str) -> None:
-        """Remove a workflow; raises :class:`~agent.errors.RunNotFoundError`."""
+        """Remove a workflow; raises :class:`~agent.records.errors.RunNotFoundError`."""
         self.store.delete_workflow(workflow_id)

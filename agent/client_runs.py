@@ -13,25 +13,25 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from agent.engine_registry import Engine, engine_spec
-from agent.errors import InvalidRequestError, LLMNotConfiguredError
-from agent.models import RunRequest, RunStatus, Step, TaskRun, build_request, new_id
-from agent.run_parameters import method_parameters_of, run_task_arguments, run_task_parameters
-from agent.runner import RunnerConfig, execute_run
-from agent.secrets import Secrets, SecretValue, resolve_secrets
+from agent.integrations.secrets import Secrets, SecretValue, resolve_secrets
+from agent.records.engines import Engine, engine_spec
+from agent.records.errors import InvalidRequestError, LLMNotConfiguredError
+from agent.records.runs import RunRequest, RunStatus, Step, TaskRun, build_request, new_id
+from agent.run.parameters import method_parameters_of, run_task_arguments, run_task_parameters
+from agent.run.runner import RunnerConfig, execute_run
 from agent.stores.base import RunStore, process_alive
 
 if TYPE_CHECKING:
-    from agent._loop import LoopThread
-    from agent.browser.manager import BrowserManager
+    from agent.browser.lifecycle.manager import BrowserManager
     from agent.client import Agent
-    from agent.config import LLMOptions
-    from agent.files import FileRegistry
-    from agent.pause import PauseBoard
-    from agent.profiles import BrowserProfiles
-    from agent.queue import CeleryQueue
-    from agent.tools import ToolBox
-    from agent.totp import TOTPSecrets
+    from agent.integrations.files import FileRegistry
+    from agent.integrations.profiles import BrowserProfiles
+    from agent.integrations.totp import TOTPSecrets
+    from agent.records.config import LLMOptions
+    from agent.run.loop_thread import LoopThread
+    from agent.run.pause import PauseBoard
+    from agent.run.tools import ToolBox
+    from agent.scale.queue import CeleryQueue
 
 logger = logging.getLogger("agent")
 
@@ -88,7 +88,7 @@ class RunMethods:
         Every field of the hosted ``TaskRunRequest`` is a keyword with its hosted name and
         default (see ``docs/run-object.md``); ``user_agent``, ``timeout_seconds``,
         ``max_cost`` and ``max_total_tokens`` are local additions (``docs/limits.md``).
-        The parameters are declared once, in :func:`agent.run_parameters.run_task_parameters`.
+        The parameters are declared once, in :func:`agent.run.parameters.run_task_parameters`.
         """
         fields, wait = run_task_arguments(args, kwargs)
         return self._loop.run(self._start(fields, wait))
@@ -117,13 +117,13 @@ class RunMethods:
     ) -> TaskRun:
         """Run a request built beforehand, optionally with an engine of your own.
 
-        ``request`` comes from :func:`agent.models.build_request` (or ``RunRequest(...)``);
+        ``request`` comes from :func:`agent.records.runs.build_request` (or ``RunRequest(...)``);
         it goes through the same checks, store and runner as :meth:`run_task`. ``engine``
-        is an entry point ``async (ctx: RunContext) -> Outcome`` (:mod:`agent.run_context`)
+        is an entry point ``async (ctx: RunContext) -> Outcome`` (:mod:`agent.run.run_context`)
         run in place of the one ``request.engine`` names: a planning loop of your own, or
         in tests an engine that misbehaves on purpose.
 
-        Example (``Outcome`` from :mod:`agent.run_context`)::
+        Example (``Outcome`` from :mod:`agent.run.run_context`)::
 
             async def give_up(ctx):
                 return Outcome(RunStatus.terminated, failure_reason="nothing to do")
@@ -183,7 +183,7 @@ class RunMethods:
                 or None,
             }
         )
-        if self._queue is not None:  # a worker runs it (agent/queue.py)
+        if self._queue is not None:  # a worker runs it (agent/scale/queue.py)
             return await self._queue.launch(
                 the_agent(self),
                 request,
@@ -197,17 +197,17 @@ class RunMethods:
                 "No model configured: set the AGENT_LLM environment variable to a litellm model "
                 "name (e.g. AGENT_LLM=gpt-4o-mini) or pass llm= to Agent(...)."
             )
-        from agent.proxy import resolve_proxy
+        from agent.integrations.proxy import resolve_proxy
 
         if not request.browser_session_id:
             resolve_proxy(request.proxy_location, self.proxies)  # a bad location fails now
         self.profiles.check(request.browser_profile_id)
         self.files.paths(request.file_ids)  # an unknown file id fails now
         if request.run_with == "code" and engine is None:
-            from agent.code_runs import code_run_for
+            from agent.workflows.code_runs import code_run_for
 
             engine, workflow_id = code_run_for(self.store, request)
-        from agent.validation import check_data_dir
+        from agent.records.validation import check_data_dir
 
         check_data_dir(self.data_dir)  # before the run is stored: it could never run
         run_id = new_id(str(engine_spec(request.engine).id_prefix))
@@ -274,7 +274,7 @@ class RunMethods:
         )
 
     def _progress_for(self) -> Any:
-        from agent.progress import progress_for
+        from agent.ui.progress import progress_for
 
         return progress_for(self.progress)
 
@@ -287,15 +287,15 @@ class RunMethods:
     ) -> Iterator[TaskRun]:
         """Submit many runs (each a dict of ``run_task`` arguments); yield each as it finishes.
 
-        See :func:`agent.batch.run_tasks`: with a broker all go to the queue, without one at
+        See :func:`agent.scale.batch.run_tasks`: with a broker all go to the queue, without one at
         most ``concurrency`` (default 4) run at a time here.
         """
-        from agent.batch import run_tasks
+        from agent.scale.batch import run_tasks
 
         return run_tasks(the_agent(self), requests, concurrency=concurrency, progress=progress)
 
     def get_run(self, run_id: str) -> TaskRun:
-        """The run as stored now; raises :class:`~agent.errors.RunNotFoundError`."""
+        """The run as stored now; raises :class:`~agent.records.errors.RunNotFoundError`."""
         return self.store.get_run(run_id)
 
     def list_runs(self, page: int = 1, page_size: int = 10) -> list[TaskRun]:
@@ -308,7 +308,7 @@ class RunMethods:
 
     def report(self, run_id: str, path: str | Path | None = None) -> str:
         """Write the run's self-contained HTML report (default data_dir/runs/<id>/report.html)."""
-        from agent.report import report_for
+        from agent.ui.report import report_for
 
         return str(report_for(the_agent(self), run_id, path))
 
@@ -351,7 +351,7 @@ class RunMethods:
         """Block until a run started with ``wait=False`` reaches a final status."""
         task = self._tasks.get(run_id)
         if task is None:  # run by a worker or another process: read the shared store
-            from agent.queue import wait_final
+            from agent.scale.queue import wait_final
 
             return wait_final(self.store, run_id, timeout)
 
@@ -369,7 +369,7 @@ class RunMethods:
         """
         run = self.store.get_run(run_id)
         if run.status == RunStatus.paused and not process_alive(run.owner_pid):
-            from agent.errors import InvalidRequestError
+            from agent.records.errors import InvalidRequestError
 
             raise InvalidRequestError(
                 "run_id",

@@ -8,9 +8,9 @@ project that has ``local-browser-agent`` installed:
   ``agent_site.submissions``. With pytest-base-url's ``--base-url``, that server is used
   instead and nothing is started.
 - ``agent_policy``: **yours to override**: a function ``policy(prompt)`` answering as the
-  model would from what it is sent: ``prompt`` is an :class:`agent.prompt_reading.Prompt`
+  model would from what it is sent: ``prompt`` is an :class:`agent.llm.prompt_reading.Prompt`
   (``.purpose``, ``.messages``, ``.text``, ``.page``, ``.find(...)``, ``.goal``, ...), as
-  for ``agent.testing.PromptLLM``.
+  for ``agent.testing.stand_ins.PromptLLM``.
 - ``fake_openai`` / ``fake_ollama``: :mod:`agent.fake_providers` servers answering from
   ``agent_policy`` over HTTP, with recorded calls and injectable faults.
 - ``agent``: an :class:`~agent.Agent` on a fresh ``data_dir`` whose model is your policy,
@@ -168,7 +168,7 @@ def _ini(config: pytest.Config, name: str) -> Any:
 
 def _direct_double(policy: Any) -> Any:
     """The in-process stand-in: ``PromptLLM``, which hands the policy only what was sent."""
-    from agent.testing import PromptLLM
+    from agent.testing.stand_ins import PromptLLM
 
     return PromptLLM(policy)
 

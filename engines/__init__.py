@@ -1,14 +1,14 @@
 """The planning loops: ``skyvern-1.0`` (:mod:`engines.v1`), ``skyvern-2.0`` (:mod:`engines.v2`)
 and the workflow replay (:mod:`engines.replay`), registered with the core.
 
-Importing this package only registers their :class:`~agent.engine_registry.EngineSpec`
-(the core imports it by name, :data:`~agent.engine_registry.BUILTIN_ENGINE_MODULES`); the
+Importing this package only registers their :class:`~agent.records.engines.EngineSpec`
+(the core imports it by name, :data:`~agent.records.engines.BUILTIN_ENGINE_MODULES`); the
 engine modules themselves load when a run needs them.
 """
 
 from __future__ import annotations
 
-from agent.engine_registry import REPLAY_ENGINE, EngineSpec, register_engine
+from agent.records.engines import REPLAY_ENGINE, EngineSpec, register_engine
 
 V1 = register_engine(
     EngineSpec(

@@ -12,10 +12,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from agent.answers import ErrorCodeEntry, ErrorCodesAnswer
-from agent.models import Step
-from agent.records import ErrorEntry
-from agent.run_context import RunContext
+from agent.llm.answers import ErrorCodeEntry, ErrorCodesAnswer
+from agent.records.actions import ErrorEntry
+from agent.records.runs import Step
+from agent.run.run_context import RunContext
 from engines.prompts import messages
 
 

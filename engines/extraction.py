@@ -13,10 +13,10 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from agent.browser.observation import Observation
-from agent.llm import LLMResult
-from agent.models import Step
-from agent.run_context import RunContext, user_message
+from agent.llm.call import LLMResult
+from agent.records.observation import Observation
+from agent.records.runs import Step
+from agent.run.run_context import RunContext, user_message
 from engines.prompts import messages as prompt_messages
 from engines.prompts import render
 
@@ -26,7 +26,7 @@ EXTRACT_TOKEN_BUDGET = 6000
 
 def schema_errors(data: Any, schema: Any) -> list[str]:
     """Validation errors of ``data`` against ``schema`` (empty when it fits or no schema)."""
-    from agent.validation import schema_validation_errors
+    from agent.records.validation import schema_validation_errors
 
     return schema_validation_errors(data, schema)  # $ref resolves inside the schema only
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from agent.browser.observation import Observation
+    from agent.records.observation import Observation
 
 LOOP_WARN_AT = 2
 """The same action on the same page state in this many steps gets a warning in the prompt..."""

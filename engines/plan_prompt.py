@@ -14,7 +14,7 @@ import json
 import re
 from typing import Any
 
-from agent.run_context import RunContext
+from agent.run.run_context import RunContext
 from engines.prompts import action_lines, messages
 
 TOTP_PLACEHOLDER = "{{TOTP_CODE}}"

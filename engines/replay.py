@@ -1,7 +1,7 @@
 """The replay engine: a workflow's recorded actions, run again without the model.
 
 :func:`run_replay` opens the start URL and, for each recorded action, observes the page
-and finds the element again with the recorded locators (:func:`agent.browser.locators.find`).
+and finds the element again with the recorded locators (:func:`agent.browser.seeing.locators.find`).
 Exactly one match on the page the action was recorded on: the action runs with ``act``,
 parameters filled in, and no model call. No match, several, a different page, or an
 action that fails: that one action falls back to the model. A single ``plan`` call with
@@ -26,20 +26,20 @@ from itertools import groupby
 from typing import Any
 from urllib.parse import urlsplit
 
-from agent.answers import VerifyAnswer
-from agent.browser.action_types import KINDS, Action, parse_action
-from agent.browser.actions import act
-from agent.browser.locators import describe, find, live_details, locator_from_snapshot
-from agent.browser.observation import Observation
-from agent.errors import LLMError
-from agent.models import RunStatus, Step, StepStatus
-from agent.records import ActionOutcome, ActionRecord, ErrorEntry, ReplayMark
-from agent.run_context import Outcome, RunContext
-from agent.secrets import fill_action
-from agent.totp import TOTPTimeoutError
-from agent.workflow_params import REDACTED, fill
-from agent.workflow_records import Workflow, WorkflowAction
-from agent.workflows import record_replay
+from agent.browser.acting.action_types import KINDS, Action, parse_action
+from agent.browser.acting.actions import act
+from agent.browser.seeing.locators import describe, find, live_details, locator_from_snapshot
+from agent.integrations.secrets import fill_action
+from agent.integrations.totp import TOTPTimeoutError
+from agent.llm.answers import VerifyAnswer
+from agent.records.actions import ActionOutcome, ActionRecord, ErrorEntry, ReplayMark
+from agent.records.errors import LLMError
+from agent.records.observation import Observation
+from agent.records.runs import RunStatus, Step, StepStatus
+from agent.records.workflows import Workflow, WorkflowAction
+from agent.run.run_context import Outcome, RunContext
+from agent.workflows.params import REDACTED, fill
+from agent.workflows.recipes import record_replay
 from engines.extraction import extract
 from engines.plan_prompt import TOTP_PLACEHOLDER, plan_messages
 from engines.prompts import messages, render

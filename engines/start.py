@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from agent.answers import GenerateUrlAnswer
-from agent.browser.dialogs import OpenDialog, until_dialog
-from agent.models import RunStatus, Step, normalize_url
-from agent.run_context import Outcome, RunContext
+from agent.browser.lifecycle.dialogs import OpenDialog, until_dialog
+from agent.llm.answers import GenerateUrlAnswer
+from agent.records.runs import RunStatus, Step, normalize_url
+from agent.run.run_context import Outcome, RunContext
 from engines.prompts import messages
 
 NAVIGATION_TIMEOUT_MS = 30_000

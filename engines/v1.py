@@ -21,16 +21,16 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from agent.answers import PlanAnswer, VerifyAnswer
-from agent.browser.action_types import DECISIONS, CompleteAction
-from agent.browser.watchdog import PageUnresponsiveError
-from agent.config import MAX_RETRIES_PER_STEP
-from agent.errors import AnswerMisfitError, BrowserError, LLMError
-from agent.models import RunStatus, Step, StepStatus
-from agent.records import ActionOutcome, ActionRecord, ElementSnapshot, ErrorEntry
-from agent.run_context import Outcome, RunContext
-from agent.secrets import fill_action
-from agent.totp import TOTPTimeoutError
+from agent.browser.acting.action_types import DECISIONS, CompleteAction
+from agent.browser.lifecycle.watchdog import PageUnresponsiveError
+from agent.integrations.secrets import fill_action
+from agent.integrations.totp import TOTPTimeoutError
+from agent.llm.answers import PlanAnswer, VerifyAnswer
+from agent.records.actions import ActionOutcome, ActionRecord, ElementSnapshot, ErrorEntry
+from agent.records.config import MAX_RETRIES_PER_STEP
+from agent.records.errors import AnswerMisfitError, BrowserError, LLMError
+from agent.records.runs import RunStatus, Step, StepStatus
+from agent.run.run_context import Outcome, RunContext
 from engines import V1
 from engines.error_codes import classify, with_error_code
 from engines.extraction import EXTRACT_TOKEN_BUDGET, extract, schema_errors
@@ -199,7 +199,7 @@ async def run_steps(
                 ctx, step, goal, reason, RunStatus.terminated, proposed=decision.errors
             )
         if kind in ("SOLVE_CAPTCHA", "ASK_USER"):  # only a person can go on from here
-            from agent.pause import ask_or_stop
+            from agent.run.pause import ask_or_stop
 
             answer, stop = await ask_or_stop(ctx, decision, step.url)
             if stop is not None:
@@ -302,7 +302,7 @@ async def _one_step(
     memory.loops.start_step(observation)
     for index, action in enumerate(actions):
         if action.action_type == "CALL_TOOL":  # the user's function, run by the engine
-            from agent.tools import call_tool_action
+            from agent.run.tools import call_tool_action
 
             outcome = await call_tool_action(ctx, action)
             step.actions.append(record_action(action, outcome, None))

@@ -26,14 +26,14 @@ from urllib.parse import urljoin
 
 from playwright.async_api import Error as PlaywrightError
 
-from agent.answers import PlanAnswer, PlanV2Answer, SummarizeV2Answer, ValidateV2Answer
-from agent.browser.observation import Observation
-from agent.config import DEFAULT_MAX_ITERATIONS_V2
-from agent.errors import LLMError
-from agent.llm import LLMResult
-from agent.models import RunStatus, StepStatus
-from agent.records import ActionOutcome, ActionRecord, Block, ErrorEntry
-from agent.run_context import Outcome, RunContext
+from agent.llm.answers import PlanAnswer, PlanV2Answer, SummarizeV2Answer, ValidateV2Answer
+from agent.llm.call import LLMResult
+from agent.records.actions import ActionOutcome, ActionRecord, Block, ErrorEntry
+from agent.records.config import DEFAULT_MAX_ITERATIONS_V2
+from agent.records.errors import LLMError
+from agent.records.observation import Observation
+from agent.records.runs import RunStatus, StepStatus
+from agent.run.run_context import Outcome, RunContext
 from engines import V2
 from engines.error_codes import classify, with_error_code
 from engines.extraction import EXTRACT_TOKEN_BUDGET, ask_fitting, extract, schema_errors

@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
-from agent.llm import block_real_calls
+from agent.llm.call import block_real_calls
 from fixtures_sites.server import FixtureServer
 
 pytest_plugins = ["tests.services"]  # real PostgreSQL and Redis, started only when asked for
@@ -37,7 +37,7 @@ async def browser() -> AsyncIterator[object]:
     """One headless Chromium for the whole test session (pages get fresh contexts)."""
     from playwright.async_api import async_playwright
 
-    from agent.browser.launch import launch_chromium
+    from agent.browser.lifecycle.launch import launch_chromium
 
     async with async_playwright() as playwright:
         chromium = await launch_chromium(playwright)

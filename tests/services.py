@@ -9,7 +9,7 @@ keeps the server's pid the one we started and can stop).
 
 Where the binaries are missing the fixtures skip with the reason and the exact command
 that installs them, except in CI (``CI=true``), where a missing server is a failure.
-``make test`` installs them first where it can (``agent.browser.setup --servers``).
+``make test`` installs them first where it can (``agent.browser.lifecycle.setup --servers``).
 
     def test_something(postgres_url, redis_url): ...
 """
@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pytest
 
-from agent.browser.setup import SERVER_PACKAGES, manual_command, postgres_bin
+from agent.browser.lifecycle.setup import SERVER_PACKAGES, manual_command, postgres_bin
 
 PG_BIN = postgres_bin() or Path("/usr/lib/postgresql/<version>/bin")
 REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"

@@ -11,7 +11,7 @@ import pytest
 
 from agent import Agent
 from agent.agent_arguments import check_store_argument
-from agent.errors import ConfigError, UsageError
+from agent.records.errors import ConfigError, UsageError
 from agent.stores import open_store
 from agent.testing import ScriptedLLM
 

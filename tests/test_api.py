@@ -12,9 +12,9 @@ import pytest
 import agent
 from agent import Agent, RunStatus
 from agent._api import default_agent
-from agent.errors import InvalidRequestError, LLMNotConfiguredError, RunNotFoundError
-from agent.models import RunRequest
-from agent.run_parameters import run_task_parameters
+from agent.records.errors import InvalidRequestError, LLMNotConfiguredError, RunNotFoundError
+from agent.records.runs import RunRequest
+from agent.run.parameters import run_task_parameters
 from agent.testing import PromptLLM, offline_llm
 
 SEED_PROMPT = (

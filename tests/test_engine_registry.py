@@ -16,11 +16,11 @@ from agent.engine_registry import (
     register_engine,
     unregister_engine,
 )
-from agent.errors import InvalidRequestError
-from agent.models import build_request
-from agent.progress import step_budget
-from agent.run_context import Outcome, RunContext
+from agent.records.errors import InvalidRequestError
+from agent.records.runs import build_request
+from agent.run.run_context import Outcome, RunContext
 from agent.testing import offline_llm
+from agent.ui.progress import step_budget
 
 PLUGIN = "third-party-0.1"
 

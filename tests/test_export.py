@@ -13,12 +13,12 @@ from typing import Any
 import pytest
 
 from agent import Agent, RunStatus
-from agent.browser.launch import find_chromium
-from agent.demo import PROMPT as APPLY_PROMPT
-from agent.demo import SCHEMA as APPLY_SCHEMA
-from agent.offline_policy import offline_policy
+from agent.browser.lifecycle.launch import find_chromium
+from agent.cli.demo import PROMPT as APPLY_PROMPT
+from agent.cli.demo import SCHEMA as APPLY_SCHEMA
 from agent.prompt_reading import Prompt
 from agent.testing import PromptLLM
+from agent.testing.offline_policy import offline_policy
 from tests.engines.test_v2 import SALARIES_SCHEMA, jobboard_policy
 from tests.test_page_steps import shop_policy
 

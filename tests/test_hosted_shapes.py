@@ -10,9 +10,9 @@ import pytest
 from pydantic import BaseModel, ConfigDict, Field
 
 from agent import RunStatus, StepStatus
-from agent.errors import InvalidRequestError, InvalidTransitionError
-from agent.models import RunRequest, Step, TaskRun, build_request
 from agent.records import ErrorEntry
+from agent.records.errors import InvalidRequestError, InvalidTransitionError
+from agent.records.runs import RunRequest, Step, TaskRun, build_request
 
 DATA = Path(__file__).parent / "data"
 HOSTED_FIELDS = {
@@ -317,7 +317,7 @@ SAMPLE_ACTIONS: list[dict[str, Any]] = [
 
 
 def _sample_step(action: dict[str, Any], status: StepStatus, success: bool) -> dict[str, Any]:
-    from agent.browser.action_types import parse_actions
+    from agent.browser.acting.action_types import parse_actions
 
     parsed, notes = parse_actions({"actions": [action]})
     assert not notes, notes

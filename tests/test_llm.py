@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from agent.errors import AnswerMisfitError, LLMError, RealLLMBlockedError
-from agent.llm import LLMRequest, complete_json, parse_json
-from agent.llm_doubles import PolicyError
+from agent.llm.call import LLMRequest, complete_json, parse_json
+from agent.llm.doubles import PolicyError
+from agent.records.errors import AnswerMisfitError, LLMError, RealLLMBlockedError
 from agent.testing import FunctionLLM, ScriptedLLM
 
 
@@ -130,7 +130,7 @@ def test_creating_an_agent_loads_litellm_in_the_background_and_freezes_it():
 
     code = (
         "import gc, sys, time\n"
-        "import agent.llm as llm\n"
+        "import agent.llm.call as llm\n"
         "from agent import Agent\n"
         "from agent.testing import ScriptedLLM\n"
         "with Agent(llm=ScriptedLLM([])) as a:\n"
@@ -152,8 +152,8 @@ def test_the_warm_up_call_stays_out_of_the_users_litellm_callbacks():
 
     from litellm.integrations.custom_logger import CustomLogger
 
-    from agent.llm import load_litellm
-    from agent.llm_doubles import WARM_UP_MODEL, warm_call
+    from agent.llm.call import load_litellm
+    from agent.llm.doubles import WARM_UP_MODEL, warm_call
 
     litellm = load_litellm()
     seen: list[str] = []
@@ -182,7 +182,7 @@ def test_the_warm_up_call_stays_out_of_the_users_litellm_callbacks():
 async def test_rate_limits_are_retried_with_backoff(monkeypatch):
     import litellm
 
-    import agent.llm as llm_module
+    import agent.llm.call as llm_module
 
     failures = [
         litellm.RateLimitError("slow down", llm_provider="openai", model="gpt-4o-mini"),
@@ -211,7 +211,7 @@ async def test_rate_limits_are_retried_with_backoff(monkeypatch):
 async def test_errors_that_retrying_cannot_fix_fail_at_once(monkeypatch):
     import litellm
 
-    import agent.llm as llm_module
+    import agent.llm.call as llm_module
 
     calls = []
 

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 import pytest
 
 from agent import Agent
-from agent.config import DEFAULT_LLM_DEADLINE, LLMOptions, Settings
-from agent.errors import ConfigError, LLMError
-from agent.llm import LLMRequest, complete_json
+from agent.llm.call import LLMRequest, complete_json
+from agent.records.config import DEFAULT_LLM_DEADLINE, LLMOptions, Settings
+from agent.records.errors import ConfigError, LLMError
 from agent.testing import ScriptedLLM
 from tests.faults.fake_openai import FakeOpenAI
 

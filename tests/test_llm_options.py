@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from agent import Agent
-from agent.config import LLMOptions, Settings
-from agent.errors import ConfigError, RealLLMBlockedError
-from agent.llm import LLMRequest, complete_json
-from agent.llm_transport import MAX_RETRY_WAIT, api_base_of, call_arguments, retry_wait
+from agent.llm.call import LLMRequest, complete_json
+from agent.llm.transport import MAX_RETRY_WAIT, api_base_of, call_arguments, retry_wait
+from agent.records.config import LLMOptions, Settings
+from agent.records.errors import ConfigError, RealLLMBlockedError
 
 
 def test_agent_arguments_win_over_the_environment():

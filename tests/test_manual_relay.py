@@ -17,11 +17,11 @@ from typing import Any
 import pytest
 
 from agent import Agent, RunStatus
-from agent.errors import ConfigError
-from agent.llm_manual import ManualRelay, read_prompt_file, relay_model
-from agent.llm_request import LLMRequest
-from agent.offline_policy import offline_policy
+from agent.llm.manual import ManualRelay, read_prompt_file, relay_model
+from agent.llm.request import LLMRequest
+from agent.records.errors import ConfigError
 from agent.testing import Prompt
+from agent.testing.offline_policy import offline_policy
 from fixtures_sites.server import FixtureServer
 
 GOAL = "Apply for a job on behalf of this person: name: Chris P Bacon. email: chris@pbacon.com"

@@ -7,8 +7,16 @@ import re
 import pytest
 from pydantic import BaseModel
 
-from agent.errors import InvalidRequestError, InvalidTransitionError
-from agent.models import RunRequest, RunStatus, Step, StepStatus, TaskRun, build_request, new_id
+from agent.records.errors import InvalidRequestError, InvalidTransitionError
+from agent.records.runs import (
+    RunRequest,
+    RunStatus,
+    Step,
+    StepStatus,
+    TaskRun,
+    build_request,
+    new_id,
+)
 
 SEED_REQUEST_FIELDS = {
     "prompt",

@@ -112,7 +112,7 @@ def _stream(cell: Any) -> str:
 def test_without_ipython_a_notebook_gets_progress_lines(
     tmp_path: Path, server: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr("agent.progress.in_notebook", lambda: True)
+    monkeypatch.setattr("agent.ui.progress.in_notebook", lambda: True)
     monkeypatch.setitem(sys.modules, "IPython.display", None)  # importing it fails
     with Agent(llm=offline_llm(), data_dir=tmp_path, record_video=False) as agent:
         run = agent.run_task(PROMPT, server.url("/lever/apply"), engine="skyvern-1.0")
@@ -124,7 +124,7 @@ def test_without_ipython_a_notebook_gets_progress_lines(
 def test_ipykernel_imported_outside_a_kernel_is_not_a_notebook() -> None:
     import ipykernel  # noqa: F401 - jupyter_client imports it too, e.g. to find kernel specs
 
-    from agent.progress import ProgressLines, in_notebook, progress_for
+    from agent.ui.progress import ProgressLines, in_notebook, progress_for
 
     assert in_notebook() is False
     assert type(progress_for(True)) is ProgressLines

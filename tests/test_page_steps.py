@@ -80,7 +80,7 @@ def agent(llm: PromptLLM, tmp_path: Path) -> Iterator[Agent]:
 def sync_page(server: Any) -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
-    from agent.browser.launch import find_chromium
+    from agent.browser.lifecycle.launch import find_chromium
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=find_chromium())

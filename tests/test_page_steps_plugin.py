@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CONFTEST = """
 import re
 import pytest
-from agent.browser.launch import find_chromium
+from agent.browser.lifecycle.launch import find_chromium
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from agent import proxy as proxy_module
-from agent.browser.launch import launch_chromium
-from agent.config import Settings
-from agent.errors import InvalidRequestError
-from agent.proxy import redact_proxy, resolve_proxy
+from agent.browser.lifecycle.launch import launch_chromium
+from agent.integrations import proxy as proxy_module
+from agent.integrations.proxy import redact_proxy, resolve_proxy
+from agent.records.config import Settings
+from agent.records.errors import InvalidRequestError
 from fixtures_sites.server import FixtureServer
 from tests.proxy_server import RecordingProxy
 

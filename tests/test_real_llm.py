@@ -12,7 +12,7 @@ import os
 import pytest
 
 from agent import Agent, RunStatus
-from agent.llm import block_real_calls
+from agent.llm.call import block_real_calls
 
 MODEL = os.environ.get("AGENT_TEST_REAL_LLM")
 

@@ -13,11 +13,11 @@ import pytest
 from markupsafe import escape
 
 from agent import Agent, RunRequest, RunStatus, Step, StepStatus, TaskRun, UsageError
-from agent.models import FileInfo
-from agent.report import report_for, write_report
-from agent.report_index import index_for
-from agent.run_folder import keep_run
+from agent.records.runs import FileInfo
+from agent.run.run_folder import keep_run
 from agent.testing import offline_llm
+from agent.ui.report import report_for, write_report
+from agent.ui.report_index import index_for
 
 PROMPT = "Apply for a job on behalf of this person: name: Chris P Bacon. email: chris@pbacon.com"
 SCHEMA = {"application_success": {"type": "boolean"}}
@@ -66,7 +66,7 @@ async def test_report_opens_offline_with_every_step(job_run: Any, page: Any) -> 
 
 
 def _without_written_at(html: str) -> str:
-    return re.sub(r"Written [^<]* by agent.report", "", html)
+    return re.sub(r"Written [^<]* by agent.ui.report", "", html)
 
 
 def test_run_report_is_the_full_report(job_run: Any) -> None:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from agent import Agent, RunStatus
-from agent.models import build_request
-from agent.run_context import Outcome, RunContext
+from agent.records.runs import build_request
+from agent.run.run_context import Outcome, RunContext
 from agent.testing import offline_llm
 
 

@@ -17,9 +17,9 @@ from urllib.parse import quote, quote_plus
 import pytest
 
 from agent import Agent
-from agent.errors import InvalidRequestError
+from agent.integrations.secrets import Secrets, from_env, resolve_secrets
 from agent.prompt_reading import Prompt
-from agent.secrets import Secrets, from_env, resolve_secrets
+from agent.records.errors import InvalidRequestError
 from agent.testing import PromptLLM
 from fixtures_sites.webhook_receiver.routes import SIGNING_KEY
 
@@ -192,7 +192,7 @@ def test_secret_values_in_the_prompt_become_placeholders_and_sources_are_checked
 def test_agent_secrets_from_the_environment_reach_every_run(server, tmp_path, monkeypatch):
     monkeypatch.setenv("AGENT_SECRET_PASSWORD", PASSWORD)
     monkeypatch.setenv("AGENT_SECRET_USERNAME", USERNAME)
-    from agent.config import Settings
+    from agent.records.config import Settings
 
     with Agent(
         llm=PromptLLM(login_stand_in),

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-import agent.browser.setup as browser_setup
-from agent.browser.setup import Setup, apt_prefix, ensure_servers, postgres_bin
+import agent.browser.lifecycle.setup as browser_setup
+from agent.browser.lifecycle.setup import Setup, apt_prefix, ensure_servers, postgres_bin
 
 MAKEFILE = Path(__file__).resolve().parents[1] / "Makefile"
 
@@ -22,7 +22,7 @@ def test_apt_runs_as_root_through_passwordless_sudo_or_not_at_all():
 def test_make_test_installs_the_servers_before_running():
     text = MAKEFILE.read_text()
     assert "test: test-deps" in text
-    assert "agent.browser.setup --log $(SETUP_LOG) --servers" in text
+    assert "agent.browser.lifecycle.setup --log $(SETUP_LOG) --servers" in text
 
 
 def _pretend(monkeypatch, *, here: bool, euid: int, sudo: bool) -> list[list[str]]:

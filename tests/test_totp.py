@@ -15,10 +15,8 @@ import httpx
 import pyotp
 import pytest
 
-from agent import totp
-from agent.errors import InvalidRequestError, RunError
-from agent.stores import MemoryStore, SQLiteStore
-from agent.totp import (
+from agent.integrations import totp
+from agent.integrations.totp import (
     TOTPCodeStore,
     TOTPEndpointError,
     TOTPSecrets,
@@ -28,6 +26,8 @@ from agent.totp import (
     looks_like_code_request,
     push_totp_code,
 )
+from agent.records.errors import InvalidRequestError, RunError
+from agent.stores import MemoryStore, SQLiteStore
 from fixtures_sites.server import FixtureServer
 from tests.clock import ManualClock
 

@@ -9,8 +9,8 @@ import uuid
 
 import pytest
 
-from agent import webhooks
-from agent.webhooks import (
+from agent.integrations import webhooks
+from agent.integrations.webhooks import (
     SIGNATURE_HEADER,
     TIMESTAMP_HEADER,
     deliver_webhook,

@@ -17,6 +17,8 @@ failed, 4 terminated, 5 timed out, 6 canceled, 7 a waited-for run that is not fi
 Each subcommand is a :class:`Command` in :data:`COMMANDS`, registered with
 :func:`command` by the modules in :data:`COMMAND_MODULES`; adding one is a function and
 one line there.
+
+May import: the face (``agent``) and everything below it: commands are the top layer.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from agent.client import Agent
-    from agent.models import TaskRun
+    from agent.records.runs import TaskRun
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -49,7 +51,7 @@ EXIT_CODES = {
 EXIT_UNFINISHED = 7
 """A waited-for run that did not reach a final status (e.g. ``paused``, waiting for an answer)."""
 
-COMMAND_MODULES = ["agent.cli.runs", "agent.cli.reports", "agent.cli.export", "agent.worker"]
+COMMAND_MODULES = ["agent.cli.runs", "agent.cli.reports", "agent.cli.export", "agent.cli.worker"]
 """Modules whose :func:`command` functions make up the CLI, in the order ``--help`` lists them."""
 
 
@@ -138,7 +140,7 @@ def _add_common(parser: argparse.ArgumentParser, default: object) -> None:
         "--llm",
         default=default,
         help="a litellm model name (default: AGENT_LLM); 'offline' drives the fixture sites "
-        "with the rule-based policy from agent.testing",
+        "with the rule-based policy from agent.testing.stand_ins",
     )
 
 
@@ -148,7 +150,7 @@ def open_agent(args: argparse.Namespace, *, progress: bool | None = False) -> Ag
 
     llm: object = args.llm or None
     if llm == "offline":
-        from agent.testing import offline_llm
+        from agent.testing.stand_ins import offline_llm
 
         llm = offline_llm()
     return Agent(
@@ -162,13 +164,13 @@ def open_agent(args: argparse.Namespace, *, progress: bool | None = False) -> Ag
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     from agent.cli.request_flags import normalize_argv
-    from agent.config import quiet_litellm_env
+    from agent.records.config import quiet_litellm_env
 
     quiet_litellm_env()  # litellm stays off the network at import
     raw = list(sys.argv[1:] if argv is None else argv)
     args = build_parser().parse_args(normalize_argv(raw))
     args.argv = raw
-    from agent.errors import AgentError, UsageError
+    from agent.records.errors import AgentError, UsageError
 
     try:
         return int(args.handler(args))

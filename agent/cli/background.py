@@ -21,7 +21,7 @@ from agent.cli import EXIT_OK, EXIT_USAGE, open_agent
 
 if TYPE_CHECKING:
     from agent.client import Agent
-    from agent.models import TaskRun
+    from agent.records.runs import TaskRun
 
 START_TIMEOUT = 120.0
 """Seconds the first process waits for the background one to store the run."""

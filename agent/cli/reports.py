@@ -27,11 +27,11 @@ def report_command(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     with open_agent(args) as agent:
         if args.all:
-            from agent.report_index import index_for
+            from agent.ui.report_index import index_for
 
             path = index_for(agent, args.output)
         else:
-            from agent.report import report_for
+            from agent.ui.report import report_for
 
             path = report_for(agent, args.run_id, args.output)
     print(path)

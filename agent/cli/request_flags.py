@@ -1,4 +1,4 @@
-"""``agent run``'s flags, made from :class:`~agent.models.RunRequest`'s fields.
+"""``agent run``'s flags, made from :class:`~agent.records.runs.RunRequest`'s fields.
 
 Each request field becomes one flag with its hosted name (``max_steps`` → ``--max-steps``;
 ``--max_steps`` is accepted too), its type and its description, so a field added to the
@@ -35,7 +35,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from agent.models import RunRequest
+from agent.records.runs import RunRequest
 
 DEST_PREFIX = "request__"
 """Namespace attributes holding request fields start with this (only flags given are set)."""

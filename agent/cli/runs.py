@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from agent.cli import EXIT_OK, EXIT_USAGE, command, exit_code, open_agent
 from agent.cli.request_flags import add_request_flags, read_request_file, request_fields
 from agent.cli.text import runs_table, steps_table, workflows_table
-from agent.models import RunStatus, TaskRun
+from agent.records.runs import RunStatus, TaskRun
 
 if TYPE_CHECKING:
     from agent.client import Agent
@@ -56,7 +56,7 @@ def run_command(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
-    from agent.models import build_request
+    from agent.records.runs import build_request
 
     request = build_request(**fields)  # every field is checked before anything starts
     given = {name: getattr(request, name) for name in fields}
@@ -67,7 +67,7 @@ def run_command(args: argparse.Namespace) -> int:
     def start(agent: Agent, wait: bool) -> TaskRun:
         missing = [name for name in wanted if name not in agent.secrets_for(None).names]
         if missing:
-            from agent.errors import InvalidRequestError
+            from agent.records.errors import InvalidRequestError
 
             raise InvalidRequestError(
                 "secrets", f"no value for {missing[0]!r}: set AGENT_SECRET_{missing[0]}"
@@ -128,7 +128,7 @@ def _start(args: argparse.Namespace, start: Callable[[Agent, bool], TaskRun]) ->
 def _write_report(agent: Agent, run: TaskRun) -> Path | None:
     if not run.status.is_final:
         return None
-    from agent.report import report_for
+    from agent.ui.report import report_for
 
     try:
         return report_for(agent, run.run_id)
@@ -169,7 +169,7 @@ def runs_command(args: argparse.Namespace) -> int:
             runs = agent.list_runs(page=args.page, page_size=args.page_size)
             more = len(agent.list_runs(page=args.page + 1, page_size=args.page_size)) > 0
         else:
-            from agent.report_index import all_runs
+            from agent.ui.report_index import all_runs
 
             matching = [r for r in all_runs(agent) if r.status.value == args.status]
             start = (args.page - 1) * args.page_size

@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from agent.models import Step, TaskRun
-from agent.records import ActionRecord
-from agent.workflow_records import Workflow
+from agent.records.actions import ActionRecord
+from agent.records.runs import Step, TaskRun
+from agent.records.workflows import Workflow
 
 MAX_OUTPUT_LINES = 12
 """The summary shows this many lines of the output; ``--json`` has all of it."""
@@ -34,7 +34,7 @@ def duration(run: TaskRun) -> str | None:
     """``12.3 s`` from start to end (or to now for a run still going), None before it starts."""
     if run.started_at is None:
         return None
-    from agent.models import utcnow
+    from agent.records.runs import utcnow
 
     return f"{((run.finished_at or utcnow()) - run.started_at).total_seconds():.1f} s"
 
@@ -44,7 +44,7 @@ def run_summary(
 ) -> str:
     """A few lines saying how a run went and where its files are.
 
-    >>> from agent.models import RunRequest
+    >>> from agent.records.runs import RunRequest
     >>> run = TaskRun(run_id="tsk_1", status="failed", run_type="task_v1", failure_reason="No form",
     ...               run_request=RunRequest(prompt="Apply", url="https://example.com"))
     >>> print(run_summary(run))

@@ -2,8 +2,8 @@
 
 A run pointed at one goes through litellm's own provider code, its HTTP client and the
 wire format, exactly as with a hosted model or a local Ollama; only the answers come
-from a policy of yours, ``policy(prompt)`` as for ``agent.testing.PromptLLM``: the
-:class:`~agent.prompt_reading.Prompt` holds what a model sees (the purpose, told from
+from a policy of yours, ``policy(prompt)`` as for ``agent.testing.stand_ins.PromptLLM``: the
+:class:`~agent.llm.prompt_reading.Prompt` holds what a model sees (the purpose, told from
 the text since HTTP does not carry it; the messages; the images) and nothing else.
 
 - :class:`FakeOpenAI`: ``POST /v1/chat/completions`` (JSON mode, image parts, ``usage``),
@@ -26,6 +26,9 @@ connection, a hang, an HTML body, JSON with the wrong keys)::
         with Agent(**server.agent_kwargs(), data_dir=tmp_path) as agent:
             run = agent.run_task("Look at the page", url, engine="skyvern-1.0")
         assert server.calls[0].status == 429
+
+May import: ``agent.scale`` and everything below it (in practice ``agent.llm``'s
+prompt reading and ``agent.records``' settings).
 """
 
 from __future__ import annotations

@@ -19,13 +19,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from agent.fake_providers.faults import Fault, FaultQueue
-from agent.llm_doubles import POLICY_ERROR_MARK, describe_policy_error
-from agent.prompt_reading import Prompt, purpose_of
+from agent.llm.doubles import POLICY_ERROR_MARK, describe_policy_error
+from agent.llm.prompt_reading import Prompt, purpose_of
 
 Policy = Callable[[Prompt], Any]
 """``fn(prompt) -> dict | list | str``: the model's answer (a dict or list is sent as JSON).
 
-``prompt`` is an :class:`agent.prompt_reading.Prompt` (as for ``agent.testing.PromptLLM``),
+``prompt`` is an :class:`agent.llm.prompt_reading.Prompt` (as for ``agent.testing.stand_ins.PromptLLM``),
 its purpose told from the text, since none is sent over HTTP."""
 
 IMAGE_TOKENS = 85
@@ -79,7 +79,7 @@ Route = Callable[[ProviderCall], Reply]
 
 def count_tokens(text: str) -> int:
     """Tokens in ``text`` by litellm's offline tokenizer, as a real model would count."""
-    from agent.config import quiet_litellm_env
+    from agent.records.config import quiet_litellm_env
 
     quiet_litellm_env()
     import litellm

@@ -28,7 +28,7 @@ from agent.fake_providers.base import (
     count_tokens,
     model_endpoint,
 )
-from agent.prompt_reading import Prompt
+from agent.llm.prompt_reading import Prompt
 
 _ids = itertools.count(1)
 CACHE_MIN_TOKENS = 1024

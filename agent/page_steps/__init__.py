@@ -3,6 +3,9 @@
 ``ai.act(instruction)``, ``ai.extract(instruction, schema=...)``, ``ai.observe(instruction)``,
 ``ai.check(statement)`` and ``ai.history``; awaitable for an async page, plain calls for a
 sync one. See docs/page-steps.md.
+
+May import: ``agent.run`` and everything below it; the ``Agent`` only in annotations
+(the face imports this package, lazily, for ``agent.on(page)``).
 """
 
 from __future__ import annotations

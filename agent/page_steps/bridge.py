@@ -1,6 +1,6 @@
 """Driving the library's async page code on a Page the user holds, sync or async.
 
-The library's page layer (:func:`agent.browser.observe`, :func:`agent.browser.act`) takes
+The library's page layer (:func:`agent.browser.seeing.observe`, :func:`agent.browser.act`) takes
 Playwright's *async* ``Page``. A user's async page is used as it is. A sync page
 (``playwright.sync_api``, pytest-playwright's ``page`` fixture) wraps the same
 implementation object (``page._impl_obj``) that an async page wraps; its calls run on
@@ -10,7 +10,7 @@ Playwright's own event loop, in a greenlet ("dispatcher fiber") of the user's th
 theirs (``page._sync``): the user's thread waits while Playwright's loop runs our
 coroutine, which drives an async view of the same page (:func:`async_view`). Nothing
 touches the page from another thread. The model call, which belongs to the Agent's own
-loop thread, is awaited across loops (:meth:`agent._loop.LoopThread.run_async`): the
+loop thread, is awaited across loops (:meth:`agent.run.loop_thread.LoopThread.run_async`): the
 Playwright loop keeps serving the page meanwhile.
 
 Playwright caches one API wrapper per implementation object. A sync and an async

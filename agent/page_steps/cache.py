@@ -7,7 +7,7 @@ Key: a SHA-256 of the instruction (whitespace folded, case kept) and the page it
 the URL's scheme, host, port, path and query (the fragment is ignored). A different
 instruction or another page never reads the entry; the same instruction on the same
 page with changed content reads it, and then the locators decide: each recorded action
-must find exactly one element again (:func:`agent.browser.locators.find`) and prove its
+must find exactly one element again (:func:`agent.browser.seeing.locators.find`) and prove its
 effect, or the call falls back to the model.
 
 Invalidation: an entry is rewritten whenever the model had to resolve the instruction
@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field
 
-from agent.models import utcnow
+from agent.records.runs import utcnow
 
 if TYPE_CHECKING:
     from agent.client import Agent

@@ -2,8 +2,8 @@
 
 :class:`PageSteps` drives an async Playwright page (for a sync page, the async view of
 it that :mod:`agent.page_steps.bridge` makes) with the library's own page layer
-(:func:`agent.browser.observe`, :func:`agent.browser.act`). Model calls go through
-:func:`agent.llm.complete_json` on the Agent's loop thread, and so do the store writes:
+(:func:`agent.browser.seeing.observe`, :func:`agent.browser.act`). Model calls go through
+:func:`agent.llm.call.complete_json` on the Agent's loop thread, and so do the store writes:
 the page stays on its own loop, the Agent's parts on theirs.
 
 Each call becomes one step of a run the session keeps (``ai.run_id``), with its prompts,
@@ -18,11 +18,10 @@ import time
 from collections.abc import Coroutine
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from agent.answers import ANSWER_MODELS, PlanAnswer
-from agent.browser.action_types import DECISIONS, parse_action
-from agent.browser.locators import find, live_details, locator_from_snapshot
-from agent.browser.policy import BrowsingPolicy
-from agent.errors import RunError
+from agent.browser.acting.action_types import DECISIONS, parse_action
+from agent.browser.seeing.locators import find, live_details, locator_from_snapshot
+from agent.llm.answers import ANSWER_MODELS, PlanAnswer
+from agent.llm.prompts import render
 from agent.page_steps.cache import ActCache, CachedAction, CacheEntry
 from agent.page_steps.records import (
     Candidate,
@@ -33,16 +32,17 @@ from agent.page_steps.records import (
     action_record,
 )
 from agent.page_steps.selectors import selector_for
-from agent.prompts import render
-from agent.records import ActionRecord
+from agent.records.actions import ActionRecord
+from agent.records.errors import RunError
+from agent.records.policy import BrowsingPolicy
 
 if TYPE_CHECKING:
     from playwright.async_api import Page
 
-    from agent.browser.observation import Observation
     from agent.client import Agent
-    from agent.llm import LLMResult
-    from agent.secrets import Secrets
+    from agent.integrations.secrets import Secrets
+    from agent.llm.call import LLMResult
+    from agent.records.observation import Observation
 
 ANSWER_MODELS.setdefault("page_act", PlanAnswer)
 
@@ -65,11 +65,11 @@ class PageSteps:
         self, agent: Agent, page: Page, *, cache: ActCache | None, max_cost: float | None = None
     ) -> None:
         if agent.model is None:
-            from agent.errors import LLMNotConfiguredError
+            from agent.records.errors import LLMNotConfiguredError
 
             raise LLMNotConfiguredError(
                 "agent.on(page) needs a model: create the Agent with llm=... (a litellm model "
-                "name or a double from agent.testing) or set AGENT_LLM"
+                "name or a double from agent.testing.stand_ins) or set AGENT_LLM"
             )
         self.agent = agent
         self.page = page
@@ -91,10 +91,10 @@ class PageSteps:
         return await self.agent._loop.run_async(coro)
 
     async def _observe(self) -> Observation:
-        from agent.browser.observe import observe
+        from agent.browser.seeing.observe import observe
 
         if self._vision is None:
-            from agent.llm import supports_vision
+            from agent.llm.call import supports_vision
 
             self._vision = supports_vision(str(self.agent.model))
         return await observe(self.page, screenshot=self._vision)
@@ -109,9 +109,9 @@ class PageSteps:
         extra: list[dict[str, Any]] | None = None,
         context: dict[str, Any] | None = None,
     ) -> LLMResult:
-        from agent.llm import complete_json
-        from agent.llm_request import LLMRequest
-        from agent.run_context import user_message
+        from agent.llm.call import complete_json
+        from agent.llm.request import LLMRequest
+        from agent.run.run_context import user_message
 
         prompt = self._secrets.redact(prompt)  # page text may echo a typed secret
         messages = self._secrets.redact_data(
@@ -255,8 +255,8 @@ class PageSteps:
 
     async def _run(self, call: PageCall, fields: dict[str, Any], observation: Observation) -> Any:
         """Run one action (secrets filled in as it is typed) and record it on ``call``."""
-        from agent.browser.actions import act
-        from agent.secrets import fill_action
+        from agent.browser.acting.actions import act
+        from agent.integrations.secrets import fill_action
 
         action = parse_action(fields)
         if action.action_type in _NAVIGATIONS:
@@ -298,7 +298,7 @@ class PageSteps:
             result = await self._ask(call, "page_extract", prompt, observation)
             value, errors = fitted(result.data, schema, json_schema)
             if errors:
-                from agent.run_context import user_message
+                from agent.run.run_context import user_message
 
                 fix = [
                     {"role": "assistant", "content": result.text},

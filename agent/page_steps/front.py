@@ -15,7 +15,7 @@ from agent.page_steps.bridge import async_view, is_async_page, is_sync_page, run
 from agent.page_steps.cache import cache_folder
 from agent.page_steps.core import PageSteps
 from agent.page_steps.records import Candidate, PageCall, Verdict
-from agent.records import ActionRecord
+from agent.records.actions import ActionRecord
 
 if TYPE_CHECKING:
     from agent.client import Agent

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import Field
 
-from agent.answers import ANSWER_MODELS, _Answer
-from agent.records import ActionOutcome, ActionRecord, ElementSnapshot
+from agent.llm.answers import ANSWER_MODELS, _Answer
+from agent.records.actions import ActionOutcome, ActionRecord, ElementSnapshot
 
 
 class ObserveAnswer(_Answer):
@@ -25,8 +25,8 @@ class CheckAnswer(_Answer):
 
 
 if TYPE_CHECKING:
-    from agent.browser.actions import ActionResult
-    from agent.browser.observation import Element
+    from agent.browser.acting.actions import ActionResult
+    from agent.records.observation import Element
 
 ANSWER_MODELS.setdefault("page_observe", ObserveAnswer)
 ANSWER_MODELS.setdefault("page_check", CheckAnswer)
@@ -43,7 +43,7 @@ class Candidate:
     selector: str | None
     """A Playwright selector for it: ``page.locator(candidate.selector)``."""
     locator: dict[str, Any] = field(default_factory=dict)
-    """The recorded features (:mod:`agent.browser.locators`), for the act cache and replays."""
+    """The recorded features (:mod:`agent.browser.seeing.locators`), for the act cache and replays."""
     tag: str = ""
     text: str = ""
 

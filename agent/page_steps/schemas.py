@@ -14,7 +14,7 @@ def as_schema(schema: Any) -> dict[str, Any]:
     if isinstance(schema, type) and issubclass(schema, BaseModel):
         return schema.model_json_schema()
     if isinstance(schema, dict):
-        from agent.validation import check_schema_shape
+        from agent.records.validation import check_schema_shape
 
         check_schema_shape(schema)
         return schema
@@ -33,7 +33,7 @@ def fitted(data: Any, schema: Any, json_schema: dict[str, Any]) -> tuple[Any, li
                 f"{'.'.join(str(p) for p in error['loc']) or 'the answer'}: {error['msg']}"
                 for error in exc.errors()
             ]
-    from agent.validation import schema_validation_errors
+    from agent.records.validation import schema_validation_errors
 
     errors = schema_validation_errors(data, json_schema) if json_schema else []
     return (None if errors else data), errors

@@ -1,7 +1,7 @@
-"""A recorded locator (:mod:`agent.browser.locators`) as one Playwright selector string.
+"""A recorded locator (:mod:`agent.browser.seeing.locators`) as one Playwright selector string.
 
 The page steps hand these out (``ai.observe`` candidates, the act cache's entries) and
-the exported scripts (:mod:`agent.script_export`) write them, so a person reads the same
+the exported scripts (:mod:`agent.ui.script_export`) write them, so a person reads the same
 selector everywhere. The most specific feature wins: an element id, a test id, a form
 field's ``name``, a link's ``href``, then the role with its accessible name, a placeholder, a label, the
 text, and last the CSS path the run recorded.

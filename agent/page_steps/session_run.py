@@ -12,8 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from agent.models import RunStatus, Step, StepStatus, TaskRun, build_request, new_id, utcnow
-from agent.run_folder import keep_run, keep_step, step_folder
+from agent.records.runs import RunStatus, Step, StepStatus, TaskRun, build_request, new_id, utcnow
+from agent.run.run_folder import keep_run, keep_step, step_folder
 
 if TYPE_CHECKING:
     from agent.page_steps.core import PageSteps

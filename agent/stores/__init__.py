@@ -1,4 +1,7 @@
-"""Run stores: one interface; memory, SQLite and PostgreSQL backends; :func:`open_store`."""
+"""Run stores: one interface; memory, SQLite and PostgreSQL backends; :func:`open_store`.
+
+May import: ``agent.records`` only.
+"""
 
 from agent.stores.base import RunStepStore, RunStore, TOTPCodeStore, WorkflowStore
 from agent.stores.memory import MemoryStore

@@ -26,9 +26,9 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
 
-from agent.errors import InvalidRequestError
-from agent.models import RunStatus, Step, TaskRun
-from agent.workflow_records import Workflow
+from agent.records.errors import InvalidRequestError
+from agent.records.runs import RunStatus, Step, TaskRun
+from agent.records.workflows import Workflow
 
 ACTIVE_STATUSES = (RunStatus.created, RunStatus.queued, RunStatus.running, RunStatus.paused)
 
@@ -41,7 +41,7 @@ class RunStepStore(Protocol):
         """Store a new run; raises ValueError if its id exists."""
 
     def get_run(self, run_id: str) -> TaskRun:
-        """The stored run; raises :class:`~agent.errors.RunNotFoundError`."""
+        """The stored run; raises :class:`~agent.records.errors.RunNotFoundError`."""
 
     def update_run(self, run_id: str, status: RunStatus | None = None, **changes: Any) -> TaskRun:
         """Apply ``changes`` (and a legal status change) to the stored run, atomically."""
@@ -65,7 +65,7 @@ class RunStepStore(Protocol):
 
 @runtime_checkable
 class TOTPCodeStore(Protocol):
-    """2FA codes pushed for a run to take (:func:`agent.totp.push_totp_code`)."""
+    """2FA codes pushed for a run to take (:func:`agent.integrations.totp.push_totp_code`)."""
 
     def add_totp_code(self, identifier: str, code: str) -> None:
         """Record a 2FA code pushed for ``identifier``."""
@@ -76,19 +76,19 @@ class TOTPCodeStore(Protocol):
 
 @runtime_checkable
 class WorkflowStore(Protocol):
-    """Published workflows (:mod:`agent.workflows`)."""
+    """Published workflows (:mod:`agent.workflows.recipes`)."""
 
     def save_workflow(self, workflow_id: str, data: Workflow | Mapping[str, Any]) -> None:
         """Insert or replace a workflow (a dict in its JSON shape is validated into one)."""
 
     def get_workflow(self, workflow_id: str) -> Workflow:
-        """A stored workflow; raises :class:`~agent.errors.RunNotFoundError`."""
+        """A stored workflow; raises :class:`~agent.records.errors.RunNotFoundError`."""
 
     def list_workflows(self) -> list[Workflow]:
         """All workflows, newest first."""
 
     def delete_workflow(self, workflow_id: str) -> None:
-        """Remove a workflow; raises :class:`~agent.errors.RunNotFoundError`."""
+        """Remove a workflow; raises :class:`~agent.records.errors.RunNotFoundError`."""
 
 
 @runtime_checkable
@@ -122,7 +122,7 @@ def apply_update(run: TaskRun, status: RunStatus | None, changes: dict[str, Any]
         return run.transition(status, **changes)
     if "status" in changes:
         raise ValueError("pass the new status as `status=`, not in changes")
-    from agent.models import utcnow
+    from agent.records.runs import utcnow
 
     return run.model_copy(update={**changes, "modified_at": utcnow()})
 

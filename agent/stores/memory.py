@@ -7,11 +7,11 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
-from agent.errors import RunNotFoundError
-from agent.models import RunStatus, Step, TaskRun, utcnow
+from agent.records.errors import RunNotFoundError
+from agent.records.runs import RunStatus, Step, TaskRun, utcnow
+from agent.records.workflows import Workflow
 from agent.stores.base import apply_update, check_page, claimed
 from agent.stores.base import step_sort_key as _step_key
-from agent.workflow_records import Workflow
 
 
 class MemoryStore:

@@ -13,7 +13,7 @@
 >>> open_store("mysql://db/agent", Path("."))
 Traceback (most recent call last):
 ...
-agent.errors.InvalidRequestError: store: unknown store URL scheme 'mysql' ...
+agent.records.errors.InvalidRequestError: store: unknown store URL scheme 'mysql' ...
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from agent.errors import InvalidRequestError
+from agent.records.errors import InvalidRequestError
 from agent.stores.base import RunStore
 
 _URL_HELP = "use memory, sqlite, sqlite:///path.db, a file path, or postgresql://user@host/db"

@@ -29,9 +29,10 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from agent.config import redact_url
-from agent.errors import RunNotFoundError, UsageError
-from agent.models import RunStatus, Step, StepStatus, TaskRun
+from agent.records.config import redact_url
+from agent.records.errors import RunNotFoundError, UsageError
+from agent.records.runs import RunStatus, Step, StepStatus, TaskRun
+from agent.records.workflows import Workflow
 from agent.stores.base import (
     ACTIVE_STATUSES,
     apply_update,
@@ -39,7 +40,6 @@ from agent.stores.base import (
     process_alive,
     workflow_json,
 )
-from agent.workflow_records import Workflow
 
 if TYPE_CHECKING:
     import psycopg

@@ -24,8 +24,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from agent.errors import RunNotFoundError
-from agent.models import RunStatus, Step, StepStatus, TaskRun, utcnow
+from agent.records.errors import RunNotFoundError
+from agent.records.runs import RunStatus, Step, StepStatus, TaskRun, utcnow
+from agent.records.validation import STORED
+from agent.records.workflows import Workflow
 from agent.stores.base import (
     ACTIVE_STATUSES,
     apply_update,
@@ -35,8 +37,6 @@ from agent.stores.base import (
     process_alive,
     workflow_json,
 )
-from agent.validation import STORED
-from agent.workflow_records import Workflow
 
 MIGRATIONS: list[tuple[str, str]] = [
     (

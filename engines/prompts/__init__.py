@@ -1,13 +1,13 @@
 """The engines' prompt templates, one pair of ``.j2`` files per purpose, and how they are sent.
 
-Built like the agent's (:class:`agent.prompts.PromptFolder`): a missing variable fails.
+Built like the agent's (:class:`agent.llm.prompts.PromptFolder`): a missing variable fails.
 
 Every purpose's messages are :func:`messages`: first a system message rendered from
 ``<purpose>_system.j2`` (role, rules, action list, answer format), then a user message
 rendered from ``<purpose>.j2`` (the goal, the history, the page, last). The system part
 is rendered from the run's options only, never from the page or the step, so it is
 byte-identical across the calls of a run and across runs with the same options: a
-provider can reuse it as a cached prefix (:func:`agent.llm.with_cache_control` marks it
+provider can reuse it as a cached prefix (:func:`agent.llm.call.with_cache_control` marks it
 for those that need to be told).
 """
 
@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from agent.prompts import PromptFolder
+from agent.llm.prompts import PromptFolder
 
 _FOLDER = PromptFolder(Path(__file__).resolve().parent)
 
@@ -28,7 +28,7 @@ def action_lines(*, tools: bool = False, upload_files: bool = False) -> list[str
     >>> any(line.startswith("UPLOAD_FILE") for line in action_lines())
     False
     """
-    from agent.browser.action_types import prompt_lines
+    from agent.browser.acting.action_types import prompt_lines
 
     return prompt_lines(tools=tools, upload_files=upload_files)
 
@@ -58,7 +58,7 @@ def messages(
     >>> [m["role"] for m in sent], "Paris" in sent[0]["content"]
     (['system', 'user'], False)
     """
-    from agent.run_context import user_message
+    from agent.run.run_context import user_message
 
     system = {"role": "system", "content": render(f"{name}_system", **rules)}
     return [system, user_message(render(name, **task), screenshot)]

@@ -24,9 +24,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from playwright.async_api import async_playwright
 
-from agent.browser.actions import act
-from agent.browser.launch import launch_chromium
-from agent.browser.observe import observe
+from agent.browser.acting.actions import act
+from agent.browser.lifecycle.launch import launch_chromium
+from agent.browser.seeing.observe import observe
 from fixtures_sites.server import FixtureServer
 
 

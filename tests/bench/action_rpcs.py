@@ -22,11 +22,11 @@ from typing import Any
 from playwright._impl.connection import Connection
 from playwright.async_api import async_playwright
 
-import agent.browser.actions as actions_module
-from agent.browser.actions import act
-from agent.browser.launch import launch_chromium
-from agent.browser.observe import observe
-from agent.browser.tabs import Tabs
+import agent.browser.acting.actions as actions_module
+from agent.browser.acting.actions import act
+from agent.browser.lifecycle.launch import launch_chromium
+from agent.browser.lifecycle.tabs import Tabs
+from agent.browser.seeing.observe import observe
 from fixtures_sites.server import FixtureServer
 
 CASES: list[tuple[str, str, str, dict[str, Any]]] = [

@@ -18,7 +18,7 @@ os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 os.environ.setdefault("LITELLM_OFFLINE_MODE", "true")
 
 from agent import Agent
-from agent.llm_request import LLMRequest
+from agent.llm.request import LLMRequest
 from agent.testing import FunctionLLM
 from fixtures_sites.server import FixtureServer
 from tests.faults.fake_openai import FakeOpenAI

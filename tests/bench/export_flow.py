@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 from agent import Agent
-from agent.browser.launch import find_chromium
+from agent.browser.lifecycle.launch import find_chromium
 from agent.fake_providers import FakeOpenAI
 from agent.testing import PromptLLM
 from fixtures_sites.server import FixtureServer

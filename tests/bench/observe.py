@@ -44,7 +44,7 @@ def count_tokens(text: str) -> int:
 
 
 async def measure(page: Any, name: str, runs: int, budget: int, show: str | None) -> dict[str, Any]:
-    from agent.browser.observe import observe
+    from agent.browser.seeing.observe import observe
 
     times = []
     obs = None
@@ -86,7 +86,7 @@ _TIMED_WALK = """([src, args]) => {
 
 async def _walker_ms(page: Any, runs: int) -> float:
     """Median time of the main frame's walk inside the page (no channel, no Python)."""
-    from agent.browser.observe import TRACKER, _script
+    from agent.browser.seeing.observe import TRACKER, _script
 
     args = {"prefix": "", "start": 1, "tracker": TRACKER}
     times = [await page.evaluate(_TIMED_WALK, [_script(), args]) for _ in range(runs)]
@@ -151,7 +151,7 @@ async def _fresh_page(browser: Any) -> tuple[Any, Any]:
     Each page starts its ids at 1 (so token counts do not depend on the pages measured
     before it), and script-attached click handlers are seen from the first load.
     """
-    from agent.browser.observe import track_click_listeners
+    from agent.browser.seeing.observe import track_click_listeners
 
     context = await browser.new_context(viewport={"width": 1280, "height": 800})
     await track_click_listeners(context)
@@ -183,7 +183,7 @@ async def main() -> None:
 
     from playwright.async_api import async_playwright
 
-    from agent.browser.launch import launch_chromium
+    from agent.browser.lifecycle.launch import launch_chromium
 
     async with async_playwright() as playwright:
         browser = await launch_chromium(playwright)

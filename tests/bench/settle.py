@@ -27,7 +27,7 @@ SEEING = ("seeing/late.html", "seeing/accordion.html", "seeing/never.html")
 
 
 async def _row(page: Any, name: str, runs: int) -> str:
-    from agent.browser.settle import settle
+    from agent.browser.seeing.settle import settle
 
     first = await settle(page)
     later = [(await settle(page)).waited_ms for _ in range(runs)]
@@ -43,8 +43,8 @@ async def main() -> None:
 
     from playwright.async_api import async_playwright
 
-    from agent.browser.launch import launch_chromium
-    from agent.browser.observe import track_click_listeners
+    from agent.browser.lifecycle.launch import launch_chromium
+    from agent.browser.seeing.observe import track_click_listeners
     from fixtures_sites.server import FixtureServer
     from tests.bench.observe import _serve_only
 

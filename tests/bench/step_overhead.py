@@ -93,10 +93,10 @@ def main() -> None:
 
 
 def _llm_ms(llm: object) -> float:
-    """Round trip of one call through agent.llm and litellm with an instant double."""
+    """Round trip of one call through agent.llm.call and litellm with an instant double."""
     import asyncio
 
-    from agent.llm import LLMRequest, complete_json
+    from agent.llm.call import LLMRequest, complete_json
 
     request = LLMRequest("verify", [{"role": "user", "content": "x" * 4000}], "goal")
 

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from agent.browser.actions import ActionResult, act
-from agent.browser.observation import Observation
-from agent.browser.observe import observe
-from agent.browser.tabs import Tabs
+from agent.browser.acting.actions import ActionResult, act
+from agent.browser.lifecycle.tabs import Tabs
+from agent.browser.seeing.observe import observe
+from agent.records.observation import Observation
 from fixtures_sites.server import FixtureServer
 
 

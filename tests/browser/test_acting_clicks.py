@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
-from agent.browser.observe import track_click_listeners
+from agent.browser.seeing.observe import track_click_listeners
 from tests.browser.action_support import css_id, do, open_page
 
 

@@ -4,9 +4,9 @@ selected as a person would, and an autocomplete that listens to keys only
 
 from __future__ import annotations
 
-from agent.browser.action_types import parse_action, prompt_lines
-from agent.browser.observe import observe
-from agent.secrets import mark_secret_field
+from agent.browser.acting.action_types import parse_action, prompt_lines
+from agent.browser.seeing.observe import observe
+from agent.integrations.secrets import mark_secret_field
 from tests.browser.action_support import css_id, do, open_page
 
 _SELECTION = "() => String(window.getSelection()).trim()"

@@ -7,8 +7,8 @@ from typing import Literal
 
 import pytest
 
+from agent.browser.acting.action_types import ACTION_TYPES, DECISIONS, KINDS, parse_action
 from agent.browser.action_kind import ActionKind, TargetedAction, action_kind, register_action
-from agent.browser.action_types import ACTION_TYPES, DECISIONS, KINDS, parse_action
 from engines.prompts import action_lines, render
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import time
 
-from agent.browser._context import frame_js
-from agent.browser.observe import observe
+from agent.browser.acting._context import frame_js
+from agent.browser.seeing.observe import observe
 from tests.browser.action_support import by_text, do, open_page
 
 _HOSTS_JS = "Object.getOwnPropertyNames(window).filter(n => n.startsWith('__agentActions'))"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from agent.browser.observe import observe
+from agent.browser.seeing.observe import observe
 from tests.browser.action_support import by_text, css_id, do, open_page, tabs_fixture  # noqa: F401 - a fixture
 
 

@@ -1,6 +1,6 @@
 """A plan's choices must hold: a choice the page takes back stops the plan before it submits.
 
-act() reads a choice again a moment later (agent.browser.holds); within a plan, that second
+act() reads a choice again a moment later (agent.browser.lifecycle.holds); within a plan, that second
 read happens while the next actions run, and before any action that may submit the form.
 """
 
@@ -9,9 +9,9 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from agent.browser.actions import ActionResult
-from agent.browser.observation import Observation
-from agent.browser.tabs import Tabs
+from agent.browser.acting.actions import ActionResult
+from agent.browser.lifecycle.tabs import Tabs
+from agent.records.observation import Observation
 from fixtures_sites.server import FixtureServer
 from tests.browser.action_support import by_text, do, open_page, tabs_fixture
 

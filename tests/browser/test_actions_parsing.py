@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from agent.browser.action_types import (
+from agent.browser.acting.action_types import (
     ACTION_TYPES,
     KINDS,
     MAX_WAIT_SECONDS,
@@ -14,7 +14,7 @@ from agent.browser.action_types import (
     SelectOptionAction,
     parse_actions,
 )
-from agent.browser.select import match_option
+from agent.browser.acting.select import match_option
 
 
 def test_plan_answer_with_aliases_and_loose_fields():

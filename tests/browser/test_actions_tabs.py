@@ -7,10 +7,10 @@ import hashlib
 import shutil
 from pathlib import Path
 
-from agent.browser.action_types import ClickAction
-from agent.browser.actions import act
-from agent.browser.observe import observe
-from agent.browser.tabs import Tabs, safe_filename
+from agent.browser.acting.action_types import ClickAction
+from agent.browser.acting.actions import act
+from agent.browser.lifecycle.tabs import Tabs, safe_filename
+from agent.browser.seeing.observe import observe
 from tests.browser.action_support import by_text, css_id, do, open_page, tabs_fixture  # noqa: F401 - a fixture
 
 CSV = b"month,orders,revenue\n2025-03,1289,48211.50\n"

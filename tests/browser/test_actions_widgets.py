@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import time
 
-from agent.browser.action_types import parse_action
-from agent.browser.observe import observe
-from agent.browser.page_actions import MAX_WAIT_SECONDS
+from agent.browser.acting.action_types import parse_action
+from agent.browser.acting.page_actions import MAX_WAIT_SECONDS
+from agent.browser.seeing.observe import observe
 from tests.browser.action_support import by_text, css_id, do, open_page
 
 

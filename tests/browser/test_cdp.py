@@ -12,8 +12,8 @@ from collections.abc import Iterator
 import pytest
 
 from agent import Agent, RunStatus
-from agent.browser.launch import CHROMIUM_ARGS, find_chromium
-from agent.config import Settings
+from agent.browser.lifecycle.launch import CHROMIUM_ARGS, find_chromium
+from agent.records.config import Settings
 from tests.queue.policy import make_llm
 from tests.services import free_port
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from agent.browser import dialogs as dialogs_module
+from agent.browser.lifecycle import dialogs as dialogs_module
 from tests.browser.action_support import by_text, do, open_page, tabs_fixture  # noqa: F401 - a fixture
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from agent.browser.download_stream import CHUNK_BYTES
-from agent.browser.tabs import Tabs
+from agent.browser.lifecycle.download_stream import CHUNK_BYTES
+from agent.browser.lifecycle.tabs import Tabs
 from tests.browser.action_support import by_text, do, open_page
 
 LIMIT = 5_000_000
@@ -77,7 +77,7 @@ async def test_an_endless_download_never_has_more_than_the_limit_and_a_chunk_on_
     """Sampled while it streams: the downloads folder and Playwright's temporary files."""
     from playwright.async_api import async_playwright
 
-    from agent.browser.launch import launch_chromium
+    from agent.browser.lifecycle.launch import launch_chromium
 
     # This driver's temporary folder (short: Chromium's socket path there has a length limit)
     playwright_tmp = Path(tempfile.mkdtemp(prefix="pw-"))

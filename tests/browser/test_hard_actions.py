@@ -3,8 +3,8 @@ rows, delegated lists, icon-only controls, SVG shapes and multi-selects (fixture
 
 from __future__ import annotations
 
-from agent.browser.action_types import parse_action
-from agent.browser.observe import observe, track_click_listeners
+from agent.browser.acting.action_types import parse_action
+from agent.browser.seeing.observe import observe, track_click_listeners
 from tests.browser.action_support import by_text, css_id, do
 from tests.browser.action_support import open_page as _open_page
 

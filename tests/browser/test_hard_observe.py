@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from agent.browser.observe import observe, track_click_listeners
-from agent.browser.render import CUT_NOTE, cut_text
+from agent.browser.seeing.observe import observe, track_click_listeners
+from agent.records.observation_text import CUT_NOTE, cut_text
 from tests.browser.action_support import by_text, css_id, do
 from tests.browser.action_support import open_page as _open_page
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from agent import Agent, RunStatus
-from agent.browser.launch import check_display
-from agent.errors import ConfigError
+from agent.browser.lifecycle.launch import check_display
+from agent.records.errors import ConfigError
 from agent.testing import PromptLLM
 from fixtures_sites.server import FixtureServer
 

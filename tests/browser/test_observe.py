@@ -6,9 +6,9 @@ import asyncio
 
 import pytest
 
-from agent.browser.observation import Observation, StaleElementError
-from agent.browser.observe import observe, track_click_listeners
-from agent.browser.render import estimate_tokens
+from agent.browser.seeing.observe import observe, track_click_listeners
+from agent.records.observation import Observation, StaleElementError
+from agent.records.observation_text import estimate_tokens
 
 
 def by_text(obs: Observation, text: str) -> str:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from agent.browser.policy import BrowsingPolicy, check_patterns, is_private_address
-from agent.browser.tabs import Tabs
+from agent.browser.lifecycle.tabs import Tabs
+from agent.records.policy import BrowsingPolicy, check_patterns, is_private_address
 from tests.browser.action_support import do
 
 

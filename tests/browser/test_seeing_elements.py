@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from agent.browser.observe import observe, track_click_listeners
+from agent.browser.seeing.observe import observe, track_click_listeners
 from tests.browser.action_support import by_text, do
 from tests.browser.action_support import open_page as _open_page
 

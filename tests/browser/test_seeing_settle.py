@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from agent.browser.observe import observe, track_click_listeners
-from agent.browser.settle import settle
+from agent.browser.seeing.observe import observe, track_click_listeners
+from agent.browser.seeing.settle import settle
 from tests.browser.action_support import by_text, do
 
 
@@ -58,7 +58,7 @@ async def test_the_vision_screenshot_carries_the_ids_and_leaves_the_page_as_it_w
 
 
 async def test_the_labels_drawn_are_the_ids_of_the_listed_elements(page, server):
-    from agent.browser import id_labels
+    from agent.browser.seeing import id_labels
 
     await page.goto(server.url("/seeing/checkout.html"))
     seen: list[list[str]] = []

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from agent.browser.observe import observe
-from agent.browser.render import OPTIONS_NOTE
+from agent.browser.seeing.observe import observe
+from agent.records.observation_text import OPTIONS_NOTE
 from tests.browser.action_support import by_text, do, open_page
 
 

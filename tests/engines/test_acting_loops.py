@@ -130,8 +130,8 @@ def test_a_button_that_changes_nothing_step_after_step_is_a_loop(agent_for, serv
 
 
 def test_the_page_state_sees_any_value_and_a_plan_counts_once():
-    from agent.browser.action_types import parse_action
-    from agent.browser.observation import Element, Observation, TextLine, Viewport
+    from agent.browser.acting.action_types import parse_action
+    from agent.records.observation import Element, Observation, TextLine, Viewport
     from engines.loops import LoopGuard, page_state
 
     def page(value: str, line: str = "Volume: 20", element_id: str = "3") -> Observation:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from agent import RunStatus
+from agent.records.validation import MODEL_TEXT_CHARS
 from agent.testing import Prompt, PromptLLM
-from agent.validation import MODEL_TEXT_CHARS
 from fixtures_sites.server import FixtureServer
 
 HUGE = "The page refuses. " * 25_000  # 450,000 characters (a 5 MB answer is refused whole)

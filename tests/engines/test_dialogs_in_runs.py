@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from agent.browser import dialogs as dialogs_module
+from agent.browser.lifecycle import dialogs as dialogs_module
 from agent.prompt_reading import Prompt
 from agent.testing import PromptLLM
 

@@ -34,5 +34,5 @@ def test_a_policy_that_raises_fails_the_run_naming_the_policy_and_its_line(
     assert reason.startswith("PolicyError: the test policy sloppy_policy() raised AttributeError")
     assert "Model error" not in reason
     assert "Traceback" in reason and "test_policy_errors.py" in reason and "button.id" in reason
-    assert "agent/llm_doubles.py" not in reason  # the policy's frames, not the library's
+    assert "agent/llm/doubles.py" not in reason  # the policy's frames, not the library's
     assert "site-packages" not in reason  # nor litellm's

@@ -175,7 +175,7 @@ def test_a_suspected_captcha_is_a_hint_in_the_task_naming_its_action(agent_for, 
 
 
 def test_many_presses_of_one_key_are_counted_in_the_history_line():
-    from agent.browser.page_actions import KeypressAction
+    from agent.browser.acting.page_actions import KeypressAction
     from engines.plan_prompt import describe_action
 
     presses = KeypressAction(keys=["ArrowRight"] * 40 + ["Enter"])

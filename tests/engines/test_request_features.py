@@ -12,7 +12,7 @@ import pyotp
 import pytest
 
 from agent import Agent, RunStatus
-from agent.errors import InvalidRequestError, SessionBusyError
+from agent.records.errors import InvalidRequestError, SessionBusyError
 from agent.testing import PromptLLM
 from tests.proxy_server import RecordingProxy
 
@@ -244,7 +244,7 @@ def test_downloaded_invoice_is_in_the_run(agent_for, server):
 
 
 def test_recording_degrades_to_null_without_ffmpeg(agent_for, server, monkeypatch):
-    import agent.browser.recording as recording
+    import agent.browser.lifecycle.recording as recording
 
     monkeypatch.setattr(recording, "ensure_ffmpeg", lambda: False)
     agent = agent_for(PromptLLM(complete_at_once), record_video=True)

@@ -12,7 +12,7 @@ import time
 import pytest
 
 from agent import RunStatus
-from agent.errors import InvalidRequestError, UsageError
+from agent.records.errors import InvalidRequestError, UsageError
 from agent.testing import PromptLLM
 from tests.engines.hosted_support import GREETING, find
 

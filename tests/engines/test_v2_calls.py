@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from agent import RunStatus
-from agent.answers import fit_answer
+from agent.llm.answers import fit_answer
 from agent.testing import Prompt, PromptLLM
 from fixtures_sites.server import FixtureServer
 from tests.engines.policies import login_policy

@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 
 from agent import RunStatus
-from agent.goal_details import details_from_prompt
 from agent.testing import Prompt, PromptLLM
+from agent.workflows.goal_details import details_from_prompt
 from fixtures_sites.server import FixtureServer
 
 GOAL = "Book a table for two: name: Alice Moreau. email: alice@example.com"

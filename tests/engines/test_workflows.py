@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from agent import Agent, InvalidRequestError, RunNotFoundError, RunStatus
-from agent.browser.locators import find
-from agent.browser.observation import Element, Observation, Viewport
+from agent.browser.seeing.locators import find
+from agent.records.observation import Element, Observation, Viewport
 from agent.testing import offline_llm
-from agent.workflow_params import parameterize, resolve
+from agent.workflows.params import parameterize, resolve
 from engines.replay import _rebase, same_page
 from fixtures_sites.server import FixtureServer
 

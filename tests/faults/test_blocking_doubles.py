@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 
 from agent import RunStatus
-from agent.llm_request import LLMRequest
-from agent.models import StepStatus
+from agent.llm.request import LLMRequest
+from agent.records.runs import StepStatus
 from agent.testing import FunctionLLM
 from fixtures_sites.server import FixtureServer
 

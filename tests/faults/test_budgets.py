@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
-import agent.llm
+import agent.llm.call
 from agent import RunStatus
-from agent.models import StepStatus
 from agent.prompt_reading import Prompt
+from agent.records.runs import StepStatus
 from agent.stores import MemoryStore
 from agent.testing import PromptLLM
 from engines.v1 import TOTP_PLACEHOLDER, step_limit
@@ -99,7 +99,7 @@ def fake_openai(monkeypatch) -> Iterator[Callable[[str], FakeOpenAI]]:
         monkeypatch.setenv("OPENAI_API_BASE", endpoint.base_url)
         monkeypatch.setenv("OPENAI_BASE_URL", endpoint.base_url)
         monkeypatch.setenv("OPENAI_API_KEY", "sk-local-test")
-        monkeypatch.setattr(agent.llm, "_block_real_calls", False)  # 127.0.0.1 only
+        monkeypatch.setattr(agent.llm.call, "_block_real_calls", False)  # 127.0.0.1 only
         return endpoint
 
     yield make

@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 
 from agent import RunStatus
-from agent.browser.watchdog import MAX_TABS
-from agent.models import StepStatus
+from agent.browser.lifecycle.watchdog import MAX_TABS
 from agent.prompt_reading import Prompt
+from agent.records.runs import StepStatus
 from agent.stores import MemoryStore
 from agent.testing import PromptLLM
 from fixtures_sites.server import FixtureServer

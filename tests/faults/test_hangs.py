@@ -11,8 +11,8 @@ from __future__ import annotations
 import pytest
 
 from agent import RunStatus
-from agent.models import StepStatus
 from agent.prompt_reading import Prompt
+from agent.records.runs import StepStatus
 from agent.testing import PromptLLM
 from fixtures_sites.server import FixtureServer
 from tests.faults.stand_ins import Answer, element_id, v1_policy

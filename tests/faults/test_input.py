@@ -9,13 +9,13 @@ from typing import Any
 
 import pytest
 
-import agent.request
+import agent.records.request
 from agent import Agent, RunStatus
-from agent.errors import DataDirError, InvalidRequestError
-from agent.models import TaskRun, build_request
+from agent.records.errors import DataDirError, InvalidRequestError
+from agent.records.runs import TaskRun, build_request
+from agent.records.validation import MAX_STEPS_LIMIT, schema_validation_errors
 from agent.stores import SQLiteStore
 from agent.testing import ScriptedLLM
-from agent.validation import MAX_STEPS_LIMIT, schema_validation_errors
 
 URL = "https://example.com"
 
@@ -121,8 +121,10 @@ def test_refs_inside_the_schema_resolve() -> None:
 
 def test_a_schema_is_checked_once_per_request_not_on_every_read(tmp_path, monkeypatch) -> None:
     calls: list[int] = []
-    check = agent.request.check_schema
-    monkeypatch.setattr(agent.request, "check_schema", lambda v: calls.append(1) or check(v))
+    check = agent.records.request.check_schema
+    monkeypatch.setattr(
+        agent.records.request, "check_schema", lambda v: calls.append(1) or check(v)
+    )
     schema = {"type": "object", "properties": {f"p{i}": {"type": "string"} for i in range(2000)}}
     request = build_request(prompt="Get them", url=URL, data_extraction_schema=schema)
     store = SQLiteStore(tmp_path / "agent.db")

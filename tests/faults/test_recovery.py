@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 from agent import Agent, RunStatus
-from agent.models import StepStatus
+from agent.records.runs import StepStatus
 from agent.stores import SQLiteStore
 from agent.testing import ScriptedLLM
 from fixtures_sites.server import FixtureServer

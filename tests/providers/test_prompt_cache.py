@@ -12,7 +12,7 @@ import pytest
 
 from agent import RunStatus
 from agent.fake_providers import FakeOpenAI
-from agent.llm import load_litellm, with_cache_control
+from agent.llm.call import load_litellm, with_cache_control
 from agent.testing import Prompt
 from tests.providers.policies import goal_details
 

@@ -22,7 +22,7 @@ import psycopg
 import pytest
 
 from agent import Agent, RunStatus, StepStatus
-from agent.errors import UsageError
+from agent.records.errors import UsageError
 from tests.queue.workers import ROOT, Worker, start_worker, stop_all, wait_ready
 from tests.services import Postgres, Server, redis_server_url
 

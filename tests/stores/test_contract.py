@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from agent.errors import InvalidRequestError, InvalidTransitionError, RunNotFoundError
-from agent.models import RunRequest, RunStatus, Step, StepStatus, TaskRun, new_id, utcnow
+from agent.records.errors import InvalidRequestError, InvalidTransitionError, RunNotFoundError
+from agent.records.runs import RunRequest, RunStatus, Step, StepStatus, TaskRun, new_id, utcnow
 from agent.stores import (
     MemoryStore,
     RunStepStore,
@@ -237,7 +237,7 @@ def test_sqlite_fails_runs_whose_process_died(tmp_path):
     path = tmp_path / "dead.db"
     code = (
         "import os, sys\n"
-        "from agent.models import *\n"
+        "from agent.records.runs import *\n"
         "from agent.stores import SQLiteStore\n"
         "s = SQLiteStore(sys.argv[1])\n"
         "r = TaskRun(run_id=new_id('tsk'), status='created', run_type='task_v1',"

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from agent.errors import InvalidRequestError
-from agent.models import RunStatus, Step, StepStatus
+from agent.records.errors import InvalidRequestError
+from agent.records.runs import RunStatus, Step, StepStatus
 from agent.stores import MemoryStore, SQLiteStore, open_store
 from agent.stores.postgres import PostgresStore
 from tests.stores.test_contract import make_run
@@ -36,7 +36,7 @@ def test_store_urls(tmp_path, postgres_url):
 
 
 def test_unreachable_database_names_the_url_without_password():
-    from agent.errors import UsageError
+    from agent.records.errors import UsageError
 
     with pytest.raises(UsageError, match=r"postgresql://me:\*\*\*@127.0.0.1:1/x"):
         PostgresStore("postgresql://me:secret@127.0.0.1:1/x?connect_timeout=2")
@@ -78,7 +78,7 @@ def test_two_processes_never_claim_the_same_run(postgres_url):
 def test_a_dead_owner_on_this_host_fails_the_run_and_closes_its_step(postgres_url):
     code = (
         "import os, sys\n"
-        "from agent.models import *\n"
+        "from agent.records.runs import *\n"
         "from agent.stores.postgres import PostgresStore\n"
         "s = PostgresStore(sys.argv[1])\n"
         "r = TaskRun(run_id=new_id('tsk'), status='queued', run_type='task_v1',"
