@@ -16,8 +16,6 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from playwright.async_api import Error as PlaywrightError
-
 if TYPE_CHECKING:
     from playwright.async_api import Page
 
@@ -63,6 +61,8 @@ async def labelled_screenshot(page: Page, elements: list[Element]) -> bytes:
         for e in elements
         if e.in_viewport and e.box is not None
     ][:MAX_LABELS]
+    from playwright.async_api import Error as PlaywrightError  # not at `import agent`
+
     drawn = False
     try:
         if boxes:
