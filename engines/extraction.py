@@ -38,7 +38,7 @@ async def extract(
 
     ``observation`` saves observing again when the caller's is still current.
     """
-    observation = observation or await ctx.observe(screenshot=ctx.vision)
+    observation = observation or await ctx.observe()  # a screenshot when the model sees
     schema_text = (
         json.dumps(schema, indent=1) if isinstance(schema, (dict, list)) else (schema or "")
     )

@@ -411,6 +411,8 @@ _load_lock = threading.Lock()
 _loaded: Any = None
 _warm_started = False
 _counting_started = False
+_wanted = False
+"""Set once something needed litellm while it was still importing (see :func:`warm_up`)."""
 
 
 def load_litellm() -> Any:
@@ -423,9 +425,15 @@ def load_litellm() -> Any:
     Objects freed by reference counting are freed as before. Thread-safe; a second
     caller waits for the first.
     """
-    global _loaded
+    global _wanted
     if _loaded is not None:
         return _loaded
+    _wanted = True  # a caller needs it now: the warm-up's own call would only compete
+    return _import_litellm()
+
+
+def _import_litellm() -> Any:
+    global _loaded
     with _load_lock:
         if _loaded is None:
             quiet_litellm_env()
@@ -443,6 +451,11 @@ def load_litellm() -> Any:
     return _loaded
 
 
+def litellm_loaded() -> bool:
+    """Whether litellm is imported already (a call to :func:`load_litellm` returns at once)."""
+    return _loaded is not None
+
+
 def warm_up(model: str | None = None) -> None:
     """Get litellm ready for a first call to ``model`` on a background thread.
 
@@ -451,7 +464,9 @@ def warm_up(model: str | None = None) -> None:
     (started any earlier, it only competes with the caller's own imports for the GIL: an
     ``agent run`` that started it before parsing its arguments took 0.5 s longer). Then
     one call to a built-in stand-in imports what litellm's first call imports
-    (:func:`~agent.llm.doubles.warm_call`). For a test double it also loads the tokenizer
+    (:func:`~agent.llm.doubles.warm_call`), unless a run already waited for the import
+    (a cold start): its own first call imports the same, and the warm-up's call would
+    only take the interpreter from it (some 0.1-0.2 s of CPU). For a test double it also loads the tokenizer
     the doubles count with. Each part is done once per process; a later call only adds
     what an earlier one did not start.
     """
@@ -468,16 +483,24 @@ def warm_up(model: str | None = None) -> None:
 
     def _warm() -> None:
         try:
-            if call:
-                warm_call(load_litellm())
+            litellm = _import_litellm()
+            if call and not _wanted:
+                warm_call(litellm)
             if counting:
-                warm_counting(load_litellm())
+                warm_counting(litellm)
         except BaseException as exc:  # interpreter shutting down: the real import will tell
             logger.debug("litellm warm-up did not finish: %r", exc)
 
     # Not a daemon thread: a process that ends meanwhile waits for it, since finalizing the
     # interpreter while this thread holds an import lock deadlocks the exit.
     threading.Thread(target=_warm, name="litellm-warm-up", daemon=False).start()
+
+
+def supports_vision_now(model: str) -> bool | None:
+    """:func:`supports_vision`, or None when answering would wait for litellm's import."""
+    if model.startswith(TEST_PROVIDER + "/") or _loaded is not None:
+        return supports_vision(model)
+    return None
 
 
 def supports_vision(model: str) -> bool:

@@ -102,6 +102,10 @@ class RunContext:
     tabs: Tabs
     started_at: datetime
     vision: bool = False
+    vision_pending: asyncio.Future[bool] | None = None
+    """Whether the model sees screenshots, while litellm (which knows) still imports on a
+    cold start; :meth:`observe` reads the page meanwhile and waits for it only to decide
+    on the screenshot (:meth:`known_vision`)."""
     llm_options: LLMOptions = field(default_factory=LLMOptions)
     """Where model calls go, their timeout and retries, extra litellm arguments."""
     upload_files: list[Path] = field(default_factory=list)
@@ -320,8 +324,6 @@ class RunContext:
         """
         from playwright.async_api import Error as PlaywrightError
 
-        from agent.browser.seeing.observe import observe
-
         for attempt in range(3):
             page = self.page
             waiting = self.tabs.dialogs_state.open_on(page)
@@ -329,11 +331,7 @@ class RunContext:
                 return paused_observation(page.url, waiting.describe())
             try:
                 return await guard(
-                    observe(
-                        page,
-                        screenshot=self.vision if screenshot is None else screenshot,
-                        settled=True,  # after a navigation or an action batch: read it settled
-                    ),
+                    self._observe(page, screenshot),
                     page,
                     what="reading the page",
                     timeout=self.page_timeout,
@@ -342,6 +340,25 @@ class RunContext:
                 if attempt == 2 or not page.is_closed() or not self.tabs.pages:
                     raise
         raise AssertionError("unreachable")
+
+    async def _observe(self, page: Page, screenshot: bool | None) -> Observation:
+        from agent.browser.seeing.id_labels import labelled_screenshot
+        from agent.browser.seeing.observe import observe
+
+        if screenshot is None and self.vision_pending is None:
+            screenshot = self.vision
+        # after a navigation or an action batch: read it settled
+        observation = await observe(page, screenshot=bool(screenshot), settled=True)
+        if screenshot is None and await self.known_vision():  # taken as observe() takes it
+            observation.screenshot = await labelled_screenshot(page, observation.elements)
+        return observation
+
+    async def known_vision(self) -> bool:
+        """:attr:`vision`, once :attr:`vision_pending` (if any) has answered."""
+        if self.vision_pending is not None:
+            self.vision = await self.vision_pending
+            self.vision_pending = None
+        return self.vision
 
     async def act(
         self, action: Any, observation: Observation, *, followed: bool = False

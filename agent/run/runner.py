@@ -238,6 +238,7 @@ async def _work(
         block_private_networks=config.block_private_networks,
     )
     opened.unroute = await tabs.policy.install(tabs.context, tabs.note_blocked)
+    vision, vision_pending = _vision(model)
     ctx = RunContext(
         run_id=run_id,
         request=request,
@@ -247,7 +248,8 @@ async def _work(
         run_dir=folder,
         tabs=tabs,
         started_at=run.created_at,
-        vision=_vision(model),
+        vision=vision,
+        vision_pending=vision_pending,
         upload_files=[*config.upload_files, *_request_files(config, request)],
         get_totp_code=_totp_source(config, run_id, request, run.created_at),
         on_step=config.on_step,
@@ -279,10 +281,28 @@ def _request_files(config: RunnerConfig, request: RunRequest) -> list[Path]:
     return config.files.paths(request.file_ids) if config.files and request.file_ids else []
 
 
-def _vision(model: str) -> bool:
-    from agent.llm.call import supports_vision
+def _vision(model: str) -> tuple[bool, asyncio.Future[bool] | None]:
+    """Whether ``model`` sees screenshots, or a future for it while litellm still imports.
 
-    return supports_vision(model)
+    On a cold start litellm's import (seconds of CPU) is still running on its warm-up
+    thread when the browser is up; asking litellm here would hold up the event loop, and
+    the start page's load with it, until the import ends. The future answers from a
+    worker thread instead, and the first observation waits for it only to decide on
+    its screenshot, after the page has loaded and been read.
+    """
+    from agent.llm.call import supports_vision, supports_vision_now
+
+    known = supports_vision_now(model)
+    if known is not None:
+        return known, None
+    pending = asyncio.ensure_future(asyncio.to_thread(supports_vision, model))
+    pending.add_done_callback(_retrieve)  # a run that ends before it is read: no warning
+    return False, pending
+
+
+def _retrieve(future: asyncio.Future[bool]) -> None:
+    if not future.cancelled():
+        future.exception()
 
 
 def _totp_source(

@@ -2,7 +2,8 @@
 
 ``POST /v1/chat/completions`` hands the request body to an answer function and sends
 its dict back as the assistant's JSON content, at once. Every request is kept (with the
-``X-Bench-Task`` header the client sent), so a benchmark can count calls and tokens.
+``X-Bench-Task`` header the client sent and when it arrived), so a benchmark can count
+calls and tokens, and time a client's first request.
 
     with StandInServer(answer) as server:
         ChatOpenAI(model="stand-in", base_url=server.base_url, api_key="none", ...)
@@ -28,6 +29,9 @@ class Served:
     task: str
     body: dict[str, Any]
     answer: dict[str, Any]
+    received: float = 0.0
+    """``time.perf_counter()`` when the request arrived (the server runs in the caller's
+    process, so a benchmark can compare it with when it spawned the client)."""
 
 
 @dataclass
@@ -53,11 +57,11 @@ class StandInServer:
             self.served.clear()
             self._memory.clear()
 
-    def _serve(self, task: str, body: dict[str, Any]) -> dict[str, Any]:
+    def _serve(self, task: str, body: dict[str, Any], received: float) -> dict[str, Any]:
         with self._lock:
             memory = self._memory.setdefault(task, set())
             answer = self.answer(body, memory)
-            self.served.append(Served(task, body, answer))
+            self.served.append(Served(task, body, answer, received))
         return {
             "id": f"chatcmpl-standin-{len(self.served)}",
             "object": "chat.completion",
@@ -78,10 +82,11 @@ class StandInServer:
 
         class _Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
+                received = time.perf_counter()
                 length = int(self.headers.get("Content-Length") or 0)
                 body = json.loads(self.rfile.read(length) or b"{}")
                 try:
-                    reply = server._serve(self.headers.get(TASK_HEADER, ""), body)
+                    reply = server._serve(self.headers.get(TASK_HEADER, ""), body, received)
                     status = 200
                 except Exception as exc:  # the client should see what went wrong
                     reply = {"error": {"message": f"{type(exc).__name__}: {exc}"}}

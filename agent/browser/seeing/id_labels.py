@@ -61,6 +61,8 @@ async def labelled_screenshot(page: Page, elements: list[Element]) -> bytes:
         for e in elements
         if e.in_viewport and e.box is not None
     ][:MAX_LABELS]
+    from playwright.async_api import Error as PlaywrightError  # not at `import agent`
+
     drawn = False
     try:
         if boxes:
