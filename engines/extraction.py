@@ -14,9 +14,10 @@ from collections.abc import Callable
 from typing import Any
 
 from agent.llm.call import LLMResult
+from agent.llm.messages import user_message
 from agent.records.observation import Observation
 from agent.records.runs import Step
-from agent.run.run_context import RunContext, user_message
+from agent.run.run_context import RunContext
 from engines.prompts import messages as prompt_messages
 from engines.prompts import render
 

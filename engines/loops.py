@@ -101,3 +101,18 @@ class LoopGuard:
 
 
 __all__ = ["LOOP_FAIL_AT", "LOOP_WARN_AT", "LoopGuard", "action_key", "page_state"]
+
+
+def target_key(action: Any, observation: Any) -> str:
+    """The action and its element by what they are (not the element's id), on this URL.
+
+    An element keeps its tag, text and name when the page is opened again in a fresh
+    tab, while its id may change.
+    """
+    element = observation.element(action.id) if action.id else None
+    identity = None
+    if element is not None:
+        names = {k: element.attributes.get(k) for k in ("id", "name", "href", "type")}
+        identity = (element.frame, element.tag, element.role, element.text[:200], names)
+    fields = action.model_dump(mode="json", exclude={"reasoning", "id"})
+    return json.dumps([observation.url, fields, identity], sort_keys=True, default=str)

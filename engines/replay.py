@@ -44,7 +44,8 @@ from engines.extraction import extract
 from engines.plan_prompt import TOTP_PLACEHOLDER, plan_messages
 from engines.prompts import messages, render
 from engines.start import open_start_page
-from engines.v1 import fetch_totp, finish_step, record_action
+from engines.step_records import finish_step, record_action
+from engines.v1 import fetch_totp
 
 MAX_REPAIR_CALLS = 2
 """Model calls one changed action may cost before the replay gives up."""

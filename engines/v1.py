@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import re
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,7 +25,7 @@ from agent.browser.lifecycle.watchdog import PageUnresponsiveError
 from agent.integrations.secrets import fill_action
 from agent.integrations.totp import TOTPTimeoutError
 from agent.llm.answers import PlanAnswer, VerifyAnswer
-from agent.records.actions import ActionOutcome, ActionRecord, ElementSnapshot, ErrorEntry
+from agent.records.actions import ActionOutcome, ErrorEntry
 from agent.records.config import MAX_RETRIES_PER_STEP
 from agent.records.errors import AnswerMisfitError, BrowserError, LLMError
 from agent.records.runs import RunStatus, Step, StepStatus
@@ -34,7 +33,7 @@ from agent.run.run_context import Outcome, RunContext
 from engines import V1
 from engines.error_codes import classify, with_error_code
 from engines.extraction import EXTRACT_TOKEN_BUDGET, extract, schema_errors
-from engines.loops import LoopGuard
+from engines.loops import LoopGuard, target_key
 from engines.plan_prompt import (
     HISTORY_LINES,
     TOTP_PLACEHOLDER,
@@ -45,6 +44,7 @@ from engines.plan_prompt import (
 )
 from engines.prompts import messages
 from engines.start import open_start_page
+from engines.step_records import finish_step, record_action
 
 logger = logging.getLogger("agent.engine")
 
@@ -316,7 +316,7 @@ async def _one_step(
             # Nothing ran before it in this batch: the step's observation is still the page.
             return _StepResult(decision=action, observation=observation if index == 0 else None)
         described = describe_action(action, observation)
-        target = _target_key(action, observation)
+        target = target_key(action, observation)
         if target in memory.hung:  # it froze the page once: running it again would too
             return _StepResult(
                 loop_error=f"{memory.hung[target]}; {described} was proposed again after it "
@@ -387,51 +387,6 @@ def _with_totp(action: Any, code: str | None) -> Any:
     if code is None or not isinstance(text, str) or TOTP_PLACEHOLDER not in text:
         return action
     return action.model_copy(update={"text": text.replace(TOTP_PLACEHOLDER, code)})
-
-
-def _target_key(action: Any, observation: Any) -> str:
-    """The action and its element by what they are (not the element's id), on this URL.
-
-    An element keeps its tag, text and name when the page is opened again in a fresh
-    tab, while its id may change.
-    """
-    element = observation.element(action.id) if action.id else None
-    identity = None
-    if element is not None:
-        names = {k: element.attributes.get(k) for k in ("id", "name", "href", "type")}
-        identity = (element.frame, element.tag, element.role, element.text[:200], names)
-    fields = action.model_dump(mode="json", exclude={"reasoning", "id"})
-    return json.dumps([observation.url, fields, identity], sort_keys=True, default=str)
-
-
-def record_action(
-    action: Any,
-    result: Any,
-    note: str | None,
-    observation: Any = None,
-    duration_ms: int | None = None,
-) -> ActionRecord:
-    """An action and its result for the step record, with typed secrets redacted."""
-    data: dict[str, Any] = action.model_dump(mode="json", exclude_none=True)
-    element = observation.element(action.id) if observation is not None and action.id else None
-    password = element is not None and element.attributes.get("type") == "password"
-    if "text" in data and password:
-        placeholder_only = re.fullmatch(r"(\{\{\w+\}\})+", str(data["text"]))
-        data["text"] = data["text"] if placeholder_only else "•" * 8
-    snapshot = None
-    if element is not None:  # how to find it again (workflow replay, reports)
-        snapshot = ElementSnapshot.model_validate(element.model_dump(exclude_none=True))
-        if password:
-            snapshot.attributes.pop("value", None)
-    if result is None:
-        outcome = ActionOutcome(success=True, message=note or "")
-    else:
-        outcome = ActionOutcome(
-            success=result.success, message=result.message, page_changed=result.page_changed
-        )
-    return ActionRecord.model_validate(
-        {**data, "result": outcome, "element": snapshot, "duration_ms": duration_ms}
-    )
 
 
 @dataclass
@@ -515,18 +470,3 @@ async def _failure(
         errors=errors + system,
         last_step=step,
     )
-
-
-def finish_step(
-    ctx: RunContext,
-    step: Step,
-    started: float,
-    status: StepStatus,
-    failure: str | None = None,
-    *,
-    is_last: bool = False,
-) -> None:
-    step.duration_ms = int((time.monotonic() - started) * 1000)
-    finished = step.transition(status, failure_reason=failure, is_last=is_last)
-    ctx.save_step(finished)
-    step.__dict__.update(finished.__dict__)

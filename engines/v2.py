@@ -22,7 +22,6 @@ import json
 import logging
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urljoin
 
 from playwright.async_api import Error as PlaywrightError
 
@@ -37,27 +36,13 @@ from agent.run.run_context import Outcome, RunContext
 from engines import V2
 from engines.error_codes import classify, with_error_code
 from engines.extraction import EXTRACT_TOKEN_BUDGET, ask_fitting, extract, schema_errors
+from engines.loop_block import ITEMS_SCHEMA, MAX_LOOP_ITEMS, item_schema, run_items
 from engines.prompts import messages
 from engines.start import open_start_page
 from engines.v1 import run_steps, step_limit
 
 logger = logging.getLogger("agent.engine")
 
-ITEMS_SCHEMA = {
-    "type": "object",
-    "properties": {
-        "items": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {"label": {"type": "string"}, "url": {"type": ["string", "null"]}},
-                "required": ["label"],
-            },
-        }
-    },
-    "required": ["items"],
-}
-MAX_LOOP_ITEMS = 20
 MAX_DISAGREEMENTS = 3
 """Times the planner may call the goal achieved against the validator before the run ends."""
 
@@ -300,81 +285,14 @@ async def _loop_block(ctx: RunContext, index: int, plan: _Plan, budget: int) -> 
     items = [i for i in raw or [] if isinstance(i, dict)][:MAX_LOOP_ITEMS]
     if not items:
         return Outcome(RunStatus.failed, failure_reason="the loop found no items to go through")
-    start_url = ctx.page.url
-    item_goal = plan.loop_goal or plan.goal
-    results: list[Any] = []
-    failures = 0
-    for item in items:
-        if ctx.is_canceled():
-            return Outcome(RunStatus.canceled)
-        if ctx.next_order >= budget or ctx.steps_left() == 0:
-            # Items left undone: the block did not do its job, whatever the validator would say.
-            summary = (
-                f"Max steps exceeded: the step budget ran out after {len(results)} of "
-                f"{len(items)} items"
-            )
-            return Outcome(
-                RunStatus.failed, output=results, summary=summary, failure_reason=summary
-            )
-        # An item without a link is handled from the list page, not where the last one ended.
-        target = urljoin(start_url, str(item.get("url") or start_url))
-        refused = ctx.tabs.policy.refusal(target)  # page-given URLs: the model's, as any
-        if refused is not None:
-            failures += 1
-            results.append({"item": item.get("label"), "error": refused})
-            continue
-        try:
-            with ctx.tabs.dialogs_state.leaving():
-                await ctx.page.goto(target, wait_until="domcontentloaded")
-        except PlaywrightError as exc:  # one unreachable item must not stop the loop
-            failures += 1
-            results.append({"item": item.get("label"), "error": str(exc).splitlines()[0]})
-            continue
-        outcome = await run_steps(
-            ctx,
-            goal=f"{item_goal}\nThe item: {item.get('label')}",
-            max_steps=budget - ctx.next_order,
-            schema=_item_schema(ctx, plan),
-            block=index,
-            context_goal=ctx.request.prompt,
-        )
-        if outcome.status == RunStatus.canceled:
-            return outcome
-        if outcome.status != RunStatus.completed:
-            failures += 1
-            results.append({"item": item.get("label"), "error": outcome.failure_reason})
-        else:
-            results.append(
-                outcome.output
-                if outcome.output is not None
-                else {"item": item.get("label"), "done": True}
-            )
-    summary = f"went through {len(results)} of {len(items)} items, {failures} failed"
-    status = RunStatus.completed if failures < len(results) else RunStatus.failed
-    return Outcome(
-        status,
-        output=results,
-        summary=summary,
-        failure_reason=None if status == RunStatus.completed else summary,
+    return await run_items(
+        ctx,
+        items,
+        item_goal=plan.loop_goal or plan.goal,
+        item_schema=item_schema(ctx, plan.schema),
+        block=index,
+        budget=budget,
     )
-
-
-def _item_schema(ctx: RunContext, plan: _Plan) -> Any:
-    """Per-item schema: the planner's, else the items of the caller's array, if any."""
-    if isinstance(plan.schema, dict):
-        return plan.schema
-    schema = ctx.request.schema_for_output
-    if isinstance(schema, dict):
-        if schema.get("type") == "array" and isinstance(schema.get("items"), dict):
-            return schema["items"]
-        for prop in (schema.get("properties") or {}).values():
-            if (
-                isinstance(prop, dict)
-                and prop.get("type") == "array"
-                and isinstance(prop.get("items"), dict)
-            ):
-                return prop["items"]
-    return None
 
 
 async def _validate(ctx: RunContext, blocks: list[Block]) -> Outcome | None:

@@ -2,8 +2,8 @@
 
 Each call has a ``purpose`` (``plan``, ``verify``, ``extract``, ``error_codes``,
 ``plan_v2``, ``validate_v2``, ``summarize_v2``, ``generate_url``) and must answer JSON.
-The answer is parsed leniently (code fences, prose around it, trailing commas,
-Python literals, a truncated tail), then fitted to the purpose's answer model
+The answer is parsed leniently (:mod:`agent.llm.json_text`: code fences, prose around
+it, trailing commas, Python literals, a truncated tail), then fitted to the purpose's answer model
 (:mod:`agent.llm.answers`): when it does not parse, or parses but does not fit (a missing
 or misspelt key, a wrong type, an unknown action type, an element id not on the page),
 the model is asked once more with what was wrong named; a second misfit raises
@@ -23,13 +23,10 @@ is created), never at ``import agent``.
 
 from __future__ import annotations
 
-import ast
 import asyncio
 import contextvars
 import gc
-import json
 import logging
-import re
 import threading
 import time
 from dataclasses import dataclass
@@ -47,6 +44,8 @@ from agent.llm.doubles import (
     warm_call,
     warm_counting,
 )
+from agent.llm.json_text import parse_json
+from agent.llm.prompt_cache import cached_tokens, with_cache_control
 from agent.llm.request import LLMRequest, serving
 from agent.records.config import LLMOptions, quiet_litellm_env
 from agent.records.errors import AnswerMisfitError, LLMError, RealLLMBlockedError
@@ -150,60 +149,6 @@ async def _litellm_call(model: str, messages: list[dict[str, Any]], *, options: 
             await asyncio.sleep(wait)
             backoff *= 2
     raise AssertionError("unreachable")
-
-
-CACHE_MARKED_PROVIDERS = frozenset({"anthropic", "bedrock", "vertex_ai", "vertex_ai_beta"})
-"""Providers that cache a prompt prefix only where ``cache_control`` marks it (through
-litellm). OpenAI, DeepSeek, xAI and local servers cache repeated prefixes by themselves
-and get no marker; Gemini's marker would create a paid context cache, so it gets none."""
-CACHE_CONTROL = {"type": "ephemeral"}
-
-
-def marks_cache(litellm: Any, model: str) -> bool:
-    """Whether calls to ``model`` should carry ``cache_control`` on their static part.
-
-    Anthropic's API always; Bedrock and Vertex AI for models litellm says cache prompts
-    (Claude on either), since others there refuse or ignore the marker.
-    """
-    try:
-        provider = str(litellm.get_llm_provider(model)[1])
-    except Exception:  # unknown to litellm: send the messages as they are
-        return False
-    if provider not in CACHE_MARKED_PROVIDERS:
-        return False
-    if provider == "anthropic":
-        return True
-    try:
-        return bool(litellm.supports_prompt_caching(model=model)) or "claude" in model.lower()
-    except Exception:
-        return "claude" in model.lower()
-
-
-def with_cache_control(
-    litellm: Any, model: str, messages: list[dict[str, Any]]
-) -> list[dict[str, Any]]:
-    """``messages`` with the leading system message marked cacheable, for providers that
-    need the mark (:func:`marks_cache`); the same list for every other provider."""
-    if not messages or messages[0].get("role") != "system" or not marks_cache(litellm, model):
-        return messages
-    content = messages[0].get("content")
-    if isinstance(content, str):
-        parts: list[Any] = [{"type": "text", "text": content}]
-    elif isinstance(content, list) and content:
-        parts = list(content)
-    else:
-        return messages
-    parts[-1] = {**parts[-1], "cache_control": dict(CACHE_CONTROL)}
-    return [{**messages[0], "content": parts}, *messages[1:]]
-
-
-def cached_tokens(response: Any) -> int:
-    """Input tokens the provider reports as read from its prompt cache (0 when it says none)."""
-    usage = getattr(response, "usage", None)
-    details = getattr(usage, "prompt_tokens_details", None)
-    if isinstance(details, dict):
-        return int(details.get("cached_tokens") or 0)
-    return int(getattr(details, "cached_tokens", 0) or 0)
 
 
 def _usage(model: str, response: Any) -> tuple[int, int, float]:
@@ -314,97 +259,6 @@ async def complete_json(
 
 ECHO_CHARS = 4000
 """How much of an unusable answer is sent back with the re-ask (the rest is cut, marked)."""
-
-
-_FENCE = re.compile(r"```(?:json|JSON)?\s*(.*?)```", re.S)
-
-
-def parse_json(text: str) -> Any:
-    """Parse a model's JSON answer, tolerating what models commonly wrap around it.
-
-    >>> parse_json('Sure! ```json\\n{"a": 1,}\\n``` hope that helps')
-    {'a': 1}
-    """
-    if not text or not text.strip():
-        raise ValueError("the answer was empty")
-    if len(text) > MAX_ANSWER_CHARS:
-        raise ValueError(
-            f"the answer was {len(text):,} characters long, over the {MAX_ANSWER_CHARS:,} "
-            "an answer may have; answer with the JSON object alone"
-        )
-    candidates = [m.group(1) for m in _FENCE.finditer(text)] + [text]
-    last_error = "no JSON object found"
-    for candidate in candidates:
-        chunk = _outermost(candidate)
-        if chunk is None:
-            continue
-        for attempt in (chunk, _repair(chunk)):
-            try:
-                return json.loads(attempt)
-            except ValueError as exc:
-                last_error = f"{exc.__class__.__name__}: {exc}"
-            except RecursionError:  # deeper than _outermost measures (it cannot be, but)
-                raise ValueError(_too_deep(MAX_ANSWER_DEPTH)) from None
-        try:
-            return ast.literal_eval(_repair(chunk))  # Python-style True/None/'quotes'
-        except (ValueError, SyntaxError, RecursionError, MemoryError):
-            pass
-    raise ValueError(last_error)
-
-
-MAX_ANSWER_CHARS = 1_000_000
-"""The longest answer :func:`parse_json` reads; a longer one is a misfit (re-asked)."""
-MAX_ANSWER_DEPTH = 100
-"""The deepest nesting of ``{``/``[`` :func:`parse_json` reads; deeper is a misfit."""
-
-
-def _too_deep(depth: int) -> str:
-    return (
-        f"the JSON nests {depth:,} or more levels deep (at most {MAX_ANSWER_DEPTH} are read); "
-        "answer with the flat object the instructions show"
-    )
-
-
-def _outermost(text: str) -> str | None:
-    """The first JSON object or array in ``text``, closed if the tail was cut off."""
-    start = min((i for i in (text.find("{"), text.find("[")) if i >= 0), default=-1)
-    if start < 0:
-        return None
-    stack: list[str] = []
-    in_string = escaped = False
-    for index in range(start, len(text)):
-        char = text[index]
-        if in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-            continue
-        if char == '"':
-            in_string = True
-        elif char in "{[":
-            stack.append("}" if char == "{" else "]")
-            if len(stack) > MAX_ANSWER_DEPTH:
-                raise ValueError(_too_deep(len(stack)))
-        elif char in "}]":
-            if not stack:
-                return text[start:index]
-            stack.pop()
-            if not stack:
-                return text[start : index + 1]
-    # truncated: close what is open
-    tail = text[start:]
-    if in_string:
-        tail += '"'
-    return tail + "".join(reversed(stack))
-
-
-def _repair(chunk: str) -> str:
-    chunk = re.sub(r",\s*([}\]])", r"\1", chunk)  # trailing commas
-    chunk = re.sub(r"//[^\n\"]*\n", "\n", chunk)  # line comments outside strings (best effort)
-    return chunk
 
 
 _load_lock = threading.Lock()

@@ -110,8 +110,8 @@ class PageSteps:
         context: dict[str, Any] | None = None,
     ) -> LLMResult:
         from agent.llm.call import complete_json
+        from agent.llm.messages import user_message
         from agent.llm.request import LLMRequest
-        from agent.run.run_context import user_message
 
         prompt = self._secrets.redact(prompt)  # page text may echo a typed secret
         messages = self._secrets.redact_data(
@@ -298,7 +298,7 @@ class PageSteps:
             result = await self._ask(call, "page_extract", prompt, observation)
             value, errors = fitted(result.data, schema, json_schema)
             if errors:
-                from agent.run.run_context import user_message
+                from agent.llm.messages import user_message
 
                 fix = [
                     {"role": "assistant", "content": result.text},

@@ -43,6 +43,7 @@ import re
 from typing import TypeGuard
 
 from agent.records.observation import Element, Observation, TextLine, shorten_url
+from agent.records.scroll_boxes import ScrollBoxes
 
 Item = Element | TextLine
 
@@ -56,7 +57,6 @@ FOLD_FIELDS = 0.5  # form fields this many viewport heights below the fold are a
 MAX_VALUE = 300  # characters of a field's value before the budget rule applies
 EXPAND_ALL_BUDGET = 3000  # renders this large give leftover budget to every cut line
 _READING_TAGS = {"pre", "code", "textarea", "output", "samp", "kbd", "log"}
-_SIDE_WORDS = {"down": "below", "up": "above", "right": "to the right", "left": "to the left"}
 CUT_NOTE = "(…[+N chars] marks text cut to fit: EXTRACT reads all of it)"
 OVERFLOW = 1.25  # a viewport this far over budget, even compacted, has its long runs thinned
 _BARE = re.compile(r"^[\w\-.:/@+,%?=&#~]+$")
@@ -383,7 +383,7 @@ def _emit(items: list[Item], chosen: set[int], layout: _Layout) -> list[str]:
     emitted: set[int] = set()
     skipped: list[Item] = []  # viewport items left out since the last line
     far_below = 0.0
-    boxes = _ScrollBoxes(items, chosen)
+    boxes = ScrollBoxes(items, chosen)
     for i, item in enumerate(items):
         depth = layout.depths.get(item.frame, 0)
         is_frame_line = isinstance(item, TextLine) and item.tag == "iframe"
@@ -433,62 +433,6 @@ def _emit(items: list[Item], chosen: set[int], layout: _Layout) -> list[str]:
     if sum(off.values()):
         lines.append(_summary(off, "placed off the page", "not reachable by scrolling"))
     return lines
-
-
-class _ScrollBoxes:
-    """Per rendered scroll box: a heading over its listed hidden part, a count after it."""
-
-    def __init__(self, items: list[Item], chosen: set[int]) -> None:
-        self.shown = {
-            item.id
-            for i, item in enumerate(items)
-            if i in chosen and isinstance(item, Element) and "scrollable" in item.attributes
-        }
-        self.hidden: dict[str, dict[str, int]] = {}
-        self.part: dict[str, str | None] = {}  # box -> side of the part last listed (None: visible)
-        self.last: dict[int, list[str]] = {}  # index of a box's last item -> box ids
-        ends: dict[str, int] = {}
-        for i, item in enumerate(items):
-            if isinstance(item, Element) and item.id in self.shown:
-                ends.setdefault(item.id, i)
-                self.hidden[item.id] = dict(item.hidden_count or {})
-            for box in (item.scroll_box, item.hidden_in):
-                if box in self.shown:
-                    ends[box] = i
-        for box, i in ends.items():
-            self.last.setdefault(i, []).append(box)
-
-    def count_hidden(self, item: Item) -> bool:
-        """Count an item left out because its box hides it; False when it is not such an item."""
-        if item.hidden_in not in self.shown:
-            return False
-        side = item.hidden_side or "down"
-        counts = self.hidden[item.hidden_in]
-        counts[side] = counts.get(side, 0) + 1
-        return True
-
-    def before(self, item: Item) -> list[str]:
-        """A marker where the listed items of a box pass between its hidden and visible parts."""
-        box = item.hidden_in or item.scroll_box
-        if box not in self.shown:
-            return []
-        side = (item.hidden_side or "down") if item.hidden_in == box else None
-        previous = self.part.get(box)
-        self.part[box] = side
-        if side == previous:
-            return []
-        if side is None:
-            return [f"… the visible part of [{box}]:"]
-        return [f"… {_SIDE_WORDS.get(side, 'below')} the visible part of [{box}]:"]
-
-    def after(self, i: int) -> list[str]:
-        lines = []
-        for box in self.last.get(i, []):
-            for side, n in self.hidden.get(box, {}).items():
-                if n:
-                    where = _SIDE_WORDS.get(side, side)
-                    lines.append(f"… {n} more items {where} inside [{box}]: SCROLL {box} {side}")
-        return lines
 
 
 def _gap(skipped: list[Item]) -> str:

@@ -28,6 +28,7 @@ from agent.browser.lifecycle.watchdog import (
 )
 from agent.integrations.secrets import Secrets
 from agent.llm.call import LLMResult, call_options, complete_json
+from agent.llm.messages import messages_text
 from agent.llm.request import LLMRequest
 from agent.records.actions import ErrorEntry
 from agent.records.config import LLMOptions
@@ -282,11 +283,11 @@ class RunContext:
     ) -> None:
         """Write the exchange beside the step (or the run), and count what it cost."""
         if step is not None:
-            self.write_artifact(step, f"{purpose}-prompt.txt", _messages_text(messages))
+            self.write_artifact(step, f"{purpose}-prompt.txt", messages_text(messages))
         else:
             prefix = self._run_call_prefix(purpose)
             (prefix.parent / f"{prefix.name}-prompt.txt").write_text(
-                _messages_text(messages), encoding="utf-8"
+                messages_text(messages), encoding="utf-8"
             )
         if result is None:
             return
@@ -473,35 +474,6 @@ def secret_fields(page: Page) -> Any:
     from agent.integrations.secrets import SECRET_FIELD_SELECTOR
 
     return page.locator(SECRET_FIELD_SELECTOR)
-
-
-def _messages_text(messages: list[dict[str, Any]]) -> str:
-    """The prompt as sent, readable; images are noted, not inlined."""
-    parts = []
-    for message in messages:
-        content = message["content"]
-        if isinstance(content, list):
-            content = "\n".join(
-                p.get("text", "") if p.get("type") == "text" else "[image]" for p in content
-            )
-        parts.append(f"--- {message['role']} ---\n{content}")
-    return "\n".join(parts)
-
-
-def user_message(text: str, screenshot: bytes | None = None) -> dict[str, Any]:
-    """A user message with optional screenshot, in the OpenAI format litellm takes."""
-    if screenshot is None:
-        return {"role": "user", "content": text}
-    import base64
-
-    data = base64.b64encode(screenshot).decode()
-    return {
-        "role": "user",
-        "content": [
-            {"type": "text", "text": text},
-            {"type": "image_url", "image_url": {"url": f"data:image/png;base64,{data}"}},
-        ],
-    }
 
 
 def dumps(value: Any) -> str:

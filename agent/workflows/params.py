@@ -27,7 +27,7 @@ from agent.records.workflows import WorkflowParameter
 from agent.workflows.goal_details import details_from_prompt
 
 REDACTED = "•" * 8
-"""How steps store a typed password (see ``engines.v1.record_action``)."""
+"""How steps store a typed password (see ``engines.step_records.record_action``)."""
 MIN_VERBATIM = 3
 """A value found in the prompt without a ``key:`` becomes a parameter from this length."""
 _SLOT = re.compile(r"\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}")

@@ -7,7 +7,7 @@ Every purpose's messages are :func:`messages`: first a system message rendered f
 rendered from ``<purpose>.j2`` (the goal, the history, the page, last). The system part
 is rendered from the run's options only, never from the page or the step, so it is
 byte-identical across the calls of a run and across runs with the same options: a
-provider can reuse it as a cached prefix (:func:`agent.llm.call.with_cache_control` marks it
+provider can reuse it as a cached prefix (:func:`agent.llm.prompt_cache.with_cache_control` marks it
 for those that need to be told).
 """
 
@@ -58,7 +58,7 @@ def messages(
     >>> [m["role"] for m in sent], "Paris" in sent[0]["content"]
     (['system', 'user'], False)
     """
-    from agent.run.run_context import user_message
+    from agent.llm.messages import user_message
 
     system = {"role": "system", "content": render(f"{name}_system", **rules)}
     return [system, user_message(render(name, **task), screenshot)]
