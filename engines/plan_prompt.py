@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from itertools import groupby
 from typing import Any
 
 from agent.run.run_context import RunContext
@@ -118,7 +119,7 @@ def element_label(element: Any) -> str:
     if not text:
         attributes = element.attributes or {}
         text = next((str(attributes[k]) for k in _LABEL_ATTRIBUTES if attributes.get(k)), "")
-    return text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1] + "…"
+    return _short(text, LABEL_CHARS)
 
 
 def describe_action(action: Any, observation: Any) -> str:
@@ -153,12 +154,7 @@ def history_line(order: int, described: str, success: bool, message: str) -> str
 
 def _runs(keys: list[Any]) -> list[Any]:
     """``["ArrowRight" x 40]`` for forty presses in a row: the count survives the cut."""
-    runs: list[list[Any]] = []
-    for key in keys:
-        if runs and runs[-1][0] == key:
-            runs[-1][1] += 1
-        else:
-            runs.append([key, 1])
+    runs = [(key, len(list(group))) for key, group in groupby(keys)]
     return [key if count == 1 else f"{key} x {count}" for key, count in runs]
 
 
