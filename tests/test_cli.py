@@ -173,6 +173,7 @@ def test_cli_round_trip(data_dir: Path, server, monkeypatch, capsys) -> None:
     shown = json.loads(capsys.readouterr().out)
     assert shown["run"]["run_request"]["engine"] == "skyvern-1.0"  # the flag beat the file
     assert shown["run"]["run_request"]["max_steps"] == 5 and len(shown["steps"]) == 2
+    assert shown["run"]["recording_url"]  # recorded by default
 
     assert main([*glob, "runs"]) == 0
     table = capsys.readouterr().out.splitlines()
@@ -263,3 +264,13 @@ def test_no_wait_returns_at_once_and_the_run_goes_on(data_dir: Path, server) -> 
     assert done.status == RunStatus.completed, done.failure_reason
     assert done.output == {"application_success": True}
     assert (data_dir / "runs" / run["run_id"] / "background.log").is_file()
+
+
+@pytest.mark.timeout(300)  # a real run; the machine may be shared
+def test_no_video_records_nothing(data_dir: Path, server, capsys) -> None:
+    argv = ["--data-dir", str(data_dir), "--llm", "offline", "run", PROMPT]
+    argv += ["--url", server.url("/lever/apply"), "--schema", SCHEMA, "--engine", "skyvern-1.0"]
+    assert main([*argv, "--quiet", "--json", "--no-video"]) == 0
+    run = json.loads(capsys.readouterr().out)
+    assert run["status"] == "completed" and run["recording_url"] is None
+    assert not list((data_dir / "runs" / run["run_id"]).rglob("*.webm"))

@@ -144,7 +144,9 @@ def _add_common(parser: argparse.ArgumentParser, default: object) -> None:
     )
 
 
-def open_agent(args: argparse.Namespace, *, progress: bool | None = False) -> Agent:
+def open_agent(
+    args: argparse.Namespace, *, progress: bool | None = False, record_video: bool = True
+) -> Agent:
     """The Agent the command works with: the data dir's SQLite store unless told otherwise."""
     from agent import Agent
 
@@ -158,6 +160,7 @@ def open_agent(args: argparse.Namespace, *, progress: bool | None = False) -> Ag
         data_dir=args.data_dir,
         store=args.store or os.environ.get("AGENT_STORE") or "sqlite",
         progress=progress,
+        record_video=record_video,
     )
 
 

@@ -32,6 +32,11 @@ def _finish_flags(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--json", action="store_true", help="print the run object as JSON")
     parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    parser.add_argument(
+        "--no-video",
+        action="store_true",
+        help="do not record the run on video (recording costs some CPU on every page)",
+    )
     parser.add_argument("--background", action="store_true", help=argparse.SUPPRESS)
 
 
@@ -113,7 +118,8 @@ def _start(args: argparse.Namespace, start: Callable[[Agent, bool], TaskRun]) ->
 
     if not args.wait and not args.background:
         return start_in_background(args, show_run)
-    with open_agent(args, progress=not (args.quiet or args.background)) as agent:
+    progress = not (args.quiet or args.background)
+    with open_agent(args, progress=progress, record_video=not args.no_video) as agent:
         if args.background:
             run = start(agent, False)
             announce(agent, run)

@@ -16,7 +16,9 @@ prompts it is sent (``form_task.py``), each through an OpenAI-compatible server 
 litellm's OpenAI provider; browser-use: its ChatOpenAI). Both run headless on the same
 Chromium.
 
-Per library it prints the model calls of one task, their input tokens (the messages each
+Ours runs twice per engine: a script calling the Python API (``ours_side.py``) and the
+command line, ``agent run ... --no-video`` (a one-shot process with the default SQLite store,
+which also writes its report). Per library it prints the model calls of one task, their input tokens (the messages each
 sent, counted by one function: litellm's gpt-4o counter; browser-use's response schema
 is not counted), the wall time of a cold process (spawn to exit, one task), the CPU
 time of its whole process tree (steadier than wall time on a loaded machine) and the time
@@ -41,6 +43,7 @@ import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import venv
 from dataclasses import dataclass, field
@@ -54,7 +57,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path[:0] = [str(ROOT), str(HERE)]
 
-from form_task import PATH, browser_use_answer, expected_submission_ok, ours_answer  # noqa: E402
+from form_task import GOAL, PATH, SCHEMA, browser_use_answer, expected_submission_ok, ours_answer  # noqa: E402
 from openai_standin import StandInServer  # noqa: E402
 
 from fixtures_sites.server import FixtureServer  # noqa: E402
@@ -101,6 +104,8 @@ class Side:
     model: StandInServer
     """The stand-in its model calls go to (one per library: each answers its own prompts)."""
     env: dict[str, str] = field(default_factory=dict)
+    cli: bool = False
+    """A one-shot ``agent run`` (its JSON run on stdout; one task per process, so no warm figure)."""
     cold: list[float] = field(default_factory=list)
     cold_cpu: list[float] = field(default_factory=list)
     first_request: list[float] = field(default_factory=list)
@@ -125,7 +130,7 @@ def run_process(side: Side, tasks: int) -> tuple[float, float, float, list[dict[
     cpu = _children_cpu()
     started = time.perf_counter()
     proc = subprocess.run(
-        [*side.command, str(tasks)],
+        side.command if side.cli else [*side.command, str(tasks)],
         capture_output=True,
         text=True,
         env={**os.environ, **side.env},
@@ -133,7 +138,17 @@ def run_process(side: Side, tasks: int) -> tuple[float, float, float, list[dict[
     )
     seconds = time.perf_counter() - started
     cpu = _children_cpu() - cpu
-    reports = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
+    if side.cli and proc.stdout.startswith("{"):
+        run = json.loads(proc.stdout)
+        reports = [
+            {
+                "success": run["status"] == "completed",
+                "result": run["output"],
+                "failure_reason": run["failure_reason"],
+            }
+        ]
+    else:
+        reports = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
     if proc.returncode != 0 or len(reports) != tasks:
         raise SystemExit(
             f"{side.name} exited {proc.returncode} after {len(reports)}/{tasks} tasks:\n"
@@ -155,7 +170,7 @@ def check(side: Side, reports: list[dict[str, Any]], fixtures: FixtureServer) ->
 
 def measure(side: Side, fixtures: FixtureServer) -> None:
     model = side.model
-    for tasks in (1, 2):
+    for tasks in (1,) if side.cli else (1, 2):
         fixtures.submissions.clear()
         model.reset()
         spawned, seconds, cpu, reports = run_process(side, tasks)
@@ -203,6 +218,7 @@ def main() -> int:
         FixtureServer() as fixtures,
         StandInServer(ours_answer) as our_model,
         StandInServer(browser_use_answer) as their_model,
+        tempfile.TemporaryDirectory() as data_dir,
     ):
         url = fixtures.url(PATH)
         ours = [
@@ -210,6 +226,24 @@ def main() -> int:
                 f"ours {engine}",
                 [sys.executable, str(HERE / "ours_side.py"), url, engine, our_model.base_url],
                 our_model,
+            )
+            for engine in args.engines.split(",")
+        ]
+        ours += [
+            Side(
+                f"ours {engine} agent run",
+                [
+                    *(sys.executable, "-m", "agent", "--data-dir", data_dir, "--llm"),
+                    *("openai/stand-in", "run", GOAL, "--url", url, "--engine", engine),
+                    *("--schema", json.dumps(SCHEMA), "--quiet", "--json"),
+                    *(() if args.video else ("--no-video",)),
+                ],
+                our_model,
+                env={
+                    "AGENT_LLM_BASE_URL": our_model.base_url,
+                    "AGENT_LLM_OPTIONS": json.dumps({"api_key": "stand-in"}),
+                },
+                cli=True,
             )
             for engine in args.engines.split(",")
         ]
@@ -223,16 +257,17 @@ def main() -> int:
         for repeat in range(args.repeats):
             for side in sides:  # interleaved, so load changes hit every side alike
                 measure(side, fixtures)
+                warm = f"{side.warm[-1]:.2f}s" if side.warm else "-"
                 print(
                     f"  repeat {repeat + 1}: {side.name}: cold {side.cold[-1]:.2f}s "
-                    f"(CPU {side.cold_cpu[-1]:.2f}s, first request {side.first_request[-1]:.2f}s) warm {side.warm[-1]:.2f}s, "
+                    f"(CPU {side.cold_cpu[-1]:.2f}s, first request {side.first_request[-1]:.2f}s) warm {warm}, "
                     f"{side.calls[-1]} calls, {side.tokens[-1]:,} input tokens",
                     flush=True,
                 )
     load_after = os.getloadavg()
     print()
     print(
-        f"{'library':<22} {'calls':>5} {'input tokens':>12} {'cold s':>7} {'cold CPU s':>10} "
+        f"{'library':<30} {'calls':>5} {'input tokens':>12} {'cold s':>7} {'cold CPU s':>10} "
         f"{'1st req s':>9} {'warm s':>7} {'cold ratio':>10} {'CPU ratio':>9} {'1st ratio':>9} "
         f"{'warm ratio':>10}  calls made"
     )
@@ -240,19 +275,23 @@ def main() -> int:
     bu_cpu = statistics.median(theirs.cold_cpu)
     bu_first = statistics.median(theirs.first_request)
     for side in sides:
-        cold, warm = statistics.median(side.cold), statistics.median(side.warm)
+        cold = statistics.median(side.cold)
         cpu, first = statistics.median(side.cold_cpu), statistics.median(side.first_request)
+        warm = statistics.median(side.warm) if side.warm else None
+        warm_s = f"{warm:>7.2f}" if warm is not None else f"{'-':>7}"
+        warm_ratio = f"{warm / bu_warm:>10.2f}" if warm is not None else f"{'-':>10}"
         print(
-            f"{side.name:<22} {statistics.median(side.calls):>5.0f} "
+            f"{side.name:<30} {statistics.median(side.calls):>5.0f} "
             f"{statistics.median(side.tokens):>12,.0f} {cold:>7.2f} {cpu:>10.2f} {first:>9.2f} "
-            f"{warm:>7.2f} {cold / bu_cold:>10.2f} {cpu / bu_cpu:>9.2f} {first / bu_first:>9.2f} "
-            f"{warm / bu_warm:>10.2f}  {side.purposes}"
+            f"{warm_s} {cold / bu_cold:>10.2f} {cpu / bu_cpu:>9.2f} {first / bu_first:>9.2f} "
+            f"{warm_ratio}  {side.purposes}"
         )
     print(
         f"\nmedians of {args.repeats}; cold = a fresh process doing one task, spawn to exit; "
         f"cold CPU = user+sys seconds of that process tree (Python, driver, Chromium); "
         f"1st req = spawn to the cold process's first model request reaching its stand-in; "
-        f"warm = the second task in one process. Ratios are ours / browser-use "
+        f"warm = the second task in one process ('agent run' rows: the command line, one task "
+        f"per process, default SQLite store, a report written). Ratios are ours / browser-use "
         f"(goals: cold <= 0.5, warm <= 0.4). Load average before {load_before[0]:.1f}, "
         f"after {load_after[0]:.1f} on {os.cpu_count()} cores."
     )
