@@ -257,10 +257,10 @@ def main() -> int:
         for repeat in range(args.repeats):
             for side in sides:  # interleaved, so load changes hit every side alike
                 measure(side, fixtures)
-                warm = f"{side.warm[-1]:.2f}s" if side.warm else "-"
+                warm_text = f"{side.warm[-1]:.2f}s" if side.warm else "-"
                 print(
                     f"  repeat {repeat + 1}: {side.name}: cold {side.cold[-1]:.2f}s "
-                    f"(CPU {side.cold_cpu[-1]:.2f}s, first request {side.first_request[-1]:.2f}s) warm {warm}, "
+                    f"(CPU {side.cold_cpu[-1]:.2f}s, first request {side.first_request[-1]:.2f}s) warm {warm_text}, "
                     f"{side.calls[-1]} calls, {side.tokens[-1]:,} input tokens",
                     flush=True,
                 )
