@@ -19,7 +19,7 @@ from agent.cli.demo import SCHEMA as APPLY_SCHEMA
 from agent.prompt_reading import Prompt
 from agent.testing import PromptLLM
 from agent.testing.offline_policy import offline_policy
-from tests.engines.test_v2 import SALARIES_SCHEMA, jobboard_policy
+from tests.engines.jobboard_policy import SALARIES_SCHEMA, jobboard_policy
 from tests.test_page_steps import shop_policy
 
 ROOT = Path(__file__).resolve().parents[1]

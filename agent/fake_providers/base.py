@@ -54,6 +54,8 @@ class ProviderCall:
     """Input tokens the server reported (its ``usage`` / ``prompt_eval_count``)."""
     completion_tokens: int = 0
     """Output tokens the server reported (its ``usage`` / ``eval_count``)."""
+    cached_tokens: int = 0
+    """Of ``prompt_tokens``, those the server reported read from its prompt cache."""
     fault: str | None = None
     """The kind of the fault injected into this call, if any."""
     status: int = 200

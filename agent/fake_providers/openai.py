@@ -143,7 +143,7 @@ class FakeOpenAI(FakeProvider):
             )
             return Reply(self.error_body(400, message), 400)
         content = self.answer(call)
-        cached = min(self.cached_tokens(text), call.prompt_tokens)
+        cached = call.cached_tokens = min(self.cached_tokens(text), call.prompt_tokens)
         return Reply(
             {
                 "id": f"chatcmpl-fake{next(_ids)}",

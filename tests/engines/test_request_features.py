@@ -14,40 +14,11 @@ import pytest
 from agent import Agent, RunStatus
 from agent.records.errors import InvalidRequestError, SessionBusyError
 from agent.testing import PromptLLM
+from tests.engines.policies import totp_policy
 from tests.proxy_server import RecordingProxy
 
 TOTP_SECRET = "AUQVWE5R4QBTKMGWSFBWQKGCJVTFPRDP"  # fixtures_sites/totp_login/routes.py
 HOOK_KEY = "fixture-webhook-signing-key-3b9d"  # fixtures_sites/webhook_receiver/routes.py
-
-
-def totp_policy(prompt):
-    """Sign in as ada, then type the verification code through its placeholder."""
-    text = prompt.page.lower()
-    if prompt.purpose == "verify":
-        return {"user_goal_achieved": "2fa verified" in text}
-    assert prompt.purpose == "plan"
-    if "2fa verified" in text:
-        return {"actions": [{"action_type": "COMPLETE"}]}
-    code_field = prompt.find(tag="input", name="code")
-    if code_field is not None:
-        assert "{{TOTP_CODE}}" in prompt.text, "the engine must offer the code placeholder"
-        return {
-            "actions": [
-                {"action_type": "INPUT_TEXT", "id": code_field.id, "text": "{{TOTP_CODE}}"},
-                {"action_type": "CLICK", "id": prompt.find(tag="button").id},
-            ]
-        }
-    return {
-        "actions": [
-            {"action_type": "INPUT_TEXT", "id": prompt.find(name="username").id, "text": "ada"},
-            {
-                "action_type": "INPUT_TEXT",
-                "id": prompt.find(type="password").id,
-                "text": "correct-horse-battery",
-            },
-            {"action_type": "CLICK", "id": prompt.find(tag="button").id},
-        ]
-    }
 
 
 def _no_code_leaked(agent: Agent, run_id: str, run_dir: Path, codes: list[str]) -> None:

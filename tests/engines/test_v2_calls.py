@@ -8,101 +8,16 @@ planner's prompt offers that (a reader of the prompt could not know otherwise).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-from agent import RunStatus
 from agent.llm.answers import fit_answer
-from agent.testing import Prompt, PromptLLM
+from agent.testing import PromptLLM
 from fixtures_sites.server import FixtureServer
-from tests.engines.policies import login_policy
-from tests.engines.test_model_eye import GOAL as REGISTER_GOAL
-from tests.engines.test_model_eye import SCHEMA as REGISTER_SCHEMA
-from tests.engines.test_model_eye import _confirmations, registration_policy
+from tests.engines.fixture_tasks import TASKS
 
-Policy = Callable[[Prompt], Any]
-
-
-def planner_too(actor: Policy, done: Callable[[Prompt], bool]) -> Policy:
-    """``actor`` answers the step purposes; the 2.0 planner and validator read the page.
-
-    The planner sends one navigate block with the whole goal; when its prompt asks for the
-    block's first actions, it gives what the step policy would do on the same page.
-    """
-
-    def policy(prompt: Prompt) -> Any:
-        if prompt.purpose == "plan_v2":
-            answer: dict[str, Any] = {
-                "user_goal_achieved": done(prompt),
-                "task_type": "navigate",
-                "plan": prompt.goal,
-            }
-            if '"actions"' in prompt.text and not done(prompt):
-                answer["actions"] = actor(Prompt("plan", prompt.messages))["actions"]
-            return answer
-        if prompt.purpose == "validate_v2":
-            verdict = actor(Prompt("verify", prompt.messages))
-            return verdict if isinstance(verdict, dict) else {"user_goal_achieved": done(prompt)}
-        if prompt.purpose == "summarize_v2":
-            return {"description": "done", "output": None}
-        return actor(prompt)
-
-    return policy
-
-
-def _register(server: FixtureServer) -> tuple[Policy, str, str, Any]:
-    actor = registration_policy()
-
-    def done(prompt: Prompt) -> bool:
-        return "confirmation number" in prompt.page.lower()
-
-    return planner_too(actor, done), REGISTER_GOAL, server.url("/register/"), REGISTER_SCHEMA
-
-
-def _login(server: FixtureServer) -> tuple[Policy, str, str, Any]:
-    actor = login_policy("demo", "correct-horse-battery")
-
-    def done(prompt: Prompt) -> bool:
-        return "welcome back" in prompt.page.lower()
-
-    goal = "Log in as demo with the password correct-horse-battery"
-    return planner_too(actor, done), goal, server.url("/login/"), None
-
-
-def _download(server: FixtureServer) -> tuple[Policy, str, str, Any]:
-    def actor(prompt: Prompt) -> Any:
-        if prompt.purpose == "plan":
-            if prompt.section("What you did before (oldest first)"):
-                return {"actions": [{"action_type": "COMPLETE", "reason": "downloaded"}]}
-            link = prompt.find(text="Download")
-            assert link, f"no download control in the prompt:\n{prompt.page}"
-            return {"actions": [{"action_type": "CLICK", "id": link.id}]}
-        if prompt.purpose == "verify":
-            return {"user_goal_achieved": True, "thoughts": "the click downloaded it"}
-        raise AssertionError(f"unexpected purpose {prompt.purpose}")
-
-    def done(prompt: Prompt) -> bool:
-        return any(b.status == "completed" for b in prompt.blocks)
-
-    return planner_too(actor, done), "Download the first invoice", server.url("/invoices/"), None
-
-
-TASKS = {"form": _register, "login": _login, "download": _download}
-
-
-def _check_effect(task: str, server: FixtureServer, run: Any) -> None:
-    """What the site received: the form sent, the session opened, the file downloaded."""
-    if task == "form":
-        sent = server.wait_for_submission("/register/")
-        assert sent.form["name"] == "Ada Lovelace"
-        assert run.output == {"confirmation_number": _confirmations()[-1]}
-    elif task == "login":
-        assert any(r.path == "/login/members" for r in server.requests)
-    else:
-        [info] = run.downloaded_files
-        assert info.checksum == server.state["invoices"]["sha256"][info.filename]
+SINGLE_BLOCK = ("form", "login", "download")
 
 
 def _calls(agent: Any, run: Any) -> int:
@@ -113,18 +28,15 @@ def _calls(agent: Any, run: Any) -> int:
     return int(run.llm_calls)
 
 
-@pytest.mark.parametrize("task", sorted(TASKS))
+@pytest.mark.parametrize("task", SINGLE_BLOCK)
 def test_a_single_block_task_costs_at_most_one_call_more_on_v2(
     agent_for, server: FixtureServer, task: str
 ):
     counts = {}
     for engine in ("skyvern-1.0", "skyvern-2.0"):
-        policy, goal, url, schema = TASKS[task](server)
-        llm = PromptLLM(policy)
+        llm = PromptLLM(TASKS[task].policy())
         agent = agent_for(llm)
-        run = agent.run_task(goal, url, schema, engine=engine, max_steps=5)
-        assert run.status == RunStatus.completed, (engine, run.failure_reason)
-        _check_effect(task, server, run)
+        run = TASKS[task].run(agent, server, engine, max_steps=5)  # checks what the site got
         counts[engine] = _calls(agent, run)
         assert counts[engine] == len(llm.calls)
         print(f"{task} {engine}: {counts[engine]} calls {[p.purpose for p in llm.prompts]}")
