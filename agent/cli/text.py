@@ -65,8 +65,9 @@ def run_summary(
         lines.append(f"  error    {error.error_code}: {error.reasoning}")
     tokens = run.input_token_count + run.output_token_count
     calls = f"{run.llm_calls} model call{'' if run.llm_calls == 1 else 's'}"
+    cached = f", {run.cached_token_count:,} of them cached" if run.cached_token_count else ""
     lines.append(
-        f"  steps    {run.step_count} · {tokens:,} tokens ({run.input_token_count:,} in / "
+        f"  steps    {run.step_count} · {tokens:,} tokens ({run.input_token_count:,} in{cached} / "
         f"{run.output_token_count:,} out) · {calls} · ${run.total_cost:.4f}"
     )
     if run.workflow_id:

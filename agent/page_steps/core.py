@@ -144,6 +144,7 @@ class PageSteps:
         call.llm_calls += result.calls
         call.input_tokens += result.input_tokens
         call.output_tokens += result.output_tokens
+        call.cached_tokens += result.cached_tokens
         call.cost += result.cost
         return result
 

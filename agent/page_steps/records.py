@@ -74,6 +74,8 @@ class PageCall:
     llm_calls: int = 0
     input_tokens: int = 0
     output_tokens: int = 0
+    cached_tokens: int = 0
+    """Of ``input_tokens``, those the provider read from its prompt cache."""
     cost: float = 0.0
     effect: str = ""
     """What came of it: the actions' results, the data, the verdict."""

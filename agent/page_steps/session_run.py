@@ -61,6 +61,7 @@ async def record_call(steps: PageSteps, call: PageCall, url: str) -> str:
         actions=call.actions,
         input_token_count=call.input_tokens,
         output_token_count=call.output_tokens,
+        cached_token_count=call.cached_tokens,
         step_cost=call.cost,
         llm_calls=call.llm_calls,
         reasoning=f"{call.kind}: {call.instruction}"[:1000],
@@ -77,6 +78,7 @@ async def record_call(steps: PageSteps, call: PageCall, url: str) -> str:
         step_count=run.step_count + 1,
         input_token_count=run.input_token_count + call.input_tokens,
         output_token_count=run.output_token_count + call.output_tokens,
+        cached_token_count=run.cached_token_count + call.cached_tokens,
         llm_calls=run.llm_calls + call.llm_calls,
         total_cost=run.total_cost + call.cost,
     )

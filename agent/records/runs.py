@@ -96,6 +96,9 @@ class TaskRun(BaseModel):
     finished_at: datetime | None = Field(None, description="When it reached a final status.")
     input_token_count: int = Field(0, description="Prompt tokens over all model calls.")
     output_token_count: int = Field(0, description="Completion tokens over all model calls.")
+    cached_token_count: int = Field(
+        0, description="Of input_token_count, tokens the provider read from its prompt cache."
+    )
     llm_calls: int = Field(0, description="Number of model calls.")
     total_cost: float = Field(0.0, description="Model cost in USD, from litellm's tables.")
     browser_session_id: str | None = Field(None, description="The session it ran in, if any.")

@@ -307,6 +307,7 @@ class RunContext:
             self.run_id,
             input_token_count=run.input_token_count + result.input_tokens,
             output_token_count=run.output_token_count + result.output_tokens,
+            cached_token_count=run.cached_token_count + result.cached_tokens,
             llm_calls=run.llm_calls + result.calls,
             total_cost=run.total_cost + result.cost,
         )

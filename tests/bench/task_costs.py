@@ -24,7 +24,7 @@ output), or the script says which did not and exits 1.
 this is what a user gets), ``off`` runs text-only (the bench tells litellm the model has
 no vision, with ``litellm.register_model``, as a user would for a text-only model; prices
 unchanged), ``both`` (default) prints both. The figures are read from the run's own records:
-calls, input tokens and cost from the run, cached tokens from its steps; the calls the fake
+calls, input tokens, cached tokens and cost from the run; the calls the fake
 server received are counted only to cross-check them. Medians over ``--repeats``.
 """
 
@@ -78,7 +78,6 @@ class Figures:
     calls: int
     input_tokens: int
     cached_tokens: int
-    """Summed over the run's steps: the run record has no count of its own."""
     cost: float
     served_calls: int
     served_input_tokens: int
@@ -124,12 +123,11 @@ def run_once(task: FixtureTask, engine: str, server: FixtureServer, *, caching: 
         ) as agent,
     ):
         run = task.run(agent, server, engine)
-        steps = agent.list_steps(run.run_id)
         served = fake.model_calls()
         return Figures(
             calls=run.llm_calls,
             input_tokens=run.input_token_count,
-            cached_tokens=sum(s.cached_token_count for s in steps),
+            cached_tokens=run.cached_token_count,
             cost=run.total_cost,
             served_calls=len(served),
             served_input_tokens=sum(c.prompt_tokens for c in served),
@@ -181,8 +179,8 @@ def cross_check(row: Row) -> list[str]:
             )
         if figures.cached_tokens != figures.served_cached_tokens:
             notes.append(
-                f"steps record {figures.cached_tokens} cached tokens, the server reported "
-                f"{figures.served_cached_tokens} (calls outside steps keep none)"
+                f"the run records {figures.cached_tokens} cached tokens, the server reported "
+                f"{figures.served_cached_tokens}"
             )
         if bool(figures.images) != row.vision:
             notes.append(f"{figures.images} screenshots sent")
@@ -257,7 +255,7 @@ def main() -> int:
         print("\n".join(f"  {note}" for note in notes))
     full, cached = prices()
     print(
-        "calls, input tokens and cost: the run's records; cached: its steps' cached_token_count. "
+        "calls, input tokens, cached tokens and cost: the run's records. "
         "cost $ with the provider's cache, no cache $ for the same task with caching off "
         f"(litellm's {MODEL} prices per million input tokens: ${full * 1e6:.3f}, cached "
         f"${cached * 1e6:.3f}); the 'all tasks' lines add up the medians. OpenAI caches a "

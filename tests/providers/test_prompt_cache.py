@@ -64,9 +64,11 @@ def test_later_calls_read_the_static_prefix_from_the_cache_and_cost_less(server,
     later = [s.cached_token_count for s in steps[1:]]
     assert all(c >= 1024 and c % 128 == 0 for c in later), later
     assert all(s.cached_token_count < s.input_token_count for s in steps)
+    assert run.cached_token_count == sum(later)  # every call of a 1.0 run is a step's
 
     _, uncached, _ = _run(provider_agent, server, caching=False)
     assert uncached.input_token_count == run.input_token_count  # the same prompts...
+    assert uncached.cached_token_count == 0
     assert 0 < run.total_cost < uncached.total_cost  # ...the cached part at its lower price
 
 
