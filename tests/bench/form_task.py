@@ -130,13 +130,16 @@ def ours_policy(prompt: Any) -> dict[str, Any]:
     if purpose == "extract":
         return {"signup_confirmed": done}
     if purpose == "plan_v2":
-        return {
+        answer: dict[str, Any] = {
             "user_goal_achieved": done,
             "should_terminate": False,
             "termination_reason": "",
             "task_type": "navigate",
             "plan": GOAL,
         }
+        if '"actions"' in text and not done:  # its answer format offers the first actions
+            answer["actions"] = _ours_actions(page)
+        return answer
     if purpose == "validate_v2":
         return {"user_goal_achieved": done, "should_terminate": False, **output}
     if purpose == "summarize_v2":
