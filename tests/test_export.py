@@ -20,6 +20,7 @@ from agent.prompt_reading import Prompt
 from agent.testing import PromptLLM
 from agent.testing.offline_policy import offline_policy
 from tests.engines.jobboard_policy import SALARIES_SCHEMA, jobboard_policy
+from tests.engines.policies import totp_sign_in
 from tests.test_page_steps import shop_policy
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -88,33 +89,6 @@ def plain(agent: Agent, run_id: str) -> str:
     return text
 
 
-def totp_policy(prompt: Prompt) -> Any:
-    text = prompt.page.lower()
-    if prompt.purpose == "verify":
-        return {"user_goal_achieved": "2fa verified" in text}
-    if "2fa verified" in text:
-        return {"actions": [{"action_type": "COMPLETE"}]}
-    code = prompt.find(tag="input", name="code")
-    if code is not None:
-        return {
-            "actions": [
-                {"action_type": "INPUT_TEXT", "id": code.id, "text": "{{TOTP_CODE}}"},
-                {"action_type": "CLICK", "id": prompt.find(tag="button").id},
-            ]
-        }
-    return {
-        "actions": [
-            {"action_type": "INPUT_TEXT", "id": prompt.find(name="username").id, "text": "ada"},
-            {
-                "action_type": "INPUT_TEXT",
-                "id": prompt.find(type="password").id,
-                "text": "{{PASSWORD}}",
-            },
-            {"action_type": "CLICK", "id": prompt.find(tag="button").id},
-        ]
-    }
-
-
 def download_policy(prompt: Prompt) -> Any:
     if prompt.purpose == "plan":
         if prompt.section("What you did before (oldest first)") or ".pdf" in prompt.text:
@@ -158,7 +132,7 @@ def test_a_form_run_exports_and_replays(agent_for, server, tmp_path):
 def test_a_totp_login_exports_with_its_secrets_read_from_the_environment(
     agent_for, server, tmp_path
 ):
-    agent = agent_for(totp_policy)
+    agent = agent_for(totp_sign_in("{{PASSWORD}}"))
     agent.add_totp_secret("ada@example.com", TOTP_SECRET)
     run = agent.run_task(
         "Sign in as ada with password {{PASSWORD}}",

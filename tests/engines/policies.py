@@ -148,34 +148,39 @@ def registration_policy(*, naive_planner: bool = False) -> Any:
     return policy
 
 
-def totp_policy(prompt: Prompt) -> Any:
-    """Sign in as ada (``fixtures_sites/totp_login``), then type the code through its placeholder."""
-    text = prompt.page.lower()
-    if prompt.purpose == "verify":
-        return {"user_goal_achieved": "2fa verified" in text}
-    assert prompt.purpose == "plan"
-    if "2fa verified" in text:
-        return {"actions": [{"action_type": "COMPLETE"}]}
-    code_field = prompt.find(tag="input", name="code")
-    if code_field is not None:
-        assert "{{TOTP_CODE}}" in prompt.text, "the engine must offer the code placeholder"
+def totp_sign_in(password: str) -> Policy:
+    """Sign in as ada (``fixtures_sites/totp_login``) typing ``password`` (the real one or a
+    ``{{NAME}}`` placeholder), then type the code through its placeholder."""
+
+    def policy(prompt: Prompt) -> Any:
+        text = prompt.page.lower()
+        if prompt.purpose == "verify":
+            return {"user_goal_achieved": "2fa verified" in text}
+        assert prompt.purpose == "plan"
+        if "2fa verified" in text:
+            return {"actions": [{"action_type": "COMPLETE"}]}
+        code_field = prompt.find(tag="input", name="code")
+        if code_field is not None:
+            assert "{{TOTP_CODE}}" in prompt.text, "the engine must offer the code placeholder"
+            return {
+                "actions": [
+                    {"action_type": "INPUT_TEXT", "id": code_field.id, "text": "{{TOTP_CODE}}"},
+                    {"action_type": "CLICK", "id": prompt.find(tag="button").id},
+                ]
+            }
+        user, secret = prompt.find(name="username"), prompt.find(type="password")
         return {
             "actions": [
-                {"action_type": "INPUT_TEXT", "id": code_field.id, "text": "{{TOTP_CODE}}"},
+                {"action_type": "INPUT_TEXT", "id": user.id, "text": "ada"},
+                {"action_type": "INPUT_TEXT", "id": secret.id, "text": password},
                 {"action_type": "CLICK", "id": prompt.find(tag="button").id},
             ]
         }
-    return {
-        "actions": [
-            {"action_type": "INPUT_TEXT", "id": prompt.find(name="username").id, "text": "ada"},
-            {
-                "action_type": "INPUT_TEXT",
-                "id": prompt.find(type="password").id,
-                "text": "correct-horse-battery",
-            },
-            {"action_type": "CLICK", "id": prompt.find(tag="button").id},
-        ]
-    }
+
+    return policy
+
+
+totp_policy = totp_sign_in("correct-horse-battery")
 
 
 def planner_too(actor: Policy, done: Callable[[Prompt], bool]) -> Policy:
