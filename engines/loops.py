@@ -8,7 +8,8 @@ again on a page that still shows the same thing: its earlier tries had no effect
 So repeats are judged across steps and by their effect. A step's page state is a digest of
 everything the prompt could show (the URL, every element's tag, name and attributes such
 as its value, every text line, the scroll position; not the element ids, which a page that
-re-renders hands out anew). An action counts once per step, on the state its step started
+re-renders hands out anew, nor what the page changes on its own, a ticking clock or a turning
+carousel, which would make every step look new). An action counts once per step, on the state its step started
 from; the same action several times in one plan is never a loop. When the same action
 was done on the same state in :data:`LOOP_WARN_AT` steps, the next prompt says so; one
 more and the run ends ("Stuck in a loop: ...").
@@ -36,16 +37,23 @@ LOOP_FAIL_AT = 3
 
 
 def page_state(observation: Observation) -> str:
-    """A short digest of what the page shows: any element's value or text changing changes it."""
+    """A short digest of what the page shows: any element's value or text changing changes it.
+
+    What the page changes on its own (a clock, a carousel: ``Element.ambient`` and
+    ``TextLine.steady``, learned by :mod:`agent.browser.seeing.ambient`) is left out.
+    """
     digest = hashlib.sha1(observation.url.encode())
     view = observation.viewport
     digest.update(f"|{view.scroll_x},{view.scroll_y}".encode())
     for element in observation.elements:
+        if element.ambient:  # a clock, a carousel: it changes with no action
+            continue
         attributes = sorted(element.attributes.items())
         shown = (element.tag, element.role, element.text, attributes, element.interactable)
         digest.update(repr(shown).encode())
     for line in observation.texts:
-        digest.update(f"\n{line.tag}:{line.text}".encode())
+        text = line.text if line.steady is None else line.steady
+        digest.update(f"\n{line.tag}:{text}".encode())
     return digest.hexdigest()[:16]
 
 

@@ -92,6 +92,11 @@ class Element(BaseModel):
         description="For a scroll box with overflow hidden: how many items it hides, by side "
         "(counted, not listed).",
     )
+    ambient: bool = Field(
+        default=False,
+        description="Its text or attributes change on their own (a clock, a carousel), as "
+        "the page was seen doing with no action; the loop guard leaves it out.",
+    )
 
 
 class TextLine(BaseModel):
@@ -106,6 +111,11 @@ class TextLine(BaseModel):
     scroll_box: str | None = Field(default=None, description="As for Element.scroll_box.")
     hidden_in: str | None = Field(default=None, description="As for Element.hidden_in.")
     hidden_side: str | None = Field(default=None, description="As for Element.hidden_side.")
+    steady: str | None = Field(
+        default=None,
+        description='The text with its parts that change on their own (a clock) as "~"; '
+        "None when it has none. The loop guard reads this, the prompt shows the text.",
+    )
 
 
 class FrameInfo(BaseModel):

@@ -53,7 +53,9 @@ class ActionFailed(Exception):
 
 @cache
 def _script() -> str:
-    return Path(__file__).with_name("actions.js").read_text(encoding="utf-8")
+    from agent.browser.seeing.ambient import with_ambient  # effectStart installs the learner
+
+    return with_ambient(Path(__file__).with_name("actions.js").read_text(encoding="utf-8"))
 
 
 @cache

@@ -146,10 +146,18 @@
       const doc = e ? e.ownerDocument : document;
       const win = doc.defaultView;
       if (win.__agentEffect) win.__agentEffect.stop();
-      const rec = { changes: 0, events: new Set(), focus: deepActive(doc), target: e, state: stateOf(e),
+      // What the page changes on its own (a clock, a carousel) is no effect of the action:
+      // ambient.js (spliced in by _context.py) learns it, and learns nothing while we watch.
+      const ambient = (__AGENT_AMBIENT__)();
+      ambient.probe(true);
+      const rec = { changes: 0, ambient: 0, events: new Set(), focus: deepActive(doc), target: e, state: stateOf(e),
         selection: String(win.getSelection ? win.getSelection() : "") };
       const obs = new MutationObserver((list) => {
-        for (const m of list) if (m.type !== "attributes" || m.attributeName !== "data-agent-id") rec.changes++;
+        for (const m of list) {
+          if (m.type === "attributes" && m.attributeName === "data-agent-id") continue;
+          if (!rec.changes && ambient.ambient(m)) rec.ambient++;
+          else rec.changes++;
+        }
       });
       obs.observe(doc, { subtree: true, childList: true, attributes: true, characterData: true });
       const roots = [doc];  // open shadow roots on the way to e see their own mutations
@@ -170,6 +178,7 @@
       rec.stop = () => {
         obs.disconnect(); for (const k of kinds) doc.removeEventListener(k, on, true);
         win.removeEventListener("click", onClick, true);
+        ambient.probe(false);
       };
       Object.defineProperty(win, "__agentEffect", { value: rec, configurable: true, writable: true });
       return true;

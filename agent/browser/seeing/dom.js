@@ -22,6 +22,9 @@
   const prefix = args.prefix || "";
   const vw = window.innerWidth, vh = window.innerHeight;
   const tracker = args.tracker ? window[args.tracker] : null;
+  // What changes on its own (ambient.js, spliced in by observe.py): marked on elements
+  // ("am") and left out of a line's steady text ("st"), for the loop guard.
+  const ambient = (__AGENT_AMBIENT__)();
   const seen = new Map();  // id -> element, for this walk: catches cloned attributes
   const out = [];
 
@@ -422,6 +425,7 @@
 
   // Text lines: inline text accumulates in buf and is flushed at block boundaries.
   let buf = [], bufTag = "", bufRect = null, bufOut = false, bufEnd = null;
+  let bufLive = [];  // the line's pieces of text inside content that changes on its own
   let bufIn, bufHb, bufHd;  // the scroll box around the line, and the one hiding it
   function startBuf(rect, tag, out_, ctx) {
     bufRect = rect; bufTag = tag; bufOut = out_;
@@ -446,6 +450,11 @@
     }
     const text = squash(buf.join(""));
     const clean = text.replace(/^\| | \|$/g, "");
+    let steady = null;
+    if (bufLive.length) {
+      steady = clean;
+      for (const piece of bufLive) steady = steady.replace(squash(piece), "~");
+    }
     const last = out[out.length - 1];
     if (!clean || clean === "|") {
       // nothing to read
@@ -454,13 +463,18 @@
       // Side by side on one row (a label and its value, flex cells): one line reads better.
       const glued = clean.length <= 3 && last.text.length <= 40 && /\S{1,3}$/.test(last.text) &&
         Math.abs(bufRect.x - (last.x + last.w)) < 1.5;
+      if (steady !== null || last.st !== undefined) {
+        last.st = (last.st !== undefined ? last.st : last.text) + (glued ? "" : " ") + (steady !== null ? steady : clean);
+      }
       last.text += (glued ? "" : " ") + clean;
       last.w = bufRect.x + bufRect.width - last.x;
     } else {
       out.push({ k: "t", tag: bufTag, text: cap(clean, TEXT_CAP), in: bufIn, hb: bufHb, hd: bufHd,
         x: bufRect.x, y: bufRect.y, w: bufRect.width, h: bufRect.height, oc: bufOut });
+      if (steady !== null) out[out.length - 1].st = cap(steady, TEXT_CAP);
     }
     buf = [];
+    bufLive = [];
     bufRect = null;
     bufEnd = null;
   }
@@ -553,7 +567,7 @@
       looksDisabled(el, tag));
     const next = { clip, soft, out: out_, interactive: ctx.interactive, pointer: style.cursor === "pointer",
       quiet: ctx.quiet, atomic: ctx.atomic, delegate: null, box: ctx.box, hb, hd, judged,
-      reads: ctx.reads };
+      reads: ctx.reads, amb: ctx.amb || ambient.contentLive(el) || ambient.attrsLive(el) };
     let scrollBox = null;
     if (style.overflowX !== "visible" || style.overflowY !== "visible") {
       if (sized && display !== "contents") {
@@ -587,6 +601,7 @@
       const node = { k: "e", id: idFor(el), tag, role, text, attrs: attributesOf(el, tag, role, text),
         i: !!why && !isDisabled(el), x: rect.x, y: rect.y, w: rect.width, h: rect.height, oc: out_ };
       if (why === "hover") node.attrs.hover = "true";
+      if (next.amb) node.am = true;
       if (disabledControl) node.attrs.disabled = "true";
       // A focusable container named by a label ("Shopping cart" on a table of rows): its
       // content is not in its name, so its text is read as lines of its own.
@@ -651,6 +666,7 @@
         }
         bufEnd = child;
         buf.push(data);
+        if (next.amb) bufLive.push(data);
       }
     }
     if (!why && isShown && !block && buf.length && CURRENT_CLASS.test(el.getAttribute("class") || "") &&

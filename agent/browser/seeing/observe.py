@@ -80,7 +80,10 @@ _TRACKED_CONTEXTS: WeakSet[BrowserContext] = WeakSet()
 
 def _script() -> str:
     if not _script_cache:
-        _script_cache.append((Path(__file__).with_name("dom.js")).read_text(encoding="utf-8"))
+        from agent.browser.seeing.ambient import with_ambient
+
+        walker = (Path(__file__).with_name("dom.js")).read_text(encoding="utf-8")
+        _script_cache.append(with_ambient(walker))
     return _script_cache[0]
 
 
@@ -92,10 +95,12 @@ async def track_click_listeners(target: Page | BrowserContext) -> None:
     """
     from playwright.async_api import BrowserContext
 
+    from agent.browser.seeing.ambient import ambient_init_script
     from agent.browser.seeing.settle import ACTIVITY_JS
 
     await target.add_init_script(_TRACKER_JS)
     await target.add_init_script(ACTIVITY_JS)  # requests and DOM changes, for settle()
+    await target.add_init_script(ambient_init_script())  # what changes on its own
     if isinstance(target, BrowserContext):  # its pages need no script of their own
         _TRACKED_CONTEXTS.add(target)
 
@@ -347,6 +352,7 @@ def _assemble(
                     box=box,
                     order=order,
                     hidden_count=node.get("hc"),
+                    ambient=bool(node.get("am")),
                     **_placement(node),
                 )
             )
@@ -360,6 +366,7 @@ def _assemble(
                     in_viewport=in_viewport,
                     box=box,
                     order=order,
+                    steady=node.get("st"),
                     **_placement(node),
                 )
             )
