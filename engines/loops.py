@@ -53,6 +53,8 @@ def page_state(observation: Observation) -> str:
         digest.update(repr(shown).encode())
     for line in observation.texts:
         text = line.text if line.steady is None else line.steady
+        if text.strip("~ ") == "":  # nothing but what changes on its own
+            continue
         digest.update(f"\n{line.tag}:{text}".encode())
     return digest.hexdigest()[:16]
 

@@ -17,7 +17,7 @@
 () => {
   const KEY = "__agentAmbient";
   if (window[KEY]) return window[KEY];
-  const TICK_MS = 100, INPUT_MS = 500, PROBE_MS = 20000, LIVE_AT = 4, RECENT_MS = 3000;
+  const TICK_MS = 100, INPUT_MS = 500, PROBE_MS = 20000, LIVE_AT = 3, RECENT_MS = 3000;
   const CAP = 3000, BIG = 300;
   const now = () => performance.now();
   let marks = new WeakMap();  // Element -> Map(kind -> {n, first, tick, last})

@@ -454,6 +454,7 @@
     if (bufLive.length) {
       steady = clean;
       for (const piece of bufLive) steady = steady.replace(squash(piece), "~");
+      steady = steady.replace(/~(\s*~)+/g, "~");  // how many live pieces show varies too
     }
     const last = out[out.length - 1];
     if (!clean || clean === "|") {
