@@ -97,7 +97,9 @@
 
   new MutationObserver(note).observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
   const input = (ev) => { if (ev.isTrusted) rec.inputAt = now(); };
-  for (const k of ["pointerdown", "mousedown", "click", "keydown", "input", "change", "wheel", "touchstart", "scroll"]) {
+  const INPUTS = ["pointerdown", "mousedown", "click", "keydown", "input", "change", "wheel", "touchstart",
+    "scroll", "pointermove", "pointerover", "pointerout", "focusin", "focusout"];  // hovering is input too
+  for (const k of INPUTS) {
     window.addEventListener(k, input, { capture: true, passive: true });
   }
   Object.defineProperty(window, KEY, { value: rec, configurable: true, enumerable: false });
