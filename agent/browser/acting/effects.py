@@ -5,7 +5,10 @@ A handler starts an :class:`EffectProbe` just before the input event (``actions.
 focus, the selection and the target's own state), and :func:`verify_effect` reads it after
 :func:`~agent.browser.acting.actions.act` has settled. Besides what the page did in the document,
 the action watch counts too: a navigation, a new tab, a dialog, a download, and so does a
-request a script sent (fetch, XHR), whose answer may change the page later.
+request a script sent (fetch, XHR), whose answer may change the page later. What the page
+changes on its own (a ticking clock, a turning carousel, learned by
+:mod:`agent.browser.seeing.ambient`) is not counted: ``effectRead`` says "the page changed"
+only for mutations outside such live content.
 
 A click is fired once. When nothing at all happened within a short window
 (:data:`EFFECT_WINDOW_SECONDS`), where the real click landed decides (a capturing listener
