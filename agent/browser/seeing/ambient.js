@@ -40,7 +40,9 @@
 
   function note(list) {
     const t = now();
-    const learning = !(rec.probing && t - rec.probing < PROBE_MS) && t - rec.inputAt > INPUT_MS;
+    // Nothing is learned while the document is parsed, an action is watched or input came in.
+    const learning = document.readyState !== "loading" &&
+      !(rec.probing && t - rec.probing < PROBE_MS) && t - rec.inputAt > INPUT_MS;
     for (const m of list) {
       if (agents(m)) continue;
       const el = elementOf(m.target);
@@ -49,13 +51,16 @@
       let byKind = marks.get(el);
       let e = byKind && byKind.get(kind);
       if (!e) {
-        if (!learning || (kind === "content" && (page(el) || el.getElementsByTagName("*").length > BIG))) continue;
+        if (!learning || (kind === "content" && page(el))) continue;
         if (size >= CAP) { marks = new WeakMap(); size = 0; byKind = undefined; }
         if (!byKind) { byKind = new Map(); marks.set(el, byKind); }
-        e = { n: 0, first: t, tick: -Infinity, last: t };
+        // A big container is measured once and never learned (its entry says so).
+        const big = kind === "content" && el.getElementsByTagName("*").length > BIG;
+        e = { n: 0, first: t, tick: -Infinity, last: t, big };
         byKind.set(kind, e);
         size++;
       } else if (!learning && !live(e, t)) continue;
+      if (e.big) continue;
       if (t - e.tick >= TICK_MS) {
         e.n++;
         if (e.n === 1) e.first = t;
