@@ -94,6 +94,7 @@ class Element(BaseModel):
     )
     ambient: bool = Field(
         default=False,
+        exclude=True,  # a reading of this page's moment: never stored with the step's records
         description="Its text or attributes change on their own (a clock, a carousel), as "
         "the page was seen doing with no action; the loop guard leaves it out.",
     )
@@ -113,6 +114,7 @@ class TextLine(BaseModel):
     hidden_side: str | None = Field(default=None, description="As for Element.hidden_side.")
     steady: str | None = Field(
         default=None,
+        exclude=True,  # as Element.ambient
         description='The text with its parts that change on their own (a clock) as "~"; '
         "None when it has none. The loop guard reads this, the prompt shows the text.",
     )
