@@ -1,19 +1,29 @@
 """Relay tasks for issue 22's measurement: goal as a user writes it, start path, check.
 
-A check gets the FixtureServer (submissions/requests/state) and the TaskRun (or None if
-the harness crashed) and returns (done, one-line explanation). Server-side checks are
-preferred; pages that only change in-page state are checked through run.output, with a
-schema asking the model to report what the page shows.
+Each task's check comes from ``checks.py``.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-Check = Callable[[Any, Any], tuple[bool, str]]
+from checks import (  # found through the path harness.py sets
+    Check,
+    absent,
+    digits,
+    exact,
+    has,
+    invoice_downloaded,
+    only_digits,
+    output_has,
+    posted,
+    report,
+    sent_once,
+    signed_in_with_plan,
+    three_products,
+    totp_verified,
+)
 
 
 @dataclass
@@ -27,125 +37,6 @@ class Task:
     extra: dict[str, Any] = field(default_factory=dict)
     totp_secrets: dict[str, str] = field(default_factory=dict)
     note: str = ""  # engine suitability / what it exercises
-
-
-# -- check helpers --------------------------------------------------------------------------
-def _digits(s: str) -> str:
-    return re.sub(r"\D", "", s or "")
-
-
-def _posts(server: Any, path: str) -> list[Any]:
-    return [r for r in server.submissions if r.path == path]
-
-
-def _values(req: Any, name: str) -> list[str]:
-    return [v.strip() for v in req.form_lists.get(name, [])]
-
-
-def _out(run: Any) -> str:
-    if run is None or run.output is None:
-        return ""
-    return str(run.output).lower()
-
-
-def posted(path: str, **expected: Callable[[list[str]], bool]) -> Check:
-    """Done if exactly one POST to path has, for each field, values passing its predicate."""
-
-    def check(server: Any, run: Any) -> tuple[bool, str]:
-        reqs = _posts(server, path)
-        if not reqs:
-            return False, f"no POST to {path}"
-        req = reqs[-1]
-        bad = [k for k, ok in expected.items() if not ok(_values(req, k))]
-        if bad:
-            shown = {k: _values(req, k) for k in bad}
-            return False, f"POST {path} has wrong fields: {shown}"
-        if len(reqs) > 1:
-            return False, f"{len(reqs)} POSTs to {path} (expected one)"
-        return True, f"POST {path} with the right fields"
-
-    return check
-
-
-def has(text: str) -> Callable[[list[str]], bool]:
-    """Some value of the field contains text (case-insensitive)."""
-    return lambda vals: any(text.lower() in v.lower() for v in vals)
-
-
-def digits(d: str) -> Callable[[list[str]], bool]:
-    return lambda vals: any(_digits(v) == d for v in vals)
-
-
-def exact(text: str) -> Callable[[list[str]], bool]:
-    return lambda vals: any(v == text for v in vals)
-
-
-def absent() -> Callable[[list[str]], bool]:
-    return lambda vals: not vals
-
-
-def output_has(*needles: str) -> Check:
-    def check(server: Any, run: Any) -> tuple[bool, str]:
-        out = _out(run)
-        missing = [n for n in needles if n.lower() not in out]
-        if run is None or run.status.value != "completed":
-            return (
-                False,
-                f"run not completed ({run.status.value if run else 'none'}); output {out[:120]!r}",
-            )
-        if missing:
-            return False, f"output lacks {missing}: {out[:160]!r}"
-        return True, f"output reports {list(needles)}"
-
-    return check
-
-
-def report(field_name: str, description: str) -> dict[str, Any]:
-    return {
-        "type": "object",
-        "properties": {field_name: {"type": "string", "description": description}},
-        "required": [field_name],
-    }
-
-
-def _send_once(server: Any, run: Any) -> tuple[bool, str]:
-    reqs = _posts(server, "/acting/send")
-    hows = [r.query.get("how") for r in reqs]
-    return (hows == ["now"], f"POST /acting/send made {len(reqs)} time(s): {hows}")
-
-
-def _totp(server: Any, run: Any) -> tuple[bool, str]:
-    state = server.state["totp_login"]
-    ok = bool(state["verified"]) and not state["rejected"]
-    return ok, f"codes verified {len(state['verified'])}, rejected {len(state['rejected'])}"
-
-
-def _invoice(server: Any, run: Any) -> tuple[bool, str]:
-    got = [r.query.get("id") for r in server.requests if r.path == "/invoices/download"]
-    files = [f.filename for f in (run.downloaded_files or [])] if run is not None else []
-    ok = got == ["INV-1003"] and any("INV-1003" in (f or "") for f in files)
-    return ok, f"downloads requested {got}; run.downloaded_files {files}"
-
-
-def _login(server: Any, run: Any) -> tuple[bool, str]:
-    reqs = _posts(server, "/login/session")
-    ok_post = bool(reqs) and reqs[-1].form.get("username") == "demo"
-    out = _out(run)
-    ok = ok_post and "gold" in out
-    return (
-        ok,
-        f"{len(reqs)} POST /login/session (user {reqs[-1].form.get('username') if reqs else None}); output {out[:80]!r}",
-    )
-
-
-def _products(server: Any, run: Any) -> tuple[bool, str]:
-    out = _out(run)
-    want = [("hammer", "8.49"), ("screwdriver set", "11.99"), ("cordless drill", "15.49")]
-    missing = [w for w in want if w[0] not in out or w[1] not in out]
-    return (
-        not missing and run is not None and run.status.value == "completed",
-        f"missing {missing}" if missing else "three products with prices",
-    )
 
 
 PRODUCTS_SCHEMA = {
@@ -180,7 +71,7 @@ _LIST = [
             city=has("Springfield"),
             state=has("IL"),
             zip=has("62704"),
-            phone=lambda v: any(_digits(x).endswith("2175550100") for x in v),
+            phone=lambda v: any(only_digits(x).endswith("2175550100") for x in v),
         ),
         note="fields below the fold + aria-hidden autofill twins (point 4); both engines",
     ),
@@ -271,7 +162,7 @@ _LIST = [
         "acting/send",
         "/acting/send.html",
         "Send this message now.",
-        _send_once,
+        sent_once,
         note="span whose click only fetches (point 3); server: exactly one POST how=now",
     ),
     Task(
@@ -379,7 +270,7 @@ _LIST = [
         posted(
             "/widgets/payment",
             card_number=digits("4242424242424242"),
-            expiry=lambda v: any(_digits(x) == "1227" for x in v),
+            expiry=lambda v: any(only_digits(x) == "1227" for x in v),
         ),
         note="card fields in an iframe (regrouped while typing); server check",
     ),
@@ -444,7 +335,7 @@ _LIST = [
         "login",
         "/login/",
         "Sign in with username demo and password correct-horse-battery, then tell me my plan.",
-        _login,
+        signed_in_with_plan,
         schema=report("plan", "the plan shown in the members area"),
         note="login + extraction; server + output check",
     ),
@@ -453,7 +344,7 @@ _LIST = [
         "totp_login",
         "/totp_login/",
         "Sign in as ada with password correct-horse-battery.",
-        _totp,
+        totp_verified,
         extra={"totp_identifier": "ada@example.com"},
         totp_secrets={"ada@example.com": TOTP_SECRET},
         note="2FA code from a registered TOTP secret; server check",
@@ -463,7 +354,8 @@ _LIST = [
         "invoices",
         "/invoices/",
         "Download the invoice INV-1003.",
-        _invoice,
+        invoice_downloaded,
+        only_digits,
         note="download (point 11 reports it); server + run.downloaded_files",
     ),
     Task(
@@ -471,7 +363,7 @@ _LIST = [
         "products",
         "/products/",
         "List the first three products on this page with their prices.",
-        _products,
+        three_products,
         schema=PRODUCTS_SCHEMA,
         note="extraction into a schema; output check",
     ),
