@@ -77,6 +77,18 @@ def _is_texts(value: Any) -> bool:
     )
 
 
+def _is_keyed_by_text(value: Any) -> bool:
+    return isinstance(value, Mapping) and all(isinstance(k, str) for k in value)
+
+
+def _is_seconds(value: Any) -> bool:
+    return _is_number(value) and value > 0
+
+
+def _is_positive_count(value: Any) -> bool:
+    return _is_count(value) and value > 0
+
+
 def _is_functions(value: Any) -> bool:
     return isinstance(value, (list, tuple)) and all(callable(item) for item in value)
 
@@ -85,7 +97,7 @@ _Rule = tuple[Callable[[Any], bool], str]
 _RULES: dict[str, _Rule] = {
     "llm_base_url": (_is_text, "takes the model server's URL as text"),
     "llm_options": (
-        lambda v: isinstance(v, Mapping) and all(isinstance(k, str) for k in v),
+        _is_keyed_by_text,
         "takes a dict of litellm arguments, e.g. {'api_key': ...}",
     ),
     "broker": (_is_text, "takes a Redis URL such as 'redis://127.0.0.1:6379/0'"),
@@ -100,22 +112,22 @@ _RULES: dict[str, _Rule] = {
     "upload_files": (_is_paths, "takes a list of file paths, e.g. ['cv.pdf']"),
     "progress": (_is_bool, "takes True or False (or None: on in a terminal)"),
     "record_video": (_is_bool, "takes True or False"),
-    "totp_timeout": (lambda v: _is_number(v) and v > 0, "takes seconds above 0"),
-    "totp_poll_interval": (lambda v: _is_number(v) and v > 0, "takes seconds above 0"),
+    "totp_timeout": (_is_seconds, "takes seconds above 0"),
+    "totp_poll_interval": (_is_seconds, "takes seconds above 0"),
     "secrets": (
-        lambda v: isinstance(v, Mapping) and all(isinstance(k, str) for k in v),
+        _is_keyed_by_text,
         "takes a dict of names to values, e.g. {'password': '...'}",
     ),
     "allowed_domains": (_is_texts, "takes a list of domain patterns, e.g. ['*.example.com']"),
     "blocked_domains": (_is_texts, "takes a list of domain patterns, e.g. ['ads.example.com']"),
     "block_private_networks": (_is_bool, "takes True or False"),
-    "max_download_bytes": (lambda v: _is_count(v) and v > 0, "takes a whole number of bytes"),
-    "max_downloads": (lambda v: _is_count(v) and v > 0, "takes a whole number above 0"),
+    "max_download_bytes": (_is_positive_count, "takes a whole number of bytes"),
+    "max_downloads": (_is_positive_count, "takes a whole number above 0"),
     "tools": (_is_functions, "takes a list of functions"),
     "on_pause": (callable, "takes a function of the paused run"),
-    "run_timeout_seconds": (lambda v: _is_number(v) and v > 0, "takes seconds above 0"),
-    "page_timeout": (lambda v: _is_number(v) and v > 0, "takes seconds above 0"),
-    "llm_deadline": (lambda v: _is_number(v) and v > 0, "takes seconds above 0"),
+    "run_timeout_seconds": (_is_seconds, "takes seconds above 0"),
+    "page_timeout": (_is_seconds, "takes seconds above 0"),
+    "llm_deadline": (_is_seconds, "takes seconds above 0"),
 }
 """For each argument (None always allowed: the setting's default): its test and the fix."""
 
