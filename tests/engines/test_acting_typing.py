@@ -5,6 +5,7 @@ key into a terminal that never reaches a prompt or a step record (fixtures_sites
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from agent import RunStatus
@@ -13,7 +14,10 @@ from agent.testing import Prompt, PromptLLM
 AIRPORT = "Pullman, WA (PUW)"
 
 
-def test_the_list_an_autocomplete_opens_is_in_the_next_prompt(agent_for, server):
+def picks_the_airport(typing: Callable[[str], list[dict[str, Any]]]) -> Callable[[Prompt], Any]:
+    """Type into the "from" field (``typing(field_id)`` gives the actions), pick the airport
+    from the list that opens, then complete."""
+
     def policy(prompt: Prompt) -> Any:
         chosen = f"Chosen airport: {AIRPORT}" in prompt.page
         if prompt.purpose != "plan":
@@ -25,7 +29,15 @@ def test_the_list_an_autocomplete_opens_is_in_the_next_prompt(agent_for, server)
             return {"actions": [{"action_type": "CLICK", "id": option.id}]}
         field = prompt.find(tag="input", name="from")
         assert field is not None, prompt.page
-        return {"actions": [{"action_type": "INPUT_TEXT", "id": field.id, "text": "Pullm"}]}
+        return {"actions": typing(field.id)}
+
+    return policy
+
+
+def test_the_list_an_autocomplete_opens_is_in_the_next_prompt(agent_for, server):
+    policy = picks_the_airport(
+        lambda field: [{"action_type": "INPUT_TEXT", "id": field, "text": "Pullm"}]
+    )
 
     model = PromptLLM(policy)
     agent = agent_for(model)
@@ -81,23 +93,12 @@ def test_a_secret_typed_into_a_terminal_stays_a_placeholder(agent_for, server):
 def test_a_list_opened_by_typing_ends_the_batch_so_the_model_picks(agent_for, server):
     """Actions planned after the typing were chosen before the list existed: not run."""
 
-    def policy(prompt: Prompt) -> Any:
-        chosen = f"Chosen airport: {AIRPORT}" in prompt.page
-        if prompt.purpose != "plan":
-            return {"user_goal_achieved": chosen, "thoughts": "read the page"}
-        if chosen:
-            return {"actions": [{"action_type": "COMPLETE", "reason": "it is chosen"}]}
-        option = prompt.find(text=AIRPORT)
-        if option is not None:
-            return {"actions": [{"action_type": "CLICK", "id": option.id}]}
-        field = prompt.find(tag="input", name="from")
-        assert field is not None, prompt.page
-        return {  # a hasty plan: type, then press Enter before seeing any suggestion
-            "actions": [
-                {"action_type": "INPUT_TEXT", "id": field.id, "text": "Pullm"},
-                {"action_type": "KEYPRESS", "id": field.id, "keys": ["Enter"]},
-            ]
-        }
+    policy = picks_the_airport(  # a hasty plan: type, then press Enter before any suggestion
+        lambda field: [
+            {"action_type": "INPUT_TEXT", "id": field, "text": "Pullm"},
+            {"action_type": "KEYPRESS", "id": field, "keys": ["Enter"]},
+        ]
+    )
 
     model = PromptLLM(policy)
     agent = agent_for(model)
